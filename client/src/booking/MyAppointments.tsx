@@ -1,0 +1,98 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { CitizenSettings, MyAppointment } from '../../../protocol/api';
+import { api } from '../api';
+import { errorText } from '../errors';
+import { useI18n } from '../i18n/i18n';
+
+/** "Mine aftaler": plain Danish, big targets; the citizen can ask for another form of meeting or to cancel. */
+export function MyAppointments() {
+  const { t } = useI18n();
+  const [items, setItems] = useState<MyAppointment[]>([]);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const load = useCallback(async () => setItems(await api<MyAppointment[]>('GET', '/api/my/appointments')), []);
+  useEffect(() => {
+    load().catch(() => undefined);
+  }, [load]);
+  const ask = async (id: string, body: Record<string, unknown>) => {
+    try {
+      await api('POST', `/api/my/appointments/${id}/requests`, body);
+      setMessage({ text: t('mine.asked'), error: false });
+      await load();
+    } catch (e) {
+      setMessage({ text: errorText(t, e), error: true });
+    }
+  };
+  return (
+    <section aria-labelledby="mine-title">
+      <h2 id="mine-title">{t('mine.title')}</h2>
+      {message && <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>{message.text}</p>}
+      {items.length === 0 && <p>{t('mine.empty')}</p>}
+      <ul className="list">
+        {items.map((a) => (
+          <li key={a.id} className="my-appointment">
+            <div className="grow">
+              <p className="big">{a.whenText}</p>
+              <p>{t(`modality.${a.modality}`)} · {t('mine.with', { name: a.workerName })}</p>
+              {a.pendingRequest && <p className="hint">{t('mine.asked')}</p>}
+            </div>
+            <a className="button-link" href={`/api/my/appointments/${a.id}/ics`} download>{t('mine.calendar')}</a>
+            {!a.pendingRequest && (
+              <>
+                {a.modality !== 'video' && <button type="button" onClick={() => void ask(a.id, { kind: 'modality', modality: 'video' })}>{t('mine.preferVideo')}</button>}
+                {a.modality !== 'phone' && <button type="button" onClick={() => void ask(a.id, { kind: 'modality', modality: 'phone' })}>{t('mine.preferPhone')}</button>}
+                {a.modality !== 'home_visit' && <button type="button" onClick={() => void ask(a.id, { kind: 'modality', modality: 'home_visit' })}>{t('mine.preferHome')}</button>}
+                <button type="button" onClick={() => void ask(a.id, { kind: 'cancel' })}>{t('mine.cancel')}</button>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      <ReminderSettings />
+    </section>
+  );
+}
+
+function ReminderSettings() {
+  const { t } = useI18n();
+  const [settings, setSettings] = useState<CitizenSettings | null>(null);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  useEffect(() => {
+    api<CitizenSettings>('GET', '/api/my/settings').then(setSettings, () => undefined);
+  }, []);
+  if (!settings) return null;
+  const change = async (patch: Partial<CitizenSettings>) => {
+    try {
+      setSettings(await api<CitizenSettings>('PUT', '/api/my/settings', patch));
+      setMessage({ text: t('settings.saved'), error: false });
+    } catch (e) {
+      setMessage({ text: errorText(t, e), error: true });
+    }
+  };
+  return (
+    <fieldset className="settings">
+      <legend>{t('settings.title')}</legend>
+      <label className="checkbox">
+        <input type="checkbox" checked={settings.smsReminders} onChange={(e) => void change({ smsReminders: e.target.checked })} />
+        {t('settings.sms')}
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={settings.emailReminders} onChange={(e) => void change({ emailReminders: e.target.checked })} />
+        {t('settings.email')}
+      </label>
+      <label>
+        {t('settings.prefer')}
+        <select value={settings.preferredModality ?? ''} onChange={(e) => void change({ preferredModality: (e.target.value || null) as CitizenSettings['preferredModality'] })}>
+          <option value="">—</option>
+          <option value="video">{t('modality.video')}</option>
+          <option value="phone">{t('modality.phone')}</option>
+          <option value="home_visit">{t('modality.home_visit')}</option>
+        </select>
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={settings.remindersAtNight} onChange={(e) => void change({ remindersAtNight: e.target.checked })} />
+        {t('settings.night')}
+      </label>
+      {message && <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>{message.text}</p>}
+    </fieldset>
+  );
+}

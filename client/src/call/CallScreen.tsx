@@ -1,0 +1,205 @@
+import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
+import type { Colleague, Role } from '../../../protocol/api';
+import { api } from '../api';
+import { useI18n } from '../i18n/i18n';
+import { CallEngine, type RemotePeer } from './engine';
+
+/** The call itself: remote video, own preview, controls, chat; for staff also the waiting room and colleagues. */
+export function CallScreen({ callId, role, stream, audioOnly, onClose }: {
+  callId: string;
+  role: Role;
+  stream: MediaStream | null;
+  audioOnly: boolean;
+  onClose(): void;
+}) {
+  const { t } = useI18n();
+  const [engine] = useState(() => new CallEngine(callId, { audioOnly, localStream: stream }));
+  const view = useSyncExternalStore((cb) => engine.subscribe(cb), () => engine.view);
+  const staff = role !== 'citizen';
+
+  useEffect(() => {
+    engine.start();
+    return () => engine.close();
+  }, [engine]);
+
+  useWaitingAlert(staff ? view.waiting.map((w) => w.displayName) : [], t);
+
+  if (view.phase === 'ended') {
+    return (
+      <section className="card narrow ended" aria-live="polite">
+        <h1>{t('call.ended')}</h1>
+        <p>{t('call.endedThanks')}</p>
+        <button type="button" className="primary" onClick={onClose}>{t('call.back')}</button>
+      </section>
+    );
+  }
+
+  return (
+    <section className="call" aria-label={t('app.name')}>
+      <p className="call-status" role="status" aria-live="polite">
+        {view.phase === 'connecting' && t('call.connecting')}
+        {view.phase === 'waiting' && t('call.waiting')}
+        {view.phase === 'reconnecting' && t('call.reconnecting')}
+        {view.phase === 'in_call' && <span className={`quality quality-${view.quality}`}>{t(`call.quality.${view.quality}`)}</span>}
+      </p>
+
+      {staff && view.waiting.length > 0 && (
+        <div className="waiting-list" role="region" aria-label={t('call.waitingList')}>
+          <h2>{t('call.waitingList')}</h2>
+          {view.waiting.map((w) => (
+            <button key={w.peerId} type="button" className="primary" onClick={() => void engine.admit(w.peerId)}>
+              {t('call.admit', { name: w.displayName })}
+            </button>
+          ))}
+        </div>
+      )}
+
+      <div className="stage">
+        {view.phase === 'in_call' && view.peers.length === 0 && <p className="empty-stage">{t('call.nobodyYet')}</p>}
+        {view.peers.map((peer) => (
+          <RemoteTile key={peer.peerId} peer={peer} audioOnly={view.audioOnly} />
+        ))}
+        {view.localStream && !view.audioOnly && view.cameraOn && <LocalPreview stream={view.localStream} label={t('call.you')} />}
+      </div>
+
+      <div className="controls" role="toolbar" aria-label="Call controls">
+        <button type="button" aria-pressed={!view.micOn} onClick={() => void engine.setMic(!view.micOn)}>
+          {view.micOn ? t('call.mute') : t('call.unmute')}
+        </button>
+        {!view.audioOnly && (
+          <button type="button" aria-pressed={!view.cameraOn} onClick={() => void engine.setCamera(!view.cameraOn)}>
+            {view.cameraOn ? t('call.cameraOff') : t('call.cameraOn')}
+          </button>
+        )}
+        {!view.audioOnly && <button type="button" onClick={() => void engine.switchCamera()}>{t('call.switchCamera')}</button>}
+        <button type="button" aria-pressed={view.audioOnly} onClick={() => void engine.setAudioOnly(!view.audioOnly)}>
+          {view.audioOnly ? t('call.audioOnlyOff') : t('call.audioOnlyOn')}
+        </button>
+        <button type="button" className="danger" onClick={() => void engine.hangUp(staff)}>
+          {staff ? t('call.end') : t('call.leave')}
+        </button>
+      </div>
+
+      <Chat messages={view.chat} onSend={(text) => engine.sendChat(text)} disabled={view.phase !== 'in_call'} />
+      {staff && <InviteColleague callId={callId} />}
+    </section>
+  );
+}
+
+function RemoteTile({ peer, audioOnly }: { peer: RemotePeer; audioOnly: boolean }) {
+  const { t } = useI18n();
+  const video = useRef<HTMLVideoElement>(null);
+  const audio = useRef<HTMLAudioElement>(null);
+  const hasVideo = peer.stream.getVideoTracks().length > 0;
+  const tracks = peer.stream.getTracks().map((tr) => tr.id).join(',');
+  useEffect(() => {
+    if (video.current && video.current.srcObject !== peer.stream) video.current.srcObject = peer.stream;
+    if (audio.current && audio.current.srcObject !== peer.stream) audio.current.srcObject = peer.stream;
+  }, [peer.stream, tracks]);
+  const showVideo = hasVideo && !audioOnly && !peer.videoPaused;
+  return (
+    <figure className="tile" data-peer={peer.peerId}>
+      {/* audio plays from its own element so that it keeps playing when the video is hidden */}
+      <audio ref={audio} autoPlay />
+      <video ref={video} className="remote-video" autoPlay playsInline muted hidden={!showVideo} />
+      {!showVideo && <div className="avatar" aria-hidden="true">{peer.displayName.slice(0, 1)}</div>}
+      <figcaption>
+        {peer.displayName}
+        {hasVideo && peer.videoPaused && !audioOnly && <span className="hint"> · {t('call.videoPaused')}</span>}
+      </figcaption>
+    </figure>
+  );
+}
+
+function LocalPreview({ stream, label }: { stream: MediaStream; label: string }) {
+  const video = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    if (video.current) video.current.srcObject = stream;
+  }, [stream]);
+  return (
+    <figure className="tile local">
+      <video ref={video} autoPlay playsInline muted className="local-video" />
+      <figcaption>{label}</figcaption>
+    </figure>
+  );
+}
+
+function Chat({ messages, onSend, disabled }: { messages: { text: string; displayName: string; mine: boolean; at: string }[]; onSend(text: string): Promise<void>; disabled: boolean }) {
+  const { t } = useI18n();
+  const [text, setText] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const message = text.trim();
+    if (!message) return;
+    void onSend(message).then(() => setText(''));
+  };
+  return (
+    <div className="chat" role="region" aria-label={t('call.chat')}>
+      <ol className="chat-log" aria-live="polite">
+        {messages.map((m, i) => (
+          <li key={`${m.at}-${i}`} className={m.mine ? 'mine' : ''}>
+            <strong>{m.mine ? t('call.you') : m.displayName}:</strong> {m.text}
+          </li>
+        ))}
+      </ol>
+      <form onSubmit={submit} className="inline-form">
+        <label className="grow">
+          <span className="visually-hidden">{t('call.chatPlaceholder')}</span>
+          <input value={text} maxLength={1000} placeholder={t('call.chatPlaceholder')} onChange={(e) => setText(e.target.value)} disabled={disabled} />
+        </label>
+        <button type="submit" disabled={disabled}>{t('call.send')}</button>
+      </form>
+    </div>
+  );
+}
+
+function InviteColleague({ callId }: { callId: string }) {
+  const { t } = useI18n();
+  const [colleagues, setColleagues] = useState<Colleague[]>([]);
+  const [chosen, setChosen] = useState('');
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    api<Colleague[]>('GET', '/api/colleagues').then(setColleagues, () => undefined);
+  }, []);
+  if (colleagues.length === 0) return null;
+  return (
+    <form className="inline-form invite" onSubmit={(e) => { e.preventDefault(); if (chosen) void api('POST', `/api/calls/${callId}/participants`, { userId: chosen }).then(() => setDone(true)); }}>
+      <label className="grow">
+        {t('call.invite')}
+        <select value={chosen} onChange={(e) => { setChosen(e.target.value); setDone(false); }}>
+          <option value="">—</option>
+          {colleagues.map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
+        </select>
+      </label>
+      <button type="submit">{t('call.inviteButton')}</button>
+      {done && <p role="status" className="ok">{t('call.invited')}</p>}
+    </form>
+  );
+}
+
+/** A waiting citizen must not go unnoticed: a soft chime and, if allowed, a system notification. */
+function useWaitingAlert(names: string[], t: (key: 'call.someoneWaiting', values: Record<string, string>) => string): void {
+  const known = useRef(new Set<string>());
+  const key = names.join('|');
+  useEffect(() => {
+    const fresh = names.filter((n) => !known.current.has(n));
+    known.current = new Set(names);
+    if (fresh.length === 0) return;
+    try {
+      const context = new AudioContext();
+      const tone = context.createOscillator();
+      const gain = context.createGain();
+      tone.frequency.value = 660;
+      gain.gain.setValueAtTime(0.2, context.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + 0.8);
+      tone.connect(gain).connect(context.destination);
+      tone.start();
+      tone.stop(context.currentTime + 0.8);
+    } catch {
+      // no audio output: the notification and the on-screen list remain
+    }
+    if ('Notification' in window && Notification.permission === 'granted') {
+      for (const name of fresh) new Notification(t('call.someoneWaiting', { name }));
+    }
+  }, [key]);
+}

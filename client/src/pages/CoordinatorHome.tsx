@@ -1,0 +1,184 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { CreateUserBody, Me, Role, Team, User } from '../../../protocol/api';
+import { api } from '../api';
+import { errorText } from '../errors';
+import { useI18n } from '../i18n/i18n';
+import { LinkButton } from './LinkButton';
+
+const ROLES: Role[] = ['citizen', 'worker', 'volunteer', 'coordinator'];
+
+export function CoordinatorHome({ me }: { me: Me }) {
+  const { t } = useI18n();
+  const [users, setUsers] = useState<User[]>([]);
+  const [teams, setTeams] = useState<Team[]>([]);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+
+  const load = useCallback(async () => {
+    const [u, tm] = await Promise.all([api<User[]>('GET', '/api/users?includeInactive=true'), api<Team[]>('GET', '/api/teams')]);
+    setUsers(u);
+    setTeams(tm);
+  }, []);
+  useEffect(() => {
+    load().catch((e: unknown) => setMessage({ text: errorText(t, e), error: true }));
+  }, [load, t]);
+
+  const run = async (work: () => Promise<unknown>, success: string) => {
+    setMessage(null);
+    try {
+      await work();
+      setMessage({ text: success, error: false });
+      await load();
+      return true;
+    } catch (e) {
+      setMessage({ text: errorText(t, e), error: true });
+      return false;
+    }
+  };
+
+  const workers = users.filter((u) => u.role === 'worker' && u.active);
+  const citizens = users.filter((u) => u.role === 'citizen' && u.active);
+
+  return (
+    <div className="coordinator">
+      {message && (
+        <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>
+          {message.text}
+        </p>
+      )}
+      <NewPersonForm teams={teams} onCreate={(body) => run(() => api('POST', '/api/users', body), t('coordinator.created'))} />
+      <AssignForm workers={workers} citizens={citizens} onAssign={(w, c) => run(() => api('PUT', `/api/workers/${w}/caseload/${c}`), t('coordinator.assigned'))} />
+      <h2>{t('coordinator.people')}</h2>
+      <ul className="list">
+        {users.map((user) => (
+          <li key={user.id}>
+            <span className="name">
+              {user.displayName} <span className="badge">{t(`role.${user.role}`)}</span>
+              {!user.active && <em> ({t('coordinator.inactive')})</em>}
+            </span>
+            {user.role === 'citizen' && user.active && <LinkButton citizenId={user.id} name={user.displayName} />}
+            {user.active && user.id !== me.user.id && (
+              <button type="button" onClick={() => void run(() => api('POST', `/api/users/${user.id}/deactivate`), t('coordinator.deactivated'))}>
+                {t('coordinator.deactivate')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <TeamsSection teams={teams} onCreate={(name) => run(() => api('POST', '/api/teams', { name }), t('coordinator.created'))} />
+    </div>
+  );
+}
+
+function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: CreateUserBody): Promise<boolean> }) {
+  const { t } = useI18n();
+  const [role, setRole] = useState<Role>('citizen');
+  const [displayName, setDisplayName] = useState('');
+  const [email, setEmail] = useState('');
+  const [phone, setPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [teamId, setTeamId] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const body: CreateUserBody = { role, displayName };
+    if (email) body.email = email;
+    if (phone) body.phone = phone;
+    if (teamId) body.teamId = teamId;
+    if (role !== 'citizen') body.password = password;
+    if (await onCreate(body)) {
+      setDisplayName('');
+      setEmail('');
+      setPhone('');
+      setPassword('');
+    }
+  };
+  return (
+    <form onSubmit={(e) => void submit(e)} className="grid-form" aria-labelledby="new-person">
+      <h2 id="new-person">{t('coordinator.newPerson')}</h2>
+      <label>
+        {t('coordinator.role')}
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>{t(`role.${r}`)}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('coordinator.name')}
+        <input required value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+      </label>
+      <label>
+        {t('login.email')}
+        <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+      </label>
+      <label>
+        {t('coordinator.phone')}
+        <input type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} />
+      </label>
+      {teams.length > 0 && (
+        <label>
+          {t('coordinator.teams')}
+          <select value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+            <option value="">—</option>
+            {teams.map((team) => (
+              <option key={team.id} value={team.id}>{team.name}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      {role !== 'citizen' && (
+        <label>
+          {t('coordinator.initialPassword')}
+          <input type="password" autoComplete="new-password" minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+      )}
+      <button type="submit" className="primary">{t('coordinator.addPerson')}</button>
+    </form>
+  );
+}
+
+function AssignForm({ workers, citizens, onAssign }: { workers: User[]; citizens: User[]; onAssign(workerId: string, citizenId: string): Promise<boolean> }) {
+  const { t } = useI18n();
+  const [workerId, setWorkerId] = useState('');
+  const [citizenId, setCitizenId] = useState('');
+  if (workers.length === 0 || citizens.length === 0) return null;
+  return (
+    <form className="grid-form" aria-labelledby="assign" onSubmit={(e) => { e.preventDefault(); if (workerId && citizenId) void onAssign(workerId, citizenId); }}>
+      <h2 id="assign">{t('coordinator.caseload')}</h2>
+      <label>
+        {t('coordinator.worker')}
+        <select required value={workerId} onChange={(e) => setWorkerId(e.target.value)}>
+          <option value="">—</option>
+          {workers.map((w) => <option key={w.id} value={w.id}>{w.displayName}</option>)}
+        </select>
+      </label>
+      <label>
+        {t('coordinator.citizen')}
+        <select required value={citizenId} onChange={(e) => setCitizenId(e.target.value)}>
+          <option value="">—</option>
+          {citizens.map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
+        </select>
+      </label>
+      <button type="submit">{t('coordinator.assign')}</button>
+    </form>
+  );
+}
+
+function TeamsSection({ teams, onCreate }: { teams: Team[]; onCreate(name: string): Promise<boolean> }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  return (
+    <>
+      <h2>{t('coordinator.teams')}</h2>
+      <ul className="list">
+        {teams.map((team) => <li key={team.id}>{team.name}</li>)}
+      </ul>
+      <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void onCreate(name).then((ok) => ok && setName('')); }}>
+        <label>
+          {t('coordinator.teamName')}
+          <input required value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <button type="submit">{t('coordinator.addTeam')}</button>
+      </form>
+    </>
+  );
+}

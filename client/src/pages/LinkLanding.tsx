@@ -1,0 +1,48 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Me } from '../../../protocol/api';
+import { api, ApiError } from '../api';
+import { errorText } from '../errors';
+import { useI18n } from '../i18n/i18n';
+
+/**
+ * /link#<secret>: the secret lives in the fragment, which browsers never send to the server or in a Referer.
+ * We read it, remove it from the address bar at once, and trade it for a session by POST.
+ */
+export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  const started = useRef(false);
+
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    const secret = window.location.hash.slice(1);
+    window.history.replaceState(null, '', '/link');
+    if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) {
+      setError(t('link.missing'));
+      return;
+    }
+    api<Me>('POST', '/api/citizen-links/exchange', { secret }).then(onSignedIn, async (e: unknown) => {
+      // Already signed in on this device (the link was opened twice): just go on.
+      if (e instanceof ApiError && e.code === 'link_used') {
+        const me = await api<Me>('GET', '/api/me').catch(() => null);
+        if (me) return onSignedIn(me);
+      }
+      setError(errorText(t, e));
+    });
+  }, [onSignedIn, t]);
+
+  return (
+    <section className="card narrow">
+      <h1>{t('link.title')}</h1>
+      {error ? (
+        <div role="alert">
+          <p className="error">{error}</p>
+          <p>{t('link.again')}</p>
+        </div>
+      ) : (
+        <p role="status">{t('link.busy')}</p>
+      )}
+    </section>
+  );
+}

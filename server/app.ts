@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DestinationStream } from 'pino';
+import type { Sql } from 'postgres';
+import type { Role } from '../protocol/api.js';
+import type { Config } from './config.js';
+import { Server as SocketServer } from 'socket.io';
+import type { MediaServer } from '../sfu/index.js';
+import { auditRoutes } from './audit/routes.js';
+import { callRoutes } from './calls/routes.js';
+import { bookingRoutes } from './booking/routes.js';
+import { citizenBookingRoutes } from './booking/citizen-routes.js';
+import { calendarRoutes } from './calendar/routes.js';
+import { CallSignalling } from './calls/signalling.js';
+import { authRoutes } from './auth/routes.js';
+import { requireRoles } from './auth/session.js';
+import type { TokenService } from './auth/tokens.js';
+import { healthRoutes } from './health/routes.js';
+import { toErrorBody } from './http/errors.js';
+import { loggerOptions } from './http/logging.js';
+import { checkOrigin, securityHeaders } from './http/security.js';
+import type { App, FeatureDeps } from './http/types.js';
+import { citizenLinkRoutes } from './links/routes.js';
+import { peopleRoutes } from './people/routes.js';
+import { organisationRoutes } from './people/organisation-routes.js';
+import { CLIENT_DIR } from './paths.js';
+
+const BODY_LIMIT = 64 * 1024;
+
+export interface AppDeps {
+  sql: Sql;
+  tokens: TokenService;
+  media: MediaServer;
+  logStream?: DestinationStream;
+  /** Folder with the built client; served when it exists. */
+  clientDir?: string;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  roles: readonly Role[] | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route with the roles it allows: the role-check tests walk this list. */
+    apiRoutes: RouteInfo[];
+  }
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app: App = Fastify({
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    // Unknown fields are an error, not silently dropped; types are not coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const routes: RouteInfo[] = [];
+  app.decorate('apiRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.method === 'HEAD') return;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, roles: route.config?.roles });
+    }
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'Nærvær API', version: '0.1.0', description: 'Video-based housing support (virtuel bostøtte).' } },
+  });
+
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', checkOrigin(config.publicUrl.origin));
+  const features: FeatureDeps = { config, sql: deps.sql, tokens: deps.tokens };
+  app.addHook('onRequest', requireRoles(deps.sql, deps.tokens));
+  app.addHook('onSend', securityHeaders(config.publicUrl.protocol === 'https:'));
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body, unexpected } = toErrorBody(error);
+    if (unexpected) request.log.error({ err: error }, 'request failed');
+    return reply.code(status).send(body);
+  });
+
+  healthRoutes(app, features);
+  authRoutes(app, features);
+  peopleRoutes(app, features);
+  organisationRoutes(app, features);
+  citizenLinkRoutes(app, features);
+  auditRoutes(app, features);
+  bookingRoutes(app, features);
+  citizenBookingRoutes(app, features);
+  calendarRoutes(app, features);
+
+  // Signalling shares the HTTP server: same origin, same TLS, same port.
+  const io = new SocketServer(app.server, {
+    path: '/socket.io/',
+    serveClient: false,
+    // A hard ceiling at the transport; messages are limited far lower per message in the signalling layer.
+    maxHttpBufferSize: 64 * 1024,
+    allowRequest: (request, callback) => callback(null, request.headers.origin === config.publicUrl.origin),
+  });
+  const signalling = new CallSignalling(io, {
+    sql: deps.sql, tokens: deps.tokens, media: deps.media, log: app.log, reconnectGraceMs: config.callReconnectGraceSeconds * 1000,
+  });
+  app.addHook('preClose', () => signalling.close());
+  callRoutes(app, features, signalling);
+  app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
+
+  const clientDir = deps.clientDir ?? CLIENT_DIR;
+  const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));
+  if (hasClient) {
+    await app.register(fastifyStatic, {
+      root: clientDir,
+      wildcard: false,
+      index: false,
+      setHeaders: (reply, filePath) => {
+        // Vite puts a content hash in asset names, so they never change.
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    if (hasClient && request.method === 'GET' && !request.url.startsWith('/api/')) {
+      // Client-side routes (/, /link, /worker, …) all load the single-page app.
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  return app;
+}

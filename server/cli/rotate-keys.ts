@@ -1,0 +1,17 @@
+/**
+ * `npm run keys:rotate`: add a new signing key in DATA_DIR/keys. New sessions are signed with it; older keys keep
+ * verifying existing sessions. `npm run keys:rotate -- --prune` drops all but the newest key (signs everyone out
+ * whose session was signed with an older one). Restart the server after either.
+ */
+import { parseConfig } from '../config.js';
+import { newStoredKey, readStoredKeys, writeKeys } from '../auth/keys.js';
+
+const config = parseConfig(process.env);
+if (config.signingKeys) {
+  console.error('SIGNING_KEYS is set in the environment: rotate there (put a new kid:secret pair first).');
+  process.exit(1);
+}
+const keys = readStoredKeys(config.dataDir);
+const next = process.argv.includes('--prune') ? keys.slice(0, 1) : [newStoredKey(), ...keys];
+writeKeys(config.dataDir, next);
+console.log(`Signing keys now: ${next.map((k) => `${k.kid} (${k.createdAt})`).join(', ')}. Restart the server to use them.`);

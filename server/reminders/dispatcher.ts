@@ -1,0 +1,190 @@
+import type { Sql } from 'postgres';
+import { inOrganisation, type Tx } from '../db/database.js';
+import { citizenLinkUrl, issueCitizenLink } from '../links/routes.js';
+import { composeReminder } from './compose.js';
+import { SendError, type Sender } from './senders.js';
+
+export interface DispatcherOptions {
+  sql: Sql;
+  senders: { sms?: Sender; email?: Sender };
+  publicUrl: URL;
+  log: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
+  batchSize?: number;
+  /** How long a claimed reminder is ours; a dispatcher that dies mid-batch frees its rows after this. */
+  leaseSeconds?: number;
+  intervalMs?: number;
+  concurrency?: number;
+}
+
+const MAX_ATTEMPTS = 6;
+const backoffMs = (attempts: number) => Math.min(3600_000, 15_000 * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+
+interface Loaded {
+  id: string;
+  kind: 'appointment' | 'medication';
+  channel: 'sms' | 'email';
+  idempotency_key: string;
+  attempts: number;
+  due_at: Date;
+  phone: string | null;
+  email: string | null;
+  user_active: boolean;
+  language: 'da' | 'en' | 'sv';
+  time_zone: string;
+  appointment_id: string | null;
+  starts_at: Date | null;
+  ends_at: Date | null;
+  modality: 'video' | 'phone' | 'home_visit' | 'chat' | null;
+  appointment_status: string | null;
+  worker_id: string | null;
+  citizen_id: string;
+  wording: string | null;
+  schedule_active: boolean | null;
+}
+
+type Outcome = { id: string; result: 'sent'; providerId: string } | { id: string; result: 'retry' | 'failed' | 'cancelled'; error: string; attempts: number };
+
+/**
+ * Sends due reminders. Any number may run at once (in the server, and as `npm run dispatcher`): rows are claimed
+ * with FOR UPDATE SKIP LOCKED plus a lease. Every attempt carries the reminder's idempotency key, so a crash
+ * between "sent" and "marked sent" does not make a duplicate at the provider.
+ */
+export class Dispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+  private lastPlanned = 0;
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.drain()
+        .catch((error: unknown) => this.options.log('error', 'reminder dispatch failed', { error: (error as Error).message }))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs ?? 1000);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Sends batches until nothing is due. Returns how many reminders were handled. */
+  async drain(): Promise<number> {
+    let total = 0;
+    await this.planMedication();
+    for (;;) {
+      const handled = await this.runOnce();
+      total += handled;
+      if (handled === 0 || this.stopped) return total;
+    }
+  }
+
+  /** Keeps medication reminders planned two days ahead (cheap to repeat: keys make it idempotent). */
+  private async planMedication(): Promise<void> {
+    if (Date.now() - this.lastPlanned < 10 * 60_000) return;
+    this.lastPlanned = Date.now();
+    await this.options.sql`select plan_medication_reminders(now(), now() + interval '48 hours')`;
+  }
+
+  async runOnce(): Promise<number> {
+    const { sql } = this.options;
+    const claimed = await sql<{ reminder_id: string; organisation_id: string }[]>`
+      select * from claim_due_reminders(${this.options.batchSize ?? 200}, ${this.options.leaseSeconds ?? 60})`;
+    if (claimed.length === 0) return 0;
+    const byOrg = new Map<string, string[]>();
+    for (const c of claimed) byOrg.set(c.organisation_id, [...(byOrg.get(c.organisation_id) ?? []), c.reminder_id]);
+    await Promise.all([...byOrg].map(([org, ids]) => this.sendForOrganisation(org, ids)));
+    return claimed.length;
+  }
+
+  private async sendForOrganisation(org: string, ids: string[]): Promise<void> {
+    const { sql } = this.options;
+    const prepared = await inOrganisation(sql, org, async (tx) => {
+      const rows = await tx<Loaded[]>`
+        select r.id, r.kind, r.channel, r.idempotency_key, r.attempts, r.due_at, r.citizen_id,
+               u.phone, u.email, u.active as user_active, u.preferred_language as language, o.time_zone,
+               a.id as appointment_id, a.starts_at, a.ends_at, a.modality, a.status as appointment_status, a.worker_id,
+               m.wording, m.active as schedule_active
+        from reminders r
+        join users u on u.id = r.citizen_id
+        join organisations o on o.id = r.organisation_id
+        left join appointments a on a.id = r.appointment_id
+        left join medication_schedules m on m.id = r.medication_schedule_id
+        where r.id = any(${tx.array(ids)}::uuid[]) and r.status = 'pending'`;
+      return Promise.all(rows.map((row) => this.prepare(tx, org, row)));
+    });
+    const outcomes: Outcome[] = [];
+    const queue = [...prepared];
+    const workers = Array.from({ length: Math.min(this.options.concurrency ?? 16, queue.length) }, async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) outcomes.push(await this.deliver(item));
+    });
+    await Promise.all(workers);
+    await this.record(org, outcomes);
+  }
+
+  private async prepare(tx: Tx, organisationId: string, row: Loaded) {
+    const stale =
+      !row.user_active ||
+      (row.kind === 'appointment' && (row.appointment_status !== 'booked' || row.starts_at!.getTime() < Date.now())) ||
+      (row.kind === 'medication' && !row.schedule_active);
+    const to = row.channel === 'sms' ? row.phone : row.email;
+    let joinUrl: string | null = null;
+    if (!stale && row.kind === 'appointment' && row.modality === 'video') {
+      // A one-time sign-in link that lasts until shortly after the appointment.
+      const hours = Math.max(1, Math.ceil((row.ends_at!.getTime() - Date.now()) / 3600_000) + 1);
+      const link = await issueCitizenLink(tx, { organisationId, citizenId: row.citizen_id, createdBy: row.worker_id!, hours });
+      joinUrl = citizenLinkUrl(this.options.publicUrl, link.secret);
+    }
+    const words = composeReminder({
+      kind: row.kind, language: row.language, timeZone: row.time_zone, startsAt: row.starts_at, modality: row.modality,
+      joinUrl, wording: row.wording, dueAt: row.due_at,
+    });
+    return { row, stale, to, words };
+  }
+
+  private async deliver(item: Awaited<ReturnType<Dispatcher['prepare']>>): Promise<Outcome> {
+    const { row, stale, to, words } = item;
+    if (stale) return { id: row.id, result: 'cancelled', error: 'no longer wanted', attempts: row.attempts };
+    const sender = this.options.senders[row.channel];
+    if (!sender) return { id: row.id, result: 'failed', error: `${row.channel} is not configured on this server`, attempts: row.attempts };
+    if (!to) return { id: row.id, result: 'failed', error: `the citizen has no ${row.channel === 'sms' ? 'mobile number' : 'e-mail address'}`, attempts: row.attempts };
+    try {
+      const { providerId } = await sender.send({ to, subject: words.subject, text: words.text, idempotencyKey: row.idempotency_key });
+      return { id: row.id, result: 'sent', providerId };
+    } catch (error) {
+      const temporary = error instanceof SendError ? error.temporary : true;
+      const message = error instanceof Error ? error.message : String(error);
+      return { id: row.id, result: temporary && row.attempts < MAX_ATTEMPTS ? 'retry' : 'failed', error: message, attempts: row.attempts };
+    }
+  }
+
+  private async record(org: string, outcomes: Outcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const sent = outcomes.filter((o): o is Extract<Outcome, { result: 'sent' }> => o.result === 'sent');
+    const other = outcomes.filter((o): o is Exclude<Outcome, { result: 'sent' }> => o.result !== 'sent');
+    await inOrganisation(this.options.sql, org, async (tx) => {
+      if (sent.length > 0) {
+        await tx`
+          update reminders r set status = 'sent', sent_at = now(), provider_message_id = s.provider, leased_until = null, last_error = null
+          from unnest(${tx.array(sent.map((s) => s.id))}::uuid[], ${tx.array(sent.map((s) => s.providerId))}::text[]) as s(id, provider)
+          where r.id = s.id`;
+      }
+      for (const o of other) {
+        if (o.result === 'retry') {
+          await tx`update reminders set next_attempt_at = now() + ${backoffMs(o.attempts) / 1000} * interval '1 second', leased_until = null, last_error = ${o.error} where id = ${o.id}`;
+        } else {
+          await tx`update reminders set status = ${o.result}, leased_until = null, last_error = ${o.error} where id = ${o.id}`;
+        }
+      }
+    });
+    const failed = other.filter((o) => o.result === 'failed').length;
+    if (failed > 0) this.options.log('warn', 'reminders failed for good', { count: failed });
+  }
+}

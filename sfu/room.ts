@@ -1,0 +1,230 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { PooledWorker } from './pool.js';
+import { SfuError, type ConsumerParams, type Direction, type MediaKind, type ProducerInfo, type TransportParams } from './types.js';
+
+export interface RoomEvents {
+  newProducer: [ProducerInfo];
+  producerClosed: [{ producerId: string; peerId: string }];
+  producerPaused: [{ producerId: string; peerId: string; paused: boolean }];
+  /** The worker under this room died: every peer must rejoin (the room is rebuilt elsewhere). */
+  reset: [];
+  closed: [];
+}
+
+/** One router per session. Peers are the participants' media endpoints; ids come from the caller. */
+export class Room extends EventEmitter<RoomEvents> {
+  readonly peers = new Map<string, Peer>();
+  private closedFlag = false;
+
+  constructor(
+    readonly id: string,
+    readonly router: types.Router,
+    readonly host: PooledWorker,
+  ) {
+    super();
+  }
+
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /** Adds a peer; a peer with the same id (a reconnect) replaces the old one, whose media is closed first. */
+  join(peerId: string): Peer {
+    this.peers.get(peerId)?.close();
+    const peer = new Peer(peerId, this);
+    this.peers.set(peerId, peer);
+    return peer;
+  }
+
+  leave(peerId: string): void {
+    this.peers.get(peerId)?.close();
+    this.peers.delete(peerId);
+  }
+
+  producers(exceptPeerId?: string): ProducerInfo[] {
+    return [...this.peers.values()].filter((p) => p.id !== exceptPeerId).flatMap((p) => p.producerInfos());
+  }
+
+  findProducer(producerId: string): { producer: types.Producer; peer: Peer } | undefined {
+    for (const peer of this.peers.values()) {
+      const producer = peer.producers.get(producerId);
+      if (producer) return { producer, peer };
+    }
+    return undefined;
+  }
+
+  close(reason: 'ended' | 'reset' = 'ended'): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    for (const peer of this.peers.values()) peer.close();
+    this.peers.clear();
+    if (!this.router.closed) this.router.close();
+    this.host.rooms = Math.max(0, this.host.rooms - 1);
+    if (reason === 'reset') this.emit('reset');
+    this.emit('closed');
+  }
+}
+
+/** A participant's transports, producers and consumers. It can act only on its own objects. */
+export class Peer {
+  readonly transports = new Map<string, types.WebRtcTransport>();
+  readonly producers = new Map<string, types.Producer>();
+  readonly consumers = new Map<string, types.Consumer>();
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly room: Room,
+  ) {}
+
+  async createTransport(direction: Direction): Promise<TransportParams> {
+    this.assertOpen();
+    const transport = await this.room.router.createWebRtcTransport({
+      webRtcServer: this.room.host.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 600_000,
+      appData: { direction },
+    });
+    this.transports.set(transport.id, transport);
+    transport.on('routerclose', () => this.transports.delete(transport.id));
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    await this.transport(transportId).connect({ dtlsParameters });
+  }
+
+  async restartIce(transportId: string): Promise<types.IceParameters> {
+    return this.transport(transportId).restartIce();
+  }
+
+  async produce(transportId: string, kind: MediaKind, rtpParameters: types.RtpParameters, source: string): Promise<string> {
+    const transport = this.transport(transportId);
+    if (transport.appData.direction !== 'send') throw new SfuError('bad_state', 'This transport is for receiving');
+    const producer = await transport.produce({ kind, rtpParameters, appData: { source } });
+    this.producers.set(producer.id, producer);
+    producer.on('transportclose', () => this.producers.delete(producer.id));
+    this.room.emit('newProducer', this.producerInfo(producer));
+    return producer.id;
+  }
+
+  async consume(producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<ConsumerParams> {
+    const found = this.room.findProducer(producerId);
+    if (!found || found.peer === this) throw new SfuError('not_found', 'No such producer');
+    if (!this.room.router.canConsume({ producerId, rtpCapabilities })) throw new SfuError('unsupported', 'This device cannot decode that media');
+    const transport = [...this.transports.values()].find((t) => t.appData.direction === 'recv');
+    if (!transport) throw new SfuError('bad_state', 'Create a receive transport first');
+    // Paused until the client has set up its side: no key frame is sent into the void.
+    const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peerId: found.peer.id } });
+    this.consumers.set(consumer.id, consumer);
+    const forget = () => this.consumers.delete(consumer.id);
+    consumer.on('transportclose', forget);
+    consumer.on('producerclose', forget);
+    return {
+      id: consumer.id,
+      producerId,
+      producerPeerId: found.peer.id,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+      source: String(found.producer.appData.source ?? consumer.kind),
+    };
+  }
+
+  async resumeConsumer(consumerId: string): Promise<void> {
+    const consumer = this.consumer(consumerId);
+    await consumer.resume();
+    // The decoder needs a key frame to show anything; ask the sender for one now rather than waiting for the next.
+    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+  }
+
+  async pauseConsumer(consumerId: string): Promise<void> {
+    await this.consumer(consumerId).pause();
+  }
+
+  async setProducerPaused(producerId: string, paused: boolean): Promise<void> {
+    const producer = this.producer(producerId);
+    if (paused) await producer.pause();
+    else await producer.resume();
+    this.room.emit('producerPaused', { producerId, peerId: this.id, paused });
+  }
+
+  closeProducer(producerId: string): void {
+    const producer = this.producer(producerId);
+    producer.close();
+    this.producers.delete(producerId);
+    this.room.emit('producerClosed', { producerId, peerId: this.id });
+  }
+
+  /** Audio-only: stop sending and receiving video (saves a prepaid data plan); undo restores both. */
+  async setAudioOnly(audioOnly: boolean): Promise<void> {
+    for (const producer of this.producers.values()) {
+      if (producer.kind === 'video') await this.setProducerPaused(producer.id, audioOnly);
+    }
+    for (const consumer of this.consumers.values()) {
+      if (consumer.kind !== 'video') continue;
+      if (audioOnly) await consumer.pause();
+      else {
+        await consumer.resume();
+        await consumer.requestKeyFrame();
+      }
+    }
+  }
+
+  producerInfos(): ProducerInfo[] {
+    return [...this.producers.values()].map((p) => this.producerInfo(p));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const producerId of [...this.producers.keys()]) {
+      this.producers.get(producerId)!.close();
+      this.room.emit('producerClosed', { producerId, peerId: this.id });
+    }
+    this.producers.clear();
+    for (const transport of this.transports.values()) transport.close();
+    this.transports.clear();
+    this.consumers.clear();
+  }
+
+  private producerInfo(producer: types.Producer): ProducerInfo {
+    return { producerId: producer.id, peerId: this.id, kind: producer.kind, source: String(producer.appData.source ?? producer.kind), paused: producer.paused };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new SfuError('bad_state', 'This participant has left');
+  }
+
+  private transport(id: string): types.WebRtcTransport {
+    this.assertOpen();
+    const transport = this.transports.get(id);
+    if (!transport) throw new SfuError('not_found', 'No such transport');
+    return transport;
+  }
+
+  private producer(id: string): types.Producer {
+    this.assertOpen();
+    const producer = this.producers.get(id);
+    if (!producer) throw new SfuError('not_found', 'No such producer');
+    return producer;
+  }
+
+  private consumer(id: string): types.Consumer {
+    this.assertOpen();
+    const consumer = this.consumers.get(id);
+    if (!consumer) throw new SfuError('not_found', 'No such consumer');
+    return consumer;
+  }
+}

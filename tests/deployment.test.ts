@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parseConfig, VARIABLES } from '../server/config.js';
+
+interface Service {
+  image?: string;
+  build?: string;
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+const compose = parse(fs.readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const app = compose.services.app!;
+const db = compose.services.db!;
+
+/** What `docker compose` would make of ${VAR:?msg} and ${VAR} given a .env with these values. */
+const DOTENV: Record<string, string> = { PUBLIC_URL: 'https://video.kommune.dk', POSTGRES_PASSWORD: 'long-random-password', RTC_ANNOUNCED_ADDRESS: '203.0.113.10' };
+const substitute = (value: string) =>
+  value.replace(/\$\{(\w+)(:\?[^}]*)?\}/g, (_, name: string) => {
+    if (!(name in DOTENV)) throw new Error(`compose needs ${name}, which the README does not mention`);
+    return DOTENV[name]!;
+  });
+
+describe('docker-compose.yml', () => {
+  it('sets every variable a production deployment needs, and only variables the server knows', () => {
+    const env = app.environment!;
+    const known = new Set(VARIABLES.map((v) => v.name));
+    for (const name of Object.keys(env)) expect(known, name).toContain(name);
+    for (const variable of VARIABLES.filter((v) => v.production)) expect(env, variable.name).toHaveProperty(variable.name);
+  });
+
+  it('gives the app an environment the config accepts, pointing at the db service', () => {
+    const env = Object.fromEntries(Object.entries(app.environment!).map(([k, v]) => [k, substitute(String(v))]));
+    const config = parseConfig(env);
+    expect(config.publicUrl.protocol).toBe('https:');
+    const database = new URL(config.databaseUrl!);
+    expect(database.hostname).toBe('db');
+    expect(database.pathname).toBe(`/${db.environment!.POSTGRES_DB}`);
+    expect(decodeURIComponent(database.username)).toBe(db.environment!.POSTGRES_USER);
+    expect(decodeURIComponent(database.password)).toBe(substitute(db.environment!.POSTGRES_PASSWORD!));
+    expect(config.dataDir).toBe('/data');
+  });
+
+  it('publishes the port the app listens on, and health-checks it', () => {
+    const port = app.environment!.PORT;
+    expect(app.ports!.map((p) => p.split(':').at(-1))).toContain(port);
+    expect(app.healthcheck!.test.join(' ')).toContain(`127.0.0.1:${port}/api/health`);
+    expect(fs.readFileSync('Dockerfile', 'utf8')).toMatch(new RegExp(`EXPOSE ${port}\\b`));
+  });
+
+  it('publishes one UDP and one TCP media port per media worker', () => {
+    const env = Object.fromEntries(Object.entries(app.environment!).map(([k, v]) => [k, substitute(String(v))]));
+    const config = parseConfig(env);
+    for (let i = 0; i < config.mediaWorkers; i++) {
+      for (const protocol of ['udp', 'tcp']) {
+        const published = app.ports!.some((p) => {
+          const [range, proto] = p.split('/');
+          const [from, to] = range!.split(':').at(-1)!.split('-').map(Number);
+          return proto === protocol && config.rtcPort + i >= from! && config.rtcPort + i <= (to ?? from!);
+        });
+        expect(published, `${protocol} ${config.rtcPort + i}`).toBe(true);
+      }
+    }
+    expect(config.rtcAnnouncedAddress).toBe('203.0.113.10');
+  });
+
+  it('starts the app only after a healthy database, with persistent volumes for both', () => {
+    expect(app.depends_on).toEqual({ db: { condition: 'service_healthy' } });
+    expect(db.healthcheck!.test.join(' ')).toContain('pg_isready');
+    const named = (s: Service) => s.volumes!.map((v) => v.split(':')[0]);
+    for (const volume of [...named(app), ...named(db)]) expect(compose.volumes).toHaveProperty(volume!);
+    expect(app.volumes!.some((v) => v.endsWith(`:${app.environment!.DATA_DIR}`))).toBe(true);
+  });
+});

@@ -1,0 +1,153 @@
+/// <reference lib="dom" />
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { citizenCookie, expectMediaFlowing, meetThroughWaitingRoom, signedInContext, videoStopped } from '../support/calls.js';
+import { startHarness, type Harness, type Org } from '../support/harness.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+interface Setup {
+  h: Harness;
+  org: Org;
+  baseUrl: string;
+  worker: Page;
+  citizen: Page;
+}
+let current: Setup | undefined;
+afterEach(async () => {
+  await current?.worker.context().close();
+  await current?.citizen.context().close();
+  await current?.h.close();
+  current = undefined;
+});
+
+async function setUp(env: Record<string, string> = {}): Promise<Setup> {
+  const h = await startHarness(env, { serve: true });
+  const baseUrl = h.baseUrl;
+  const org = await h.seedOrganisation();
+  const workerCookie = await h.login(org.workerEmail);
+  const worker = await (await signedInContext(browser, baseUrl, workerCookie)).newPage();
+  const citizen = await (await signedInContext(browser, baseUrl, await citizenCookie(h, org, workerCookie))).newPage();
+  current = { h, org, baseUrl, worker, citizen };
+  return current;
+}
+
+/** Through the waiting room into the call; the waiting citizen sees nobody, not even the worker. */
+async function meet({ worker, citizen, baseUrl }: Setup): Promise<void> {
+  expect(await meetThroughWaitingRoom(worker, citizen, baseUrl)).toBe(0);
+}
+
+async function sessionRows(h: Harness) {
+  const [session] = await h.admin`select * from call_sessions`;
+  const participants = await h.admin`
+    select p.role, p.admitted_at, p.audio_only_used, p.quality_samples, count(s.id)::int as segments,
+           array_agg(coalesce(s.leave_reason, 'connected') order by s.id) as reasons
+    from call_participants p left join call_segments s on s.participant_id = p.id
+    group by p.id order by p.role`;
+  return { session: session!, participants };
+}
+
+/** SOAK=20 repeats the basic call that many times in a row (npm run test:e2e:soak): it must never flake. */
+const SOAK = Number(process.env.SOAK ?? 1);
+
+describe('a video session through the SFU, in two real browsers', () => {
+  const variants: { name: string; env: Record<string, string> }[] = [
+    ...Array.from({ length: SOAK }, (_, i) => ({ name: SOAK > 1 ? `UDP (run ${i + 1} of ${SOAK})` : 'UDP', env: {} })),
+    { name: 'TCP only (ICE-TCP)', env: { RTC_UDP: 'false' } },
+  ];
+  for (const variant of variants) {
+    it(`${variant.name}: waiting room, admit, video and audio both ways, audio-only, chat, end`, async () => {
+      const setup = await setUp(variant.env);
+      const { h, worker, citizen, org } = setup;
+      await meet(setup);
+      await expectMediaFlowing(citizen);
+      await expectMediaFlowing(worker);
+
+      await worker.getByPlaceholder('Skriv en besked').fill('Hej Carl');
+      await worker.getByRole('button', { name: 'Send' }).click();
+      await citizen.getByText('Hej Carl').waitFor();
+
+      await citizen.getByRole('button', { name: 'Kun lyd' }).click();
+      await citizen.getByRole('button', { name: 'Video igen' }).waitFor();
+      expect(await videoStopped(citizen)).toBe(true);
+      expect(await videoStopped(worker)).toBe(true);
+
+      await worker.getByRole('button', { name: 'Afslut samtalen' }).click();
+      await citizen.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
+      await worker.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
+
+      const { session, participants } = await sessionRows(h);
+      expect(session).toMatchObject({ status: 'ended', end_reason: 'ended_by_staff', ended_by: org.workerId, worker_id: org.workerId, citizen_id: org.citizenId, kind: 'ad_hoc' });
+      expect(session.started_at).not.toBeNull();
+      expect(participants.map((p) => [p.role, p.segments, p.reasons])).toEqual([
+        ['citizen', 1, ['session_ended']],
+        ['worker', 1, ['session_ended']],
+      ]);
+      expect(participants[0]!.admitted_at).not.toBeNull();
+      expect(participants[0]!.audio_only_used).toBe(true);
+      expect(await h.media.counts()).toMatchObject({ routers: 0, transports: 0, rooms: 0 });
+    });
+  }
+});
+
+describe('a video session survives what phones and servers do', () => {
+  it('three people: worker, citizen and a colleague all see and hear each other', async () => {
+    const setup = await setUp();
+    const { h, org, baseUrl, worker, citizen } = setup;
+    await meet(setup);
+    const callId = (await h.admin`select id from call_sessions`)[0]!.id as string;
+    const invited = await h.request('POST', `/api/calls/${callId}/participants`, { cookie: await h.login(org.workerEmail), body: { userId: org.coordinatorId } });
+    expect(invited.statusCode).toBe(204);
+    const colleague = await (await signedInContext(browser, baseUrl, await h.login(org.coordinatorEmail))).newPage();
+    try {
+      await colleague.goto(baseUrl);
+      await colleague.getByRole('heading', { name: 'Åbne samtaler' }).waitFor();
+      await colleague.getByRole('button', { name: 'Deltag' }).click();
+      for (const page of [worker, citizen, colleague]) await expectMediaFlowing(page, 2);
+      const participants = await h.admin`select role from call_participants order by role`;
+      expect(participants.map((p) => p.role)).toEqual(['citizen', 'coordinator', 'worker']);
+    } finally {
+      await colleague.context().close();
+    }
+  });
+
+  it('network cut: the citizen goes offline for 5 s, comes back by itself, same session, a second segment', async () => {
+    const setup = await setUp();
+    const { h, worker, citizen } = setup;
+    await meet(setup);
+    await expectMediaFlowing(citizen);
+    await citizen.context().setOffline(true);
+    await citizen.getByText('Forbindelsen er væk. Vi prøver igen…').waitFor();
+    await citizen.waitForTimeout(5000);
+    await citizen.context().setOffline(false);
+    await expectMediaFlowing(citizen);
+    await expectMediaFlowing(worker);
+    const { session, participants } = await sessionRows(h);
+    expect(session.status).toBe('open');
+    expect((await h.admin`select count(*)::int as n from call_sessions`)[0]!.n).toBe(1);
+    const citizenRow = participants.find((p) => p.role === 'citizen')!;
+    expect(citizenRow.segments).toBe(2);
+    expect(citizenRow.reasons).toEqual(['disconnected', 'connected']);
+  });
+
+  it('the media worker is killed mid-call: a new one takes over and the call recovers without anyone doing anything', async () => {
+    const setup = await setUp();
+    const { h, worker, citizen } = setup;
+    await meet(setup);
+    await expectMediaFlowing(citizen);
+    const [host] = h.media.pool.list();
+    const deadPid = host!.worker.pid;
+    process.kill(deadPid, 'SIGKILL');
+    await expect.poll(() => h.media.pool.list().map((w) => w.worker.pid), { timeout: 10_000 }).not.toContain(deadPid);
+    await expectMediaFlowing(citizen);
+    await expectMediaFlowing(worker);
+    const { session } = await sessionRows(h);
+    expect(session.status).toBe('open');
+    expect((await h.admin`select count(*)::int as n from call_sessions`)[0]!.n).toBe(1);
+  });
+});

@@ -1,0 +1,190 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../server/config.js';
+import type { Dispatcher } from '../server/reminders/dispatcher.js';
+import { createDispatcher } from '../server/reminders/setup.js';
+import { citizenCookie } from './support/calls.js';
+import { startHarness, type Harness, type Org } from './support/harness.js';
+import { SmsGatewayStub } from './support/sms-gateway.js';
+
+let h: Harness;
+let org: Org;
+let worker: string;
+let gateway: SmsGatewayStub;
+let smtp: SMTPServer;
+const mails: ParsedMail[] = [];
+let dispatcher: Dispatcher;
+
+beforeAll(async () => {
+  h = await startHarness();
+  org = await h.seedOrganisation();
+  worker = await h.login(org.workerEmail);
+  await h.admin`update users set email = 'carl@example.dk' where id = ${org.citizenId}`;
+  gateway = new SmsGatewayStub();
+  const gatewayUrl = await gateway.start();
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, callback) {
+      simpleParser(stream).then((mail) => {
+        mails.push(mail);
+        callback();
+      }, callback);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const smtpPort = (smtp.server.address() as { port: number }).port;
+  const config = parseConfig({
+    PUBLIC_URL: 'http://naervaer.test', SMS_GATEWAY_URL: gatewayUrl, SMS_GATEWAY_TOKEN: gateway.token,
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMTP_FROM: 'paamindelse@kommune.dk',
+  });
+  dispatcher = createDispatcher(config, h.sql, () => {});
+  const settings = await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: worker, body: { smsReminders: true, emailReminders: true } });
+  expect(settings.statusCode).toBe(200);
+});
+afterAll(async () => {
+  await gateway.stop();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await h.close();
+});
+beforeEach(() => {
+  gateway.delivered.length = 0;
+  mails.length = 0;
+});
+
+const nextYear = new Date().getUTCFullYear() + 1;
+let day = 1;
+async function bookAndMakeDue(modality = 'video'): Promise<{ id: string; startsAt: string }> {
+  const response = await h.request('POST', '/api/appointments', { cookie: worker, body: { citizenId: org.citizenId, modality, start: `${nextYear}-09-${String(day++).padStart(2, '0')}T10:00` } });
+  expect(response.statusCode).toBe(201);
+  const appointment = response.json()[0];
+  // make its 24-hour reminders due now (the 1-hour ones stay in the future)
+  await h.admin`update reminders set next_attempt_at = now() - interval '1 second' where appointment_id = ${appointment.id} and due_at = (select min(due_at) from reminders where appointment_id = ${appointment.id})`;
+  return appointment;
+}
+const statuses = (appointmentId: string) => h.admin<{ channel: string; status: string; attempts: number; last_error: string | null }[]>`
+  select channel, status, attempts, last_error from reminders where appointment_id = ${appointmentId} and next_attempt_at < now() + interval '1 hour' order by channel`;
+
+describe('reminders', () => {
+  it('sends a video appointment reminder by e-mail and SMS: local time, a join link, nothing sensitive', async () => {
+    const appointment = await bookAndMakeDue('video');
+    expect(await dispatcher.drain()).toBe(2);
+    expect((await statuses(appointment.id)).map((r) => `${r.channel}:${r.status}`)).toEqual(['email:sent', 'sms:sent']);
+
+    expect(mails).toHaveLength(1);
+    const mail = mails[0]!;
+    expect(mail.from?.text).toBe('paamindelse@kommune.dk');
+    expect((mail.to as { text: string }).text).toBe('carl@example.dk');
+    expect(mail.subject).toBe('Påmindelse om din aftale');
+    expect(mail.messageId).toMatch(/@naervaer>$/);
+    const when = new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(appointment.startsAt));
+    expect(mail.text).toContain(`${when} kl. 10.00`);
+    const link = /http:\/\/naervaer\.test\/link#([A-Za-z0-9_-]{43})/.exec(mail.text ?? '');
+    expect(link).not.toBeNull();
+
+    const sms = gateway.delivered[0]!;
+    expect(sms.msisdn).toBe(4512345678);
+    expect(sms.sender).toBe('Naervaer');
+    expect(sms.message).toContain('kl. 10.00');
+    for (const text of [sms.message, mail.text ?? '']) {
+      expect(text).not.toMatch(/Bo Bostøtte|bostøtte|psykiatri|Carl|Testkommune/i);
+    }
+    // the link in the reminder signs the citizen in
+    const exchange = await h.request('POST', '/api/citizen-links/exchange', { body: { secret: link![1] } });
+    expect(exchange.statusCode).toBe(200);
+  });
+
+  it('retries 429 and 5xx with backoff and the same idempotency key; a permanent refusal is shown to the worker', async () => {
+    const appointment = await bookAndMakeDue('phone');
+    await h.admin`update reminders set status = 'cancelled' where appointment_id = ${appointment.id} and channel = 'email'`;
+    gateway.failNext(429, 503);
+    await dispatcher.drain();
+    let [sms] = await statuses(appointment.id).then((r) => r.filter((x) => x.channel === 'sms'));
+    expect(sms).toMatchObject({ status: 'pending', attempts: 1, last_error: 'SMS gateway answered 429' });
+    const [next] = await h.admin`select next_attempt_at - now() as wait from reminders where appointment_id = ${appointment.id} and channel = 'sms' and status = 'pending'`;
+    expect(next!.wait).toBeTruthy();
+    const again = async () => {
+      await h.admin`update reminders set next_attempt_at = now() where appointment_id = ${appointment.id} and status = 'pending' and attempts > 0`;
+      await dispatcher.drain();
+    };
+    await again();
+    [sms] = (await statuses(appointment.id)).filter((x) => x.channel === 'sms');
+    expect(sms).toMatchObject({ status: 'pending', attempts: 2, last_error: 'SMS gateway answered 503' });
+    await again();
+    [sms] = (await statuses(appointment.id)).filter((x) => x.channel === 'sms');
+    expect(sms).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(gateway.delivered).toHaveLength(1);
+    expect(gateway.delivered[0]!.message).toContain('Vi ringer til dig.');
+
+    const refused = await bookAndMakeDue('phone');
+    await h.admin`update reminders set status = 'cancelled' where appointment_id = ${refused.id} and channel = 'email'`;
+    gateway.failNext(400);
+    await dispatcher.drain();
+    expect((await statuses(refused.id)).find((x) => x.channel === 'sms')).toMatchObject({ status: 'failed', last_error: 'SMS gateway answered 400' });
+    const list = await h.request('GET', `/api/appointments?from=${nextYear}-09-01&days=30`, { cookie: worker });
+    const shown = (list.json() as { id: string; reminders: { status: string; lastError: string | null; channel: string }[] }[]).find((a) => a.id === refused.id)!;
+    expect(shown.reminders.find((r) => r.status === 'failed')).toMatchObject({ channel: 'sms', lastError: 'SMS gateway answered 400' });
+  });
+
+  it('never sends the reminder of a cancelled appointment', async () => {
+    const appointment = await bookAndMakeDue('video');
+    await h.request('POST', `/api/appointments/${appointment.id}/cancel`, { cookie: worker, body: { reason: 'Syg' } });
+    await dispatcher.drain();
+    expect(gateway.delivered).toHaveLength(0);
+    expect(mails).toHaveLength(0);
+  });
+
+  it('sends medication reminders in the wording agreed, at the local time chosen', async () => {
+    const schedule = await h.request('POST', `/api/citizens/${org.citizenId}/medication-schedules`, {
+      cookie: worker, body: { timesOfDay: ['08:00', '20:00'], weekdays: [1, 2, 3, 4, 5, 6, 7], wording: 'Husk dine piller' },
+    });
+    expect(schedule.statusCode).toBe(201);
+    await h.admin`select plan_medication_reminders(now(), now() + interval '48 hours')`;
+    const planned = await h.admin<{ due_at: Date; channel: string }[]>`select due_at, channel from reminders where kind = 'medication' order by due_at, channel`;
+    expect(planned.length).toBeGreaterThanOrEqual(6);
+    const local = new Set(planned.map((p) => new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit' }).format(p.due_at)));
+    expect(local).toEqual(new Set(['08.00', '20.00']));
+    await h.admin`update reminders set next_attempt_at = now() - interval '1 second' where kind = 'medication' and due_at = ${planned[0]!.due_at}`;
+    await dispatcher.drain();
+    expect(gateway.delivered.map((d) => d.message)).toEqual([expect.stringMatching(/^Husk dine piller \(kl\. (08|20)\.00\)$/)]);
+    // planning again adds nothing
+    expect((await h.admin`select plan_medication_reminders(now(), now() + interval '48 hours') as n`)[0]!.n).toBe(0);
+  });
+
+  it('states the local time right across the autumn DST change', async () => {
+    const lastSundayOfOctober = (() => { const d = new Date(Date.UTC(nextYear, 9, 31)); d.setUTCDate(31 - d.getUTCDay()); return d; })();
+    const monday = new Date(lastSundayOfOctober.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const response = await h.request('POST', '/api/appointments', { cookie: worker, body: { citizenId: org.citizenId, modality: 'phone', start: `${monday}T10:00` } });
+    const appointment = response.json()[0];
+    expect(appointment.startsAt).toBe(`${monday}T09:00:00.000Z`); // winter time again: UTC+1
+    // the 24-hour reminder falls on the Sunday of the change, still at 10:00 local
+    const [reminder] = await h.admin<{ due_at: Date }[]>`select due_at from reminders where appointment_id = ${appointment.id} and channel = 'sms' order by due_at limit 1`;
+    expect(reminder!.due_at.toISOString()).toBe(`${lastSundayOfOctober.toISOString().slice(0, 10)}T09:00:00.000Z`);
+    await h.admin`update reminders set next_attempt_at = now() - interval '1 second' where appointment_id = ${appointment.id} and due_at = ${reminder!.due_at}`;
+    await dispatcher.drain();
+    const text = gateway.delivered.find((d) => d.message.includes('mandag'))!.message;
+    expect(text).toMatch(/^Påmindelse: Du har en aftale mandag \d+\. (oktober|november) kl\. 10\.00\./);
+  });
+
+  it('refuses SMS reminders for a citizen without a mobile number, changing nothing', async () => {
+    await h.admin`update users set phone = null where id = ${org.otherCitizenId}`;
+    const coordinator = await h.login(org.coordinatorEmail);
+    const response = await h.request('PUT', `/api/citizens/${org.otherCitizenId}/settings`, { cookie: coordinator, body: { smsReminders: true } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toMatch(/mobile number/);
+    expect(await h.admin`select count(*)::int as n from citizen_settings where citizen_id = ${org.otherCitizenId}`).toEqual([{ n: 0 }]);
+  });
+
+  it('the citizen chooses channels; turning SMS off cancels what is pending', async () => {
+    const citizen = await citizenCookie(h, org, worker);
+    const appointment = await bookAndMakeDue('chat');
+    const off = await h.request('PUT', '/api/my/settings', { cookie: citizen, body: { smsReminders: false } });
+    expect(off.json()).toMatchObject({ smsReminders: false, emailReminders: true });
+    const pendingSms = await h.admin`select count(*)::int as n from reminders where appointment_id = ${appointment.id} and channel = 'sms' and status = 'pending'`;
+    expect(pendingSms[0]!.n).toBe(0);
+    const bad = await h.request('PUT', '/api/my/settings', { cookie: citizen, body: { smsReminders: 'yes' } });
+    expect(bad.statusCode).toBe(400);
+    await h.request('PUT', '/api/my/settings', { cookie: citizen, body: { smsReminders: true } });
+  });
+});

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../protocol/api.js';
+import { startHarness, type Harness, type Org } from './support/harness.js';
+
+let h: Harness;
+let org: Org;
+const cookies = {} as Record<Role, string>;
+
+async function signIn(): Promise<Record<Role, string>> {
+  const signedIn = {
+    coordinator: await h.login(org.coordinatorEmail),
+    worker: await h.login(org.workerEmail),
+    volunteer: await h.login(org.volunteerEmail),
+  };
+  const link = await h.request('POST', `/api/citizens/${org.citizenId}/links`, { cookie: signedIn.worker });
+  const exchanged = await h.request('POST', '/api/citizen-links/exchange', { body: { secret: new URL(link.json().url).hash.slice(1) } });
+  return { ...signedIn, citizen: `naervaer_session=${exchanged.cookies.find((c) => c.name === 'naervaer_session')!.value}` };
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  org = await h.seedOrganisation();
+  Object.assign(cookies, await signIn());
+});
+afterAll(() => h.close());
+
+/** Who may call what. A new route must be added here, so that its roles are a decision, not an accident. */
+const EXPECTED: Record<string, Role[] | 'public'> = {
+  'GET /api/health': 'public',
+  'GET /api/docs': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/citizen-links/exchange': 'public',
+  'POST /api/auth/logout': ['citizen', 'worker', 'volunteer', 'coordinator'],
+  'GET /api/me': ['citizen', 'worker', 'volunteer', 'coordinator'],
+  'POST /api/auth/password': ['worker', 'volunteer', 'coordinator'],
+  'GET /api/teams': ['coordinator'],
+  'POST /api/teams': ['coordinator'],
+  'PATCH /api/teams/:teamId': ['coordinator'],
+  'GET /api/users': ['coordinator'],
+  'POST /api/users': ['coordinator'],
+  'GET /api/users/:userId': ['coordinator'],
+  'PATCH /api/users/:userId': ['coordinator'],
+  'POST /api/users/:userId/deactivate': ['coordinator'],
+  'GET /api/workers/:workerId/caseload': ['coordinator', 'worker'],
+  'PUT /api/workers/:workerId/caseload/:citizenId': ['coordinator'],
+  'DELETE /api/workers/:workerId/caseload/:citizenId': ['coordinator'],
+  'GET /api/citizens/:citizenId/links': ['coordinator', 'worker'],
+  'POST /api/citizens/:citizenId/links': ['coordinator', 'worker'],
+  'POST /api/citizen-links/:linkId/revoke': ['coordinator', 'worker'],
+  'GET /api/audit': ['coordinator'],
+  'GET /api/colleagues': ['coordinator', 'worker'],
+  'POST /api/calls': ['coordinator', 'worker'],
+  'GET /api/calls/open': ['citizen', 'worker', 'volunteer', 'coordinator'],
+  'POST /api/calls/:callId/token': ['citizen', 'worker', 'volunteer', 'coordinator'],
+  'POST /api/calls/:callId/participants': ['coordinator', 'worker'],
+  'POST /api/calls/:callId/end': ['coordinator', 'worker'],
+  'POST /api/appointments': ['coordinator', 'worker'],
+  'GET /api/appointments': ['coordinator', 'worker'],
+  'POST /api/appointments/:appointmentId/cancel': ['coordinator', 'worker'],
+  'POST /api/appointments/:appointmentId/reschedule': ['coordinator', 'worker'],
+  'POST /api/appointments/:appointmentId/status': ['coordinator', 'worker'],
+  'POST /api/change-requests/:requestId/decide': ['coordinator', 'worker'],
+  'GET /api/my/appointments': ['citizen'],
+  'POST /api/my/appointments/:appointmentId/requests': ['citizen'],
+  'GET /api/my/appointments/:appointmentId/ics': ['citizen'],
+  'GET /api/my/settings': ['citizen'],
+  'PUT /api/my/settings': ['citizen'],
+  'GET /api/citizens/:citizenId/settings': ['coordinator', 'worker'],
+  'PUT /api/citizens/:citizenId/settings': ['coordinator', 'worker'],
+  'GET /api/citizens/:citizenId/medication-schedules': ['coordinator', 'worker'],
+  'POST /api/citizens/:citizenId/medication-schedules': ['coordinator', 'worker'],
+  'POST /api/citizens/:citizenId/medication-schedules/:scheduleId/deactivate': ['coordinator', 'worker'],
+  'POST /api/calendar-feeds': ['worker'],
+  'GET /api/organisation': ['coordinator'],
+  'PATCH /api/organisation': ['coordinator'],
+  'POST /api/calendar-feeds/revoke': ['worker'],
+};
+
+const ROLES: Role[] = ['citizen', 'worker', 'volunteer', 'coordinator'];
+
+describe('role checks on every route', () => {
+  it('every API route is in the table above with the roles it declares', () => {
+    const actual = Object.fromEntries(h.app.apiRoutes.map((r) => [`${r.method} ${r.url}`, r.roles ? [...r.roles].sort() : 'public']));
+    const expected = Object.fromEntries(Object.entries(EXPECTED).map(([k, v]) => [k, v === 'public' ? v : [...v].sort()]));
+    expect(actual).toEqual(expected);
+  });
+
+  const fill = (url: string) =>
+    url
+      .replace(':teamId', '5f0c3c2e-0000-4000-8000-000000000001')
+      .replace(':userId', '5f0c3c2e-0000-4000-8000-000000000002')
+      .replace(':workerId', org.workerId)
+      .replace(':citizenId', '5f0c3c2e-0000-4000-8000-000000000004')
+      .replace(':linkId', '5f0c3c2e-0000-4000-8000-000000000005')
+      .replace(':callId', '5f0c3c2e-0000-4000-8000-000000000006')
+      .replace(':appointmentId', '5f0c3c2e-0000-4000-8000-000000000007')
+      .replace(':requestId', '5f0c3c2e-0000-4000-8000-000000000008')
+      .replace(':scheduleId', '5f0c3c2e-0000-4000-8000-000000000009');
+
+  for (const [route, allowed] of Object.entries(EXPECTED)) {
+    if (allowed === 'public') continue;
+    const [method, url] = route.split(' ') as [string, string];
+    it(`${route}: 401 without a session, 403 for ${ROLES.filter((r) => !allowed.includes(r)).join(', ') || 'nobody'}`, async () => {
+      // logging out ends the session, so that route gets sessions of its own
+      const sessions = route === 'POST /api/auth/logout' ? await signIn() : cookies;
+      const anonymous = await h.request(method, fill(url));
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json().error.code).toBe('unauthorized');
+      for (const role of ROLES) {
+        const response = await h.request(method, fill(url), { cookie: sessions[role] });
+        if (allowed.includes(role)) expect(response.statusCode, role).not.toBe(403);
+        else {
+          expect(response.statusCode, role).toBe(403);
+          expect(response.json().error.code).toBe('forbidden');
+        }
+      }
+    });
+  }
+});
+
+describe('audit log', () => {
+  it('lets a coordinator read who touched a citizen', async () => {
+    const response = await h.request('GET', `/api/audit?subjectId=${org.citizenId}`, { cookie: cookies.coordinator });
+    expect(response.statusCode).toBe(200);
+    const events = response.json() as { action: string; actorId: string; subjectId: string }[];
+    expect(events.some((e) => e.action === 'citizen_link.create' && e.actorId === org.workerId)).toBe(true);
+    expect(events.every((e) => e.subjectId === org.citizenId)).toBe(true);
+  });
+});
