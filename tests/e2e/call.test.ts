@@ -116,6 +116,43 @@ describe('a video session survives what phones and servers do', () => {
     }
   });
 
+  it('camera refused: the citizen is told how to allow it in their browser, and can still join to listen and chat', async () => {
+    const setup = await setUp();
+    const { worker, baseUrl } = setup;
+    // An Android phone whose user pressed "Block": Chromium's fake-UI flag always allows, so the refusal is made here.
+    const refused = await setup.citizen.context().browser()!.newContext({
+      viewport: { width: 360, height: 640 },
+      locale: 'da-DK',
+      userAgent: 'Mozilla/5.0 (Linux; Android 13; SM-A145R) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
+    });
+    await refused.addCookies(await setup.citizen.context().cookies());
+    await refused.addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    });
+    const citizen = await refused.newPage();
+    try {
+      await worker.goto(baseUrl);
+      await worker.getByRole('button', { name: 'Start video' }).click();
+      await citizen.goto(baseUrl);
+      await citizen.getByRole('button', { name: 'Deltag' }).click();
+      const alert = citizen.getByRole('alert');
+      await alert.getByText('Du har ikke givet lov til kamera og mikrofon.').waitFor();
+      await alert.getByText(/Tilladelser, og slå Kamera og Mikrofon til/).waitFor();
+      await citizen.getByRole('button', { name: 'Prøv igen' }).click();
+      await alert.getByText('Du har ikke givet lov til kamera og mikrofon.').waitFor();
+
+      await citizen.getByRole('button', { name: 'Deltag' }).click();
+      await citizen.getByText('Vent et øjeblik. Din medarbejder lukker dig ind.').waitFor();
+      await worker.getByRole('button', { name: 'Luk Carl Borger ind' }).click();
+      await expectMediaFlowing(citizen);
+      await worker.getByPlaceholder('Skriv en besked').fill('Kan du høre mig?');
+      await worker.getByRole('button', { name: 'Send' }).click();
+      await citizen.getByText('Kan du høre mig?').waitFor();
+    } finally {
+      await refused.close();
+    }
+  });
+
   it('network cut: the citizen goes offline for 5 s, comes back by itself, same session, a second segment', async () => {
     const setup = await setUp();
     const { h, worker, citizen } = setup;

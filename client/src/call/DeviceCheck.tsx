@@ -1,7 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
+import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 
 type Status = 'asking' | 'ready' | 'denied' | 'no-device';
+
+/**
+ * Where the camera permission is switched back on differs by browser; citizens on a cheap phone mostly have Chrome
+ * or Samsung Internet on Android, or Safari on an iPhone (where every iOS browser follows Safari's settings).
+ */
+export function deniedHelpKey(userAgent: string): TextKey {
+  if (/iPhone|iPad|iPod/.test(userAgent)) return 'call.check.deniedHelp.iosSafari';
+  if (/SamsungBrowser/.test(userAgent)) return 'call.check.deniedHelp.samsung';
+  if (/Firefox\//.test(userAgent)) return 'call.check.deniedHelp.firefox';
+  if (/Android/.test(userAgent)) return 'call.check.deniedHelp.androidChrome';
+  return 'call.check.deniedHelp';
+}
 
 /**
  * Before joining: a camera preview, a microphone level meter, and a plain explanation when the browser refused
@@ -71,7 +84,8 @@ export function DeviceCheck({ onJoin }: { onJoin(stream: MediaStream | null, aud
       {(status === 'denied' || status === 'no-device') && (
         <div role="alert">
           <p className="error">{t(status === 'denied' ? 'call.check.denied' : 'call.check.noDevice')}</p>
-          {status === 'denied' && <p>{t('call.check.deniedHelp')}</p>}
+          {status === 'denied' && <p>{t(deniedHelpKey(navigator.userAgent))}</p>}
+          <p>{t('call.check.deniedAudioOnly')}</p>
           <button type="button" onClick={() => setAttempt((a) => a + 1)}>{t('call.check.retry')}</button>
         </div>
       )}
