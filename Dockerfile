@@ -16,6 +16,6 @@ COPY --from=build /app/migrations ./migrations
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-EXPOSE 8080 40000-40001/udp 40000-40001/tcp
+EXPOSE 8080 20000-20001/udp 20000-20001/tcp
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:8080/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/server/main.js"]

@@ -93,7 +93,7 @@ export const VARIABLES: readonly Variable[] = [
   { name: 'MEDIASOUP_WORKER_BIN', default: '(mediasoup prebuilt)', description: 'Path of an offline-built mediasoup-worker binary.' },
   { name: 'RTC_LISTEN_IP', default: '0.0.0.0', description: 'Address the media server listens on.' },
   { name: 'RTC_ANNOUNCED_ADDRESS', default: '(none)', description: 'Public IP or host name announced to browsers for media.' },
-  { name: 'RTC_PORT', default: '40000', description: 'UDP and TCP port for media; media worker N uses RTC_PORT+N (open them in the firewall). 0 = any free port.' },
+  { name: 'RTC_PORT', default: '20000', description: 'UDP and TCP port for media; media worker N uses RTC_PORT+N (open them in the firewall). Keep it below 32768, outside Linux\'s range for outgoing connections. 0 = any free port.' },
   { name: 'RTC_UDP', default: 'true', description: 'false to offer media over TCP only (for networks that block UDP; TURN is better).' },
   { name: 'MEDIA_WORKERS', default: '(number of CPU cores)', description: 'How many mediasoup worker processes to run.' },
   { name: 'CALL_RECONNECT_GRACE_SECONDS', default: '60', description: 'How long a dropped worker has to reconnect before the session ends for everyone.' },
@@ -145,7 +145,7 @@ function smsSender(env: Env): string {
 }
 
 function rtcPort(env: Env): number {
-  const port = integer(env, 'RTC_PORT', 40000, 0, 65535);
+  const port = integer(env, 'RTC_PORT', 20000, 0, 65535);
   if (port !== 0 && port < 1024) throw new ConfigError('RTC_PORT', `must be 0 or from 1024 to 65535 (got "${port}")`);
   return port;
 }

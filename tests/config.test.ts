@@ -9,6 +9,8 @@ describe('configuration', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataDir).toBe('/srv/naervaer/data');
     expect(config.publicUrl.origin).toBe('http://localhost:8080');
+    // Below Linux's ephemeral range (32768–60999): an outgoing connection could otherwise hold the media port.
+    expect(config.rtcPort).toBe(20000);
   });
 
   const bad: [Record<string, string>, string, RegExp][] = [
