@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { Me } from '../../../protocol/api';
 import { MyAppointments } from '../booking/MyAppointments';
-import { CallScreen } from '../call/CallScreen';
 import { DeviceCheck } from '../call/DeviceCheck';
+import { CallScreen, loadCallScreen } from '../call/LazyCallScreen';
 import { useOpenCalls } from '../call/useOpenCalls';
 import { useI18n } from '../i18n/i18n';
 import { Greeting } from './Greeting';
@@ -27,7 +27,10 @@ export function CitizenHome({ me }: { me: Me }) {
       {open ? (
         <div className="join-box">
           <p className="big">{t('call.sessionReady')}</p>
-          <button type="button" className="primary big-button" onClick={() => setStep({ kind: 'check', callId: open.id })}>
+          <button type="button" className="primary big-button" onClick={() => {
+              void loadCallScreen();
+              setStep({ kind: 'check', callId: open.id });
+            }}>
             {t('call.join')}
           </button>
         </div>

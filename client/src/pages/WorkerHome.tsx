@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { CallSummary, CaseloadEntry, Me } from '../../../protocol/api';
 import { api } from '../api';
 import { Agenda } from '../booking/Agenda';
-import { CallScreen } from '../call/CallScreen';
+import { CallScreen, loadCallScreen } from '../call/LazyCallScreen';
 import { useOpenCalls } from '../call/useOpenCalls';
 import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';
@@ -28,6 +28,7 @@ export function WorkerHome({ me, children }: { me: Me; children?: ReactNode }) {
   }, [me.user.id, me.user.role, t]);
 
   const enter = async (callId: string) => {
+    void loadCallScreen(); // downloads while the camera opens
     if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
     setActive({ callId, stream: await staffStream() });
   };
