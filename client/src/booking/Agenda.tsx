@@ -93,8 +93,13 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
       <div className="grow">
         <strong>{a.start.slice(11)}–{a.end.slice(11)}</strong> {a.citizenName} · {t(`modality.${a.modality}`)} · <span className="badge">{t(`status.${a.status}`)}</span>
         {a.reminders.length > 0 && (
-          <span className="hint"> · {t('agenda.reminders')}: {a.reminders.map((r) => `${r.channel} ${t(`reminder.${r.status as 'pending' | 'sent' | 'failed'}`)}`).join(', ')}</span>
+          <span className="hint"> · {t('agenda.reminders')}: {a.reminders.map((r) => `${t(r.channel === 'sms' ? 'reminder.channel.sms' : 'reminder.channel.email')} ${t(`reminder.${r.status as 'pending' | 'sent' | 'failed'}`)}`).join(', ')}</span>
         )}
+        {a.reminders.filter((r) => r.status === 'failed').map((r, i) => (
+          <p key={i} className="error reminder-failed">
+            {t('reminder.failedBecause', { channel: t(r.channel === 'sms' ? 'reminder.channel.sms' : 'reminder.channel.email'), reason: r.lastError ?? '—' })}
+          </p>
+        ))}
         {a.openRequest && (
           <p className="request">
             {a.openRequest.kind === 'cancel' ? t('agenda.request.cancel') : t('agenda.request.modality', { modality: t(`modality.${a.openRequest.requestedModality as Modality}`) })}{' '}
