@@ -32,10 +32,27 @@ async function setUp(env: Record<string, string> = {}): Promise<Setup> {
   const org = await h.seedOrganisation();
   const workerCookie = await h.login(org.workerEmail);
   const worker = await (await signedInContext(browser, baseUrl, workerCookie)).newPage();
+  await worker.context().grantPermissions(['notifications'], { origin: baseUrl });
+  await worker.addInitScript(recordNotifications);
   const citizen = await (await signedInContext(browser, baseUrl, await citizenCookie(h, org, workerCookie))).newPage();
   current = { h, org, baseUrl, worker, citizen };
   return current;
 }
+
+/** Keeps the titles and bodies of system notifications the page shows, in window.shownNotifications. */
+function recordNotifications() {
+  const shown: string[] = [];
+  const Real = window.Notification;
+  function Recording(title: string, options?: NotificationOptions) {
+    shown.push(`${title} ${options?.body ?? ''}`.trim());
+    return new Real(title, options);
+  }
+  Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
+  Object.assign(Recording, { requestPermission: Real.requestPermission.bind(Real) });
+  Object.assign(window, { Notification: Recording, shownNotifications: shown });
+}
+
+const shownNotifications = (page: Page) => page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications);
 
 /** Through the waiting room into the call; the waiting citizen sees nobody, not even the worker. */
 async function meet({ worker, citizen, baseUrl }: Setup): Promise<void> {
@@ -65,6 +82,8 @@ describe('a video session through the SFU, in two real browsers', () => {
       const setup = await setUp(variant.env);
       const { h, worker, citizen, org } = setup;
       await meet(setup);
+      // the worker was alerted by a system notification that names nobody (lock screens, synced devices)
+      await expect.poll(() => shownNotifications(worker)).toEqual(['Nogen venter på at komme ind i samtalen']);
       await expectMediaFlowing(citizen);
       await expectMediaFlowing(worker);
 

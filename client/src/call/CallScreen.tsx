@@ -177,8 +177,11 @@ function InviteColleague({ callId }: { callId: string }) {
   );
 }
 
-/** A waiting citizen must not go unnoticed: a soft chime and, if allowed, a system notification. */
-function useWaitingAlert(names: string[], t: (key: 'call.someoneWaiting', values: Record<string, string>) => string): void {
+/**
+ * A waiting citizen must not go unnoticed: a soft chime and, if allowed, a system notification. The notification
+ * names nobody: system notifications show on lock screens and synced devices, the name is on the call screen.
+ */
+function useWaitingAlert(names: string[], t: (key: 'call.someoneWaiting') => string): void {
   const known = useRef(new Set<string>());
   const key = names.join('|');
   useEffect(() => {
@@ -199,7 +202,7 @@ function useWaitingAlert(names: string[], t: (key: 'call.someoneWaiting', values
       // no audio output: the notification and the on-screen list remain
     }
     if ('Notification' in window && Notification.permission === 'granted') {
-      for (const name of fresh) new Notification(t('call.someoneWaiting', { name }));
+      new Notification(t('call.someoneWaiting'), { tag: 'naervaer-waiting' });
     }
   }, [key]);
 }

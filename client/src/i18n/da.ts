@@ -95,7 +95,7 @@ export const da = {
   'call.quality.unknown': 'Måler forbindelsen…',
   'call.waitingList': 'Venter på at komme ind',
   'call.admit': 'Luk {name} ind',
-  'call.someoneWaiting': '{name} venter på at komme ind',
+  'call.someoneWaiting': 'Nogen venter på at komme ind i samtalen',
   'call.nobodyYet': 'Ingen andre er med endnu.',
   'call.invite': 'Hent en kollega ind',
   'call.inviteButton': 'Tilføj',

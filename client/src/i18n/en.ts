@@ -96,7 +96,7 @@ export const en: Record<TextKey, string> = {
   'call.quality.unknown': 'Measuring the connection…',
   'call.waitingList': 'Waiting to come in',
   'call.admit': 'Let {name} in',
-  'call.someoneWaiting': '{name} is waiting to come in',
+  'call.someoneWaiting': 'Someone is waiting to join the session',
   'call.nobodyYet': 'Nobody else has joined yet.',
   'call.invite': 'Bring in a colleague',
   'call.inviteButton': 'Add',
