@@ -136,15 +136,11 @@ describe('a video session survives what phones and servers do', () => {
   });
 
   it('camera refused: the citizen is told how to allow it in their browser, and can still join to listen and chat', async () => {
-    const setup = await setUp();
-    const { worker, baseUrl } = setup;
+    const { h, org, worker, baseUrl } = await setUp();
     // An Android phone whose user pressed "Block": Chromium's fake-UI flag always allows, so the refusal is made here.
-    const refused = await setup.citizen.context().browser()!.newContext({
-      viewport: { width: 360, height: 640 },
-      locale: 'da-DK',
+    const refused = await signedInContext(browser, baseUrl, await citizenCookie(h, org, await h.login(org.workerEmail)), {
       userAgent: 'Mozilla/5.0 (Linux; Android 13; SM-A145R) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
     });
-    await refused.addCookies(await setup.citizen.context().cookies());
     await refused.addInitScript(() => {
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
     });

@@ -72,6 +72,7 @@ describe('the client in Chromium at 360 px', () => {
     expect(requests.some((u) => u.includes(secret))).toBe(false);
     // the call engine (about half of the client's bytes) is not downloaded while no session is open
     expect(requests.filter((u) => u.endsWith('.js')).length).toBeGreaterThan(0);
+    expect(fs.readdirSync(`${CLIENT_DIR}/assets`).filter((f) => /^CallScreen-[\w-]+\.js$/.test(f))).toHaveLength(1);
     expect(requests.filter((u) => /\/assets\/CallScreen-[\w-]+\.js$/.test(u))).toEqual([]);
     await citizen.page.reload();
     await citizen.page.getByRole('heading', { name: 'Hej Carl Borger' }).waitFor();

@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../server/auth/session.js';
 import type { Harness, Org } from './harness.js';
 
 /** A browser context already signed in with the given session cookie value. */
-export async function signedInContext(browser: Browser, baseUrl: string, cookieHeader: string, options: { bypassCSP?: boolean } = {}): Promise<BrowserContext> {
+export async function signedInContext(browser: Browser, baseUrl: string, cookieHeader: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: 'da-DK', permissions: ['camera', 'microphone'], ...options });
   await context.addCookies([{ name: SESSION_COOKIE, value: cookieHeader.split('=')[1]!, url: baseUrl, httpOnly: true, sameSite: 'Lax' }]);
   return context;

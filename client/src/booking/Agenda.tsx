@@ -81,6 +81,7 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
   const [reason, setReason] = useState('');
   const [start, setStart] = useState(a.start);
   const past = new Date(a.startsAt).getTime() <= Date.now();
+  const channelName = (channel: string) => t(channel === 'sms' ? 'reminder.channel.sms' : 'reminder.channel.email');
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const work = editing === 'cancel'
@@ -93,11 +94,11 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
       <div className="grow">
         <strong>{a.start.slice(11)}–{a.end.slice(11)}</strong> {a.citizenName} · {t(`modality.${a.modality}`)} · <span className="badge">{t(`status.${a.status}`)}</span>
         {a.reminders.length > 0 && (
-          <span className="hint"> · {t('agenda.reminders')}: {a.reminders.map((r) => `${t(r.channel === 'sms' ? 'reminder.channel.sms' : 'reminder.channel.email')} ${t(`reminder.${r.status as 'pending' | 'sent' | 'failed'}`)}`).join(', ')}</span>
+          <span className="hint"> · {t('agenda.reminders')}: {a.reminders.map((r) => `${channelName(r.channel)} ${t(`reminder.${r.status as 'pending' | 'sent' | 'failed'}`)}`).join(', ')}</span>
         )}
         {a.reminders.filter((r) => r.status === 'failed').map((r, i) => (
           <p key={i} className="error reminder-failed">
-            {t('reminder.failedBecause', { channel: t(r.channel === 'sms' ? 'reminder.channel.sms' : 'reminder.channel.email'), reason: r.lastError ?? '—' })}
+            {t('reminder.failedBecause', { channel: channelName(r.channel), reason: r.lastError ?? '—' })}
           </p>
         ))}
         {a.openRequest && (
