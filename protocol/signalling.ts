@@ -38,6 +38,8 @@ export const ClientMessages = {
     },
     strict,
   ),
+  /** The browser waited ~10 s after joining and no media arrived: recorded in the session log. */
+  noMedia: Type.Object({}, strict),
   leave: Type.Object({}, strict),
   end: Type.Object({}, strict),
 } satisfies Record<string, TSchema>;
@@ -78,6 +80,11 @@ export interface RoomState {
 
 export type JoinResult = { state: 'waiting'; peerId: string } | ({ state: 'in_call' } & RoomState);
 
+/** Why a session ended for everyone (call_sessions.end_reason). */
+export type SessionEndReason = 'ended_by_staff' | 'staff_left' | 'server_shutdown' | 'server_restart';
+/** Why one participant was taken out: a staff member removed them, or their sign-in was revoked / they were deactivated. */
+export type RemovalReason = 'removed' | 'signed_out';
+
 /** Server → client pushes. */
 export interface ServerEvents {
   waiting: (waiting: PeerInfo[]) => void;
@@ -90,5 +97,7 @@ export interface ServerEvents {
   chat: (message: { fromPeerId: string; displayName: string; text: string; at: string }) => void;
   /** The media server under the room was replaced: join again (same session, same identity). */
   roomReset: () => void;
-  sessionEnded: (info: { reason: string }) => void;
+  sessionEnded: (info: { reason: SessionEndReason }) => void;
+  /** This participant was taken out of a call that goes on for the others. */
+  removed: (info: { reason: RemovalReason }) => void;
 }
