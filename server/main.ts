@@ -9,6 +9,7 @@ import { TokenService } from './auth/tokens.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { MigrationError, migrate } from './db/migrate.js';
+import { endSessionsLeftOpen } from './calls/recovery.js';
 import { startMediaServer } from './media.js';
 import { createDispatcher } from './reminders/setup.js';
 import type { MediaServer } from '../sfu/index.js';
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     db = await openDatabase(config, say);
     const { applied } = await migrate(db.admin);
     if (applied.length > 0) say(`applied migrations: ${applied.join(', ')}`);
+    const leftOpen = await endSessionsLeftOpen(db.admin);
+    if (leftOpen.sessions > 0) say(`ended ${leftOpen.sessions} video session(s) left open by the previous run`);
     const tokens = new TokenService(loadSigningKeys(config));
     media = await startMediaServer(config, (level, message, detail) => say(`${level}: ${message} ${JSON.stringify(detail ?? {})}`));
     const app = await buildApp(config, { sql: db.app, tokens, media });

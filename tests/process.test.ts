@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FALLBACK_CLUSTER_ROOT } from '../server/db/embedded.js';
 import { startServerProcess } from './support/server-process.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-process-'));
@@ -40,5 +41,41 @@ describe('the server as a process on the embedded database', () => {
     expect(server.output()).not.toContain('initialising');
     expect(fs.readFileSync(path.join(dataDir, 'keys', 'signing-keys.json'), 'utf8')).toBe(keys);
     expect(await server.stop()).toBe(0);
+  });
+});
+
+// The most common first run on Debian: `git clone … /root/naervaer` as root, where /root is mode 700. The database runs
+// as the user "postgres", who cannot pass through a private parent folder.
+describe.skipIf(process.getuid?.() !== 0)('as root, from a checkout inside a private (0700) folder', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-home-'));
+  const checkout = path.join(home, 'naervaer');
+  fs.mkdirSync(checkout);
+  fs.chmodSync(home, 0o700);
+  const clusters: string[] = [];
+  afterAll(() => {
+    fs.rmSync(home, { recursive: true, force: true });
+    for (const dir of clusters) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts with the default DATA_DIR, says in one line where the database lives, and stops cleanly', async () => {
+    // No DATA_DIR: the default ./data, relative to the working directory, as `npm start` in the checkout does.
+    const server = await startServerProcess({ DATA_DIR: '', DATABASE_URL: '' }, { cwd: checkout });
+    const line = server.output().split('\n').find((l) => l.includes('embedded PostgreSQL keeps its data in'));
+    expect(line).toBeDefined();
+    const cluster = /keeps its data in (\S+):/.exec(line!)![1]!;
+    clusters.push(cluster);
+    expect(cluster.startsWith(FALLBACK_CLUSTER_ROOT)).toBe(true);
+    expect(fs.readFileSync(path.join(checkout, 'data', 'postgres-location.txt'), 'utf8').trim()).toBe(cluster);
+    const health = await fetch(`${server.baseUrl}/api/health`);
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok' });
+    expect(processesUsing(cluster).length).toBeGreaterThan(0);
+    expect(await server.stop()).toBe(0);
+    expect(processesUsing(cluster)).toEqual([]);
+
+    // The next start finds the same cluster instead of creating a new one.
+    const again = await startServerProcess({ DATA_DIR: '', DATABASE_URL: '' }, { cwd: checkout });
+    expect(again.output()).not.toContain('initialising');
+    expect(again.output()).toContain(cluster);
+    expect(await again.stop()).toBe(0);
   });
 });

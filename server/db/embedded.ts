@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -82,11 +82,56 @@ function readPassword(file: string): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * Can the database user reach `dir`? Asked of the system as that user (`test -x`), so every parent folder's mode and
+ * ACL counts, exactly as PostgreSQL will meet them.
+ */
+function reachableAs(dir: string, ids: { uid?: number; gid?: number }): boolean {
+  try {
+    execFileSync('test', ['-x', dir], { ...ids, cwd: '/', stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where clusters live when DATA_DIR is out of the database user's reach (e.g. a checkout in /root, mode 700). */
+export const FALLBACK_CLUSTER_ROOT = '/var/lib/naervaer';
+
+/**
+ * The cluster's folder: DATA_DIR/postgres, unless we run as root and the database user cannot pass through DATA_DIR's
+ * parents. Then the cluster gets a folder of its own under /var/lib/naervaer, named after DATA_DIR's real path so
+ * the same DATA_DIR always finds the same cluster (and `npm run demo` finds the server's).
+ */
+export function clusterDirFor(dataDir: string, ids: { uid?: number; gid?: number }): { pgData: string; relocated: boolean } {
+  const inDataDir = path.join(dataDir, 'postgres');
+  if (ids.uid === undefined || reachableAs(dataDir, ids)) return { pgData: inDataDir, relocated: false };
+  const real = fs.realpathSync(dataDir);
+  const tag = createHash('sha256').update(real).digest('hex').slice(0, 12);
+  fs.mkdirSync(FALLBACK_CLUSTER_ROOT, { recursive: true, mode: 0o755 });
+  fs.chmodSync(FALLBACK_CLUSTER_ROOT, 0o755);
+  return { pgData: path.join(FALLBACK_CLUSTER_ROOT, `postgres-${tag}`), relocated: true };
+}
+
+/** The most telling line of a failed child process: its stderr, else the spawn error itself (EACCES, ENOENT…). */
+function causeOf(error: unknown): string {
+  const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+  return stderr || (error instanceof Error ? error.message : String(error));
+}
+
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<EmbeddedPostgres> {
-  const pgData = path.join(dataDir, 'postgres');
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const password = readPassword(path.join(dataDir, 'postgres-password'));
   const urlFor = (port: number) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const ids = runAsIds();
+  // As root the database runs as another user, who must be able to pass through DATA_DIR (but not list or read it).
+  if (ids.uid !== undefined) fs.chmodSync(dataDir, 0o711);
+  const { pgData, relocated } = clusterDirFor(dataDir, ids);
+  if (relocated) {
+    log(`embedded PostgreSQL keeps its data in ${pgData}: the database user "${SUPERUSER}" cannot reach DATA_DIR ${dataDir} (a parent folder is private)`);
+    // A note for whoever backs up DATA_DIR: the database is not in it.
+    fs.writeFileSync(path.join(dataDir, 'postgres-location.txt'), `${pgData}\n`, { mode: 0o600 });
+  }
 
   // Another process of ours (the server while `npm run demo` runs, say) already runs this cluster: share it.
   const running = runningServer(pgData);
@@ -95,9 +140,6 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   }
 
   const bin = await binaries();
-  const ids = runAsIds();
-  // As root the database runs as another user, who must be able to pass through DATA_DIR (but not list or read it).
-  if (ids.uid !== undefined) fs.chmodSync(dataDir, 0o711);
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
     log('initialising embedded PostgreSQL');
     fs.rmSync(pgData, { recursive: true, force: true });
@@ -112,12 +154,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
       execFileSync(
         bin.initdb,
         [`--pgdata=${pgData}`, `--username=${SUPERUSER}`, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
-        { ...ids, stdio: ['ignore', 'ignore', 'pipe'] },
+        // cwd: the database user may not be allowed into ours (a checkout in /root); initdb fails on that with no output.
+        { ...ids, cwd: pgData, stdio: ['ignore', 'ignore', 'pipe'] },
       );
     } catch (error) {
-      const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
-      const hint = ids.uid !== undefined ? ` (as root the database runs as the user "${SUPERUSER}", who must be able to reach ${dataDir})` : '';
-      throw new Error(`initialising the embedded database failed: ${stderr}${hint}`, { cause: error });
+      throw new Error(`initialising the embedded database in ${pgData} failed: ${causeOf(error)}`, { cause: error });
     } finally {
       fs.rmSync(pwFile, { force: true });
     }
@@ -127,7 +168,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const child: ChildProcess = spawn(
     bin.postgres,
     ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    { ...ids, stdio: ['ignore', 'ignore', 'pipe'] },
+    { ...ids, cwd: pgData, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
@@ -144,6 +185,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     };
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code}: ${output.split('\n').slice(-5).join(' ')}`)));
+    child.once('error', (error) => reject(new Error(`embedded PostgreSQL could not start in ${pgData}: ${error.message}`)));
   });
 
   return {

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { freePort } from '../../server/db/embedded.js';
+import { ROOT } from '../../server/paths.js';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -9,9 +11,10 @@ export interface ServerProcess {
 }
 
 /** Starts the built server (`dist/server/main.js`) as its own process and waits until it says it is ready. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, options: { cwd?: string } = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/server/main.js'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'server', 'main.js')], {
+    cwd: options.cwd ?? ROOT,
     env: {
       ...process.env,
       HOST: '127.0.0.1',
