@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { Colleague, Role } from '../../../protocol/api';
 import { api } from '../api';
+import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { CallEngine, type RemotePeer } from './engine';
 
@@ -25,10 +26,12 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose }: {
   useWaitingAlert(staff ? view.waiting.map((w) => w.displayName) : [], t);
 
   if (view.phase === 'ended') {
+    const reason = view.endReason ?? 'ended_by_staff';
+    const { heading, detail } = endTexts(reason);
     return (
-      <section className="card narrow ended" aria-live="polite">
-        <h1>{t('call.ended')}</h1>
-        <p>{t('call.endedThanks')}</p>
+      <section className="card narrow ended" aria-live="polite" data-testid="call-ended" data-reason={reason}>
+        <h1>{t(heading)}</h1>
+        <p>{t(detail)}</p>
         <button type="button" className="primary" onClick={onClose}>{t('call.back')}</button>
       </section>
     );
@@ -42,6 +45,15 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose }: {
         {view.phase === 'reconnecting' && t('call.reconnecting')}
         {view.phase === 'in_call' && <span className={`quality quality-${view.quality}`}>{t(`call.quality.${view.quality}`)}</span>}
       </p>
+
+      {view.noMedia && view.phase !== 'waiting' && (
+        <div className="no-media" role="alert" data-testid="no-media">
+          <p><strong>{t('call.noMedia.title')}</strong></p>
+          <p>{t('call.noMedia.try')}</p>
+          <p>{t(staff ? 'call.noMedia.staff' : 'call.noMedia.citizen')}</p>
+          <button type="button" className="primary" onClick={() => engine.reconnect()}>{t('call.noMedia.retry')}</button>
+        </div>
+      )}
 
       {staff && view.waiting.length > 0 && (
         <div className="waiting-list" role="region" aria-label={t('call.waitingList')}>
@@ -84,6 +96,22 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose }: {
       {staff && <InviteColleague callId={callId} />}
     </section>
   );
+}
+
+/** What the end screen says, by why the call ended for this person (sessionEnded.reason or removed.reason). */
+function endTexts(reason: string): { heading: TextKey; detail: TextKey } {
+  switch (reason) {
+    case 'server_restart':
+      return { heading: 'call.ended', detail: 'call.ended.serverRestart' };
+    case 'server_shutdown':
+      return { heading: 'call.ended', detail: 'call.ended.serverShutdown' };
+    case 'removed':
+      return { heading: 'call.ended.removed', detail: 'call.ended.closePage' };
+    case 'signed_out':
+      return { heading: 'call.ended.signedOut', detail: 'call.ended.closePage' };
+    default:
+      return { heading: 'call.ended', detail: 'call.endedThanks' };
+  }
 }
 
 function RemoteTile({ peer, audioOnly }: { peer: RemotePeer; audioOnly: boolean }) {

@@ -6,7 +6,11 @@ import type { Ack, ClientMessage, ClientMessageName, JoinResult, PeerInfo, Produ
 import { api } from '../api';
 
 export type CallPhase = 'connecting' | 'waiting' | 'in_call' | 'reconnecting' | 'ended' | 'failed';
-export type Quality = 'good' | 'fair' | 'poor' | 'unknown';
+/** 'none': media is expected from someone in the call and none has arrived. */
+export type Quality = 'good' | 'fair' | 'poor' | 'none' | 'unknown';
+
+/** How long after media is first expected the call screen says that nothing comes through (checked every 3 s). */
+export const NO_MEDIA_AFTER_MS = 9_000;
 
 export interface RemotePeer extends PeerInfo {
   stream: MediaStream;
@@ -23,6 +27,8 @@ export interface CallView {
   cameraOn: boolean;
   audioOnly: boolean;
   quality: Quality;
+  /** Someone else in the call sends media, and none has reached this device since joining: show what to try. */
+  noMedia: boolean;
   localStream: MediaStream | null;
   myPeerId: string | null;
 }
@@ -35,7 +41,7 @@ export interface CallView {
 export class CallEngine {
   view: CallView = {
     phase: 'connecting', peers: [], waiting: [], chat: [], micOn: true, cameraOn: true, audioOnly: false,
-    quality: 'unknown', localStream: null, myPeerId: null,
+    quality: 'unknown', noMedia: false, localStream: null, myPeerId: null,
   };
   private readonly listeners = new Set<(view: CallView) => void>();
   private socket: Socket | null = null;
@@ -50,6 +56,12 @@ export class CallEngine {
   private pending: ProducerAnnouncement[] = [];
   private statsTimer: number | undefined;
   private lastBytes = { at: 0, bytes: 0 };
+  /** Remote producers this device consumes (or is about to), and whether their sender has paused them. */
+  private remoteProducers = new Map<string, { kind: 'audio' | 'video'; paused: boolean }>();
+  /** Bytes received so far per inbound RTP stream of the current receive transport. */
+  private inboundBytes = new Map<string, number>();
+  /** Since this join: when media was first expected, whether any arrived, whether `noMedia` was reported. */
+  private mediaWatch: { expectedSince: number | null; arrived: boolean; reported: boolean } = { expectedSince: null, arrived: false, reported: false };
   private joinedOnce = false;
   private facing: 'user' | 'environment' = 'user';
 
@@ -121,22 +133,28 @@ export class CallEngine {
     on('newProducer', (producer) => void this.consume(producer));
     on('producerClosed', ({ producerId }) => this.dropConsumer(producerId));
     on('producerPaused', ({ peerId, paused, producerId }) => {
+      const remote = this.remoteProducers.get(producerId);
+      if (remote) remote.paused = paused;
       const consumer = [...this.consumers.values()].find((c) => c.producerId === producerId);
       if (consumer?.kind === 'video') this.patchPeer(peerId, { videoPaused: paused });
     });
     on('chat', (message) => this.update({ chat: [...this.view.chat, { ...message, mine: message.fromPeerId === this.view.myPeerId }] }));
     on('roomReset', () => void this.join());
     on('sessionEnded', ({ reason }) => this.finish(reason));
+    on('removed', ({ reason }) => this.finish(reason));
 
     // Switching networks (Wi-Fi → 4G) fires offline/online: rejoin at once rather than waiting for a timeout.
     window.addEventListener('online', this.onOnline);
     this.statsTimer = window.setInterval(() => void this.sampleQuality(), 3000);
   }
 
-  private readonly onOnline = () => {
+  private readonly onOnline = () => this.reconnect();
+
+  /** Connect again from scratch (new transports, new ICE): what "Forbind igen" does, and what going online does. */
+  reconnect(): void {
     if (this.view.phase === 'ended' || !this.socket) return;
     this.socket.disconnect().connect();
-  };
+  }
 
   /** Acknowledged signalling requests made so far (the join benchmark reports it). */
   requestCount = 0;
@@ -254,6 +272,7 @@ export class CallEngine {
     }
     if (this.consumed.has(announcement.producerId)) return;
     this.consumed.add(announcement.producerId);
+    this.remoteProducers.set(announcement.producerId, { kind: announcement.kind, paused: announcement.paused });
     const params = await this.request<'consume', { id: string; producerId: string; kind: 'audio' | 'video'; rtpParameters: types.RtpParameters; producerPeerId: string }>(
       'consume', { producerId: announcement.producerId, rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown> },
     );
@@ -269,6 +288,7 @@ export class CallEngine {
 
   private dropConsumer(producerId: string): void {
     this.pending = this.pending.filter((p) => p.producerId !== producerId);
+    this.remoteProducers.delete(producerId);
     for (const [id, consumer] of this.consumers) {
       if (consumer.producerId !== producerId) continue;
       for (const peer of this.view.peers) peer.stream.removeTrack(consumer.track);
@@ -349,20 +369,38 @@ export class CallEngine {
     this.finish(endForAll ? 'ended_by_staff' : 'left');
   }
 
+  /**
+   * Media this device should be receiving now: a remote producer that is not paused by its sender, and not video
+   * while in audio-only mode (the server pauses those). Muted and camera-off senders legitimately send nothing.
+   */
+  private expectingMedia(): boolean {
+    for (const remote of this.remoteProducers.values()) {
+      if (!remote.paused && (remote.kind === 'audio' || !this.view.audioOnly)) return true;
+    }
+    return false;
+  }
+
   private async sampleQuality(): Promise<void> {
     if (this.view.phase !== 'in_call' || !this.recvTransport) return;
+    const recvTransport = this.recvTransport;
     let rtt: number | undefined;
     let lost = 0;
     let received = 0;
     let bytes = 0;
-    const reports = [await this.recvTransport.getStats(), ...(this.sendTransport ? [await this.sendTransport.getStats()] : [])];
+    let receiving = false;
+    const reports = [await recvTransport.getStats(), ...(this.sendTransport ? [await this.sendTransport.getStats()] : [])];
+    // A rejoin replaced the transport while the stats were read: these numbers belong to the old one.
+    if (recvTransport !== this.recvTransport) return;
     for (const report of reports) {
       report.forEach((s: Record<string, unknown>) => {
         if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') rtt = s.currentRoundTripTime * 1000;
         if (s.type === 'inbound-rtp') {
           lost += Number(s.packetsLost ?? 0);
           received += Number(s.packetsReceived ?? 0);
-          bytes += Number(s.bytesReceived ?? 0);
+          const streamBytes = Number(s.bytesReceived ?? 0);
+          bytes += streamBytes;
+          if (streamBytes > (this.inboundBytes.get(String(s.id)) ?? 0)) receiving = true;
+          this.inboundBytes.set(String(s.id), streamBytes);
         }
       });
     }
@@ -370,8 +408,7 @@ export class CallEngine {
     const bitrateKbps = this.lastBytes.at ? Math.max(0, ((bytes - this.lastBytes.bytes) * 8) / (now - this.lastBytes.at)) : undefined;
     this.lastBytes = { at: now, bytes };
     const packetLossPct = received + lost > 0 ? (lost / (received + lost)) * 100 : undefined;
-    const quality: Quality = rtt === undefined ? 'unknown' : rtt > 400 || (packetLossPct ?? 0) > 8 ? 'poor' : rtt > 200 || (packetLossPct ?? 0) > 3 ? 'fair' : 'good';
-    this.update({ quality });
+    this.update({ quality: this.judgeQuality(now, receiving, rtt, packetLossPct) });
     const sample: ClientMessage<'quality'> = {};
     if (rtt !== undefined) sample.rttMs = Math.min(60_000, rtt);
     if (packetLossPct !== undefined) sample.packetLossPct = packetLossPct;
@@ -379,10 +416,49 @@ export class CallEngine {
     await this.request('quality', sample).catch(() => undefined);
   }
 
+  /**
+   * Quality as the user experiences it. A round trip time alone says the path is alive, not that picture and sound
+   * arrive: while media is expected, no new bytes means 'none' (never arrived) or 'poor' (stopped).
+   */
+  private judgeQuality(now: number, receiving: boolean, rtt: number | undefined, packetLossPct: number | undefined): Quality {
+    const watch = this.mediaWatch;
+    if (receiving) {
+      watch.arrived = true;
+      if (this.view.noMedia) this.update({ noMedia: false });
+    }
+    if (this.expectingMedia()) {
+      watch.expectedSince ??= now;
+      if (!receiving) {
+        if (watch.arrived) return 'poor';
+        if (now - watch.expectedSince < NO_MEDIA_AFTER_MS) return 'unknown';
+        this.reportNoMedia();
+        return 'none';
+      }
+    } else {
+      watch.expectedSince = null;
+    }
+    if (rtt === undefined) return 'unknown';
+    if (rtt > 400 || (packetLossPct ?? 0) > 8) return 'poor';
+    if (rtt > 200 || (packetLossPct ?? 0) > 3) return 'fair';
+    return 'good';
+  }
+
+  /** Shown on screen at once; recorded in the session log once per join (call_participants.no_media_reported_at). */
+  private reportNoMedia(): void {
+    if (!this.view.noMedia) this.update({ noMedia: true });
+    if (this.mediaWatch.reported) return;
+    this.mediaWatch.reported = true;
+    void this.request('noMedia', {}).catch(() => undefined);
+  }
+
   private resetMedia(): void {
     for (const consumer of this.consumers.values()) consumer.close();
     this.consumers.clear();
     this.consumed.clear();
+    this.remoteProducers.clear();
+    this.inboundBytes.clear();
+    this.lastBytes = { at: 0, bytes: 0 };
+    this.mediaWatch = { expectedSince: null, arrived: false, reported: false };
     this.pending = [];
     for (const producer of this.producers.values()) producer.close();
     this.producers.clear();
