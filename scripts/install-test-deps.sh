@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond `npm run setup`: Debian's Chromium for the browser tests, and the
-# offline-built mediasoup worker.
+# Installs what the test suite needs beyond `npm run setup`: Debian's Chromium and Firefox ESR for the browser tests,
+# and the offline-built mediasoup worker.
 # Idempotent: installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# a second browser (another WebRTC stack): a Firefox citizen calls a Chromium worker
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
 # fonts so that pages render text in headless Chromium
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
 
