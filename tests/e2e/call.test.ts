@@ -1,8 +1,11 @@
 /// <reference lib="dom" />
-import type { Browser, Page } from 'playwright-core';
+/// <reference lib="dom.iterable" />
+import os from 'node:os';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { citizenCookie, expectMediaFlowing, meetThroughWaitingRoom, signedInContext, videoStopped } from '../support/calls.js';
+import { thisMachinesDefaultRouteAddress } from '../../server/network.js';
+import { axeViolations, citizenCookie, expectMediaFlowing, meetThroughWaitingRoom, receiveStats, signedInContext, videoStopped } from '../support/calls.js';
 import { startHarness, type Harness, type Org } from '../support/harness.js';
 
 let browser: Browser;
@@ -26,15 +29,15 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function setUp(env: Record<string, string> = {}): Promise<Setup> {
+async function setUp(env: Record<string, string> = {}, contextOptions: BrowserContextOptions = {}): Promise<Setup> {
   const h = await startHarness(env, { serve: true });
   const baseUrl = h.baseUrl;
   const org = await h.seedOrganisation();
   const workerCookie = await h.login(org.workerEmail);
-  const worker = await (await signedInContext(browser, baseUrl, workerCookie)).newPage();
+  const worker = await (await signedInContext(browser, baseUrl, workerCookie, contextOptions)).newPage();
   await worker.context().grantPermissions(['notifications'], { origin: baseUrl });
   await worker.addInitScript(recordNotifications);
-  const citizen = await (await signedInContext(browser, baseUrl, await citizenCookie(h, org, workerCookie))).newPage();
+  const citizen = await (await signedInContext(browser, baseUrl, await citizenCookie(h, org, workerCookie), contextOptions)).newPage();
   current = { h, org, baseUrl, worker, citizen };
   return current;
 }
@@ -69,13 +72,37 @@ async function sessionRows(h: Harness) {
   return { session: session!, participants };
 }
 
+/** The address of the media server this page's receive transport actually talks to (its selected ICE pair). */
+function mediaServerAddress(page: Page): Promise<string | undefined> {
+  return page.evaluate(async () => {
+    const call = (window as unknown as { naervaerCall: { recvTransport: { getStats(): Promise<RTCStatsReport> } | null } }).naervaerCall;
+    const report = await call.recvTransport!.getStats();
+    const stats = [...report.values()] as Record<string, unknown>[];
+    const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+    const remote = stats.find((s) => s.id === pair?.remoteCandidateId);
+    return (remote?.address ?? remote?.ip) as string | undefined;
+  });
+}
+
 /** SOAK=20 repeats the basic call that many times in a row (npm run test:e2e:soak): it must never flake. */
 const SOAK = Number(process.env.SOAK ?? 1);
 
+/** Where the call screen's messages are photographed, to be looked at by a person (not compared). */
+const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? os.tmpdir();
+
 describe('a video session through the SFU, in two real browsers', () => {
-  const variants: { name: string; env: Record<string, string> }[] = [
+  const variants: { name: string; env: Record<string, string>; mediaAddress?: string }[] = [
     ...Array.from({ length: SOAK }, (_, i) => ({ name: SOAK > 1 ? `UDP (run ${i + 1} of ${SOAK})` : 'UDP', env: {} })),
     { name: 'TCP only (ICE-TCP)', env: { RTC_UDP: 'false' } },
+    {
+      // The README's first command sets no RTC_* variable: the media server listens on every interface and announces
+      // the address of the interface with the default route (before: 0.0.0.0, and no media ever flowed). Empty values
+      // undo the harness's RTC_LISTEN_IP=127.0.0.1. RTC_PORT stays 0 (any free port): the default 20000 may be held
+      // by another test file or a developer's running server, and the port does not change which address is offered.
+      name: "the README's defaults (no RTC_* variable)",
+      env: { RTC_LISTEN_IP: '', RTC_ANNOUNCED_ADDRESS: '' },
+      mediaAddress: thisMachinesDefaultRouteAddress()?.address ?? '127.0.0.1',
+    },
   ];
   for (const variant of variants) {
     it(`${variant.name}: waiting room, admit, video and audio both ways, audio-only, chat, end`, async () => {
@@ -86,6 +113,11 @@ describe('a video session through the SFU, in two real browsers', () => {
       await expect.poll(() => shownNotifications(worker)).toEqual(['Nogen venter på at komme ind i samtalen']);
       await expectMediaFlowing(citizen);
       await expectMediaFlowing(worker);
+      if (variant.mediaAddress) {
+        expect(await mediaServerAddress(citizen)).toBe(variant.mediaAddress);
+        expect(await mediaServerAddress(worker)).toBe(variant.mediaAddress);
+      }
+      for (const page of [citizen, worker]) await expect.poll(() => page.locator('.call-status').innerText(), { timeout: 10_000 }).toBe('God forbindelse');
 
       await worker.getByPlaceholder('Skriv en besked').fill('Hej Carl');
       await worker.getByRole('button', { name: 'Send' }).click();
@@ -99,6 +131,9 @@ describe('a video session through the SFU, in two real browsers', () => {
       await worker.getByRole('button', { name: 'Afslut samtalen' }).click();
       await citizen.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
       await worker.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
+      expect(await citizen.getByTestId('call-ended').getAttribute('data-reason')).toBe('ended_by_staff');
+      // media flowed all along: nobody was told that it did not
+      for (const page of [citizen, worker]) expect(await page.getByText('Billedet og lyden kommer ikke igennem.').count()).toBe(0);
 
       const { session, participants } = await sessionRows(h);
       expect(session).toMatchObject({ status: 'ended', end_reason: 'ended_by_staff', ended_by: org.workerId, worker_id: org.workerId, citizen_id: org.citizenId, kind: 'ad_hoc' });
@@ -201,5 +236,45 @@ describe('a video session survives what phones and servers do', () => {
     const { session } = await sessionRows(h);
     expect(session.status).toBe('open');
     expect((await h.admin`select count(*)::int as n from call_sessions`)[0]!.n).toBe(1);
+  });
+});
+
+describe('when no media gets through', () => {
+  it('after about 10 s both screens say so in plain words with what to try, the indicator does not say good, and the session log records it', async () => {
+    // Loopback only: 127.0.0.3 is this machine, but nothing listens there (a wrong RTC_ANNOUNCED_ADDRESS, or a
+    // firewall that drops media). axe is injected inline, which the CSP forbids: these contexts bypass it.
+    const setup = await setUp({ RTC_LISTEN_IP: '127.0.0.1', RTC_ANNOUNCED_ADDRESS: '127.0.0.3' }, { bypassCSP: true, viewport: { width: 360, height: 740 } });
+    const { h, citizen, worker } = setup;
+    await meet(setup);
+    const notice = (page: Page) => page.getByRole('alert').filter({ hasText: 'Billedet og lyden kommer ikke igennem.' });
+    for (const page of [citizen, worker]) await notice(page).waitFor({ timeout: 30_000 });
+    await notice(citizen).getByText('Prøv at skifte mellem wifi og mobildata').waitFor();
+    await notice(citizen).getByText('Virker det stadig ikke, så ring til din medarbejder.').waitFor();
+    await notice(worker).getByText('Virker det stadig ikke, så ring til borgeren.').waitFor();
+    for (const page of [citizen, worker]) {
+      expect(await page.locator('.call-status').innerText()).toBe('Intet billede eller lyd');
+      expect((await receiveStats(page)).video.framesDecoded).toBe(0);
+    }
+    // the browser told the server, which wrote it in the session log
+    await expect
+      .poll(async () => (await h.admin`select role from call_participants where no_media_reported_at is not null order by role`).map((p) => p.role), { timeout: 5000 })
+      .toEqual(['citizen', 'worker']);
+
+    for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+      await citizen.setViewportSize(viewport);
+      await citizen.screenshot({ path: `${SCREENSHOTS}/no-media-citizen-${viewport.width}.png`, fullPage: true });
+      expect(await axeViolations(citizen)).toEqual([]);
+    }
+
+    // "Forbind igen" starts over (a new join), and the notice stays until media arrives
+    await citizen.getByRole('button', { name: 'Forbind igen' }).click();
+    await expect.poll(() => h.admin`select count(*)::int as n from call_segments s join call_participants p on p.id = s.participant_id where p.role = 'citizen'`.then(([r]) => r!.n), { timeout: 10_000 }).toBe(2);
+    await notice(citizen).waitFor();
+
+    await worker.getByRole('button', { name: 'Afslut samtalen' }).click();
+    const ended = citizen.getByTestId('call-ended');
+    await ended.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
+    expect(await ended.getAttribute('data-reason')).toBe('ended_by_staff');
+    expect(await axeViolations(citizen)).toEqual([]);
   });
 });
