@@ -1,15 +1,16 @@
 import postgres, { type Sql, type TransactionSql } from 'postgres';
+import { APP_GROUP, checkAppLogin, ensureAppLogin } from './app-login.js';
 import { startEmbeddedPostgres } from './embedded.js';
 
-/** The role every request runs as. Created by the first migration; it cannot bypass row-level security. */
-export const APP_ROLE = 'naervaer_app';
+/** The group every request's login belongs to (created by the first migration); it cannot bypass row-level security. */
+export const APP_ROLE = APP_GROUP;
 
 export type Tx = TransactionSql;
 
 export interface Database {
   /** The schema owner's connection: migrations and installation-level work only. */
   admin: Sql;
-  /** Every connection of this pool runs as APP_ROLE (set in the startup packet), so RLS always applies. */
+  /** Logs in as the application's own login (a member of APP_ROLE, not the owner), so RLS always applies. */
   app: Sql;
   url: string;
   /** pid of the embedded server when this process started it. */
@@ -17,22 +18,40 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connect(url: string, options: { role?: string; max?: number } = {}): Sql {
-  return postgres(url, {
-    max: options.max ?? 10,
-    onnotice: () => {},
-    connection: { application_name: 'naervaer', ...(options.role ? { role: options.role } : {}) },
-  });
+export function connect(url: string, options: { max?: number } = {}): Sql {
+  return postgres(url, { max: options.max ?? 10, onnotice: () => {}, connection: { application_name: 'naervaer' } });
+}
+
+/**
+ * The application's pool: with `appUrl` (a login a DBA made, APP_DATABASE_URL) as given, otherwise our own login
+ * ensured through the owner's connection. Either way it is checked before use: a pool that could leave RLS is refused.
+ */
+export async function connectApp(admin: Sql, ownerUrl: string, options: { max?: number; appUrl?: string } = {}): Promise<Sql> {
+  const app = connect(options.appUrl ?? (await ensureAppLogin(admin, ownerUrl)), { max: options.max });
+  try {
+    await checkAppLogin(app);
+  } catch (error) {
+    await app.end({ timeout: 1 });
+    throw error;
+  }
+  return app;
 }
 
 export async function openDatabase(
-  settings: { databaseUrl: string | undefined; dataDir: string },
+  settings: { databaseUrl: string | undefined; dataDir: string; appDatabaseUrl?: string | undefined },
   log: (line: string) => void,
 ): Promise<Database> {
   const embedded = settings.databaseUrl ? undefined : await startEmbeddedPostgres(settings.dataDir, log);
   const url = settings.databaseUrl ?? embedded!.url;
   const admin = connect(url, { max: 2 });
-  const app = connect(url, { role: APP_ROLE, max: 10 });
+  let app: Sql;
+  try {
+    app = await connectApp(admin, url, { max: 10, ...(settings.appDatabaseUrl ? { appUrl: settings.appDatabaseUrl } : {}) });
+  } catch (error) {
+    await admin.end({ timeout: 1 });
+    await embedded?.stop();
+    throw error;
+  }
   return {
     admin,
     app,

@@ -9,7 +9,7 @@ import { loadSigningKeys } from '../../server/auth/keys.js';
 import { SESSION_COOKIE } from '../../server/auth/session.js';
 import { TokenService } from '../../server/auth/tokens.js';
 import { parseConfig, type Config } from '../../server/config.js';
-import { APP_ROLE, connect } from '../../server/db/database.js';
+import { connect, connectApp } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { createOrganisation, upsertUser } from '../../server/people/organisations.js';
 import { startMediaServer } from '../../server/media.js';
@@ -82,7 +82,8 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
   if (options.serve) env = { PUBLIC_URL: `http://127.0.0.1:${port}`, ...env };
   const database = await freshDatabase();
   await migrate(database.admin);
-  const sql = connect(database.url, { role: APP_ROLE, max: 5 });
+  // The app pool logs in as the database's own application login (not the superuser), as the server's does.
+  const sql = await connectApp(database.admin, database.url, { max: 5 });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-test-'));
   const config = parseConfig({
     PUBLIC_URL: 'http://naervaer.test', DATA_DIR: dataDir, LOG_LEVEL: 'info', SIGN_IN_RATE_LIMIT: '10000',
