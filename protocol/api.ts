@@ -7,17 +7,30 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const strict = { additionalProperties: false } as const;
 
+/**
+ * Every string a person or program sends us is one of these: no control characters (U+0000–U+001F, U+007F–U+009F).
+ * NUL cannot be stored by PostgreSQL at all, and the others only hide or garble what staff later read. Multi-line
+ * fields (notes) also accept newline, carriage return and tab. `nonBlank` needs at least one visible character.
+ */
+export function Text(options: { maxLength: number; minLength?: number; multiline?: boolean; nonBlank?: boolean; description?: string; format?: string }) {
+  const { multiline = false, nonBlank = false, ...rest } = options;
+  const allowed = multiline ? '[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]' : '[^\\u0000-\\u001f\\u007f-\\u009f]';
+  return Type.String({ ...rest, pattern: `^${nonBlank ? '(?=[\\s\\S]*\\S)' : ''}${allowed}*$` });
+}
+
 export const Uuid = Type.String({ format: 'uuid' });
 export const Role = Type.Union([Type.Literal('citizen'), Type.Literal('worker'), Type.Literal('volunteer'), Type.Literal('coordinator')]);
 export type Role = Static<typeof Role>;
 export const StaffRoles: Role[] = ['worker', 'volunteer', 'coordinator'];
 export const Language = Type.Union([Type.Literal('da'), Type.Literal('en'), Type.Literal('sv')]);
 export type Language = Static<typeof Language>;
-export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const Email = Text({ format: 'email', maxLength: 254 });
 export const Phone = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +4512345678' });
-const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
-const NewPassword = Type.String({ minLength: 12, maxLength: 256, description: 'At least 12 characters' });
+const Name = Text({ minLength: 1, maxLength: 200, nonBlank: true });
+const NewPassword = Text({ minLength: 12, maxLength: 256, description: 'At least 12 characters' });
 const Timestamp = Type.String({ format: 'date-time' });
+/** A calendar day, e.g. 2026-03-30; the server checks that it exists (no 2027-02-30). */
+export const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 
 export const ErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
 export type ErrorBody = Static<typeof ErrorBody>;
@@ -31,12 +44,12 @@ export const Health = Type.Object({
 export type Health = Static<typeof Health>;
 
 export const LoginBody = Type.Object(
-  { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { email: Text({ minLength: 3, maxLength: 254 }), password: Text({ minLength: 1, maxLength: 256 }) },
   strict,
 );
 export type LoginBody = Static<typeof LoginBody>;
 
-export const ChangePasswordBody = Type.Object({ currentPassword: Type.String({ maxLength: 256 }), newPassword: NewPassword }, strict);
+export const ChangePasswordBody = Type.Object({ currentPassword: Text({ maxLength: 256 }), newPassword: NewPassword }, strict);
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
 
 export const ExchangeLinkBody = Type.Object(
@@ -172,8 +185,8 @@ export const Modality = Type.Union([Type.Literal('video'), Type.Literal('phone')
 export type Modality = Static<typeof Modality>;
 export const PreferredModality = Type.Union([Type.Literal('video'), Type.Literal('phone'), Type.Literal('home_visit')]);
 /** Local wall-clock time in the organisation's zone, e.g. 2026-03-30T10:00. */
-export const LocalDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$', description: 'Local time in the organisation’s zone' });
-const Reason = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' });
+export const LocalDateTime = Type.String({ format: 'local-date-time', description: 'Local time in the organisation’s zone, YYYY-MM-DDTHH:mm' });
+const Reason = Text({ minLength: 1, maxLength: 500, nonBlank: true, multiline: true });
 export const AppointmentStatus = Type.Union([
   Type.Literal('booked'), Type.Literal('cancelled'), Type.Literal('held'), Type.Literal('no_show'), Type.Literal('technical_failure'),
 ]);
@@ -184,7 +197,7 @@ export const BookBody = Type.Object(
     start: LocalDateTime,
     durationMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 240 })),
     modality: Modality,
-    staffNote: Type.Optional(Type.String({ maxLength: 2000 })),
+    staffNote: Type.Optional(Text({ maxLength: 2000, multiline: true })),
     repeatWeeks: Type.Optional(Type.Integer({ minimum: 2, maximum: 52, description: 'Book the same time weekly, this many times' })),
     workerId: Type.Optional(Uuid),
   },
@@ -219,7 +232,7 @@ export const Appointment = Type.Object({
 });
 export type Appointment = Static<typeof Appointment>;
 export const AppointmentListQuery = Type.Object(
-  { from: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), days: Type.Optional(Type.String({ pattern: '^([1-9]|[12][0-9]|3[01])$' })), workerId: Type.Optional(Uuid) },
+  { from: CalendarDate, days: Type.Optional(Type.String({ pattern: '^([1-9]|[12][0-9]|3[01])$' })), workerId: Type.Optional(Uuid) },
   strict,
 );
 export type AppointmentListQuery = Static<typeof AppointmentListQuery>;
@@ -266,7 +279,7 @@ export const MedicationScheduleBody = Type.Object(
   {
     timesOfDay: Type.Array(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }), { minItems: 1, maxItems: 8, uniqueItems: true }),
     weekdays: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true, description: '1 = Monday … 7 = Sunday' }),
-    wording: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
+    wording: Text({ minLength: 1, maxLength: 300, nonBlank: true }),
   },
   strict,
 );

@@ -17,11 +17,14 @@ import { bookingRoutes } from './booking/routes.js';
 import { citizenBookingRoutes } from './booking/citizen-routes.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { CallSignalling } from './calls/signalling.js';
+import { lockoutRoutes } from './auth/lockout.js';
 import { authRoutes } from './auth/routes.js';
 import { requireRoles } from './auth/session.js';
 import type { TokenService } from './auth/tokens.js';
 import { healthRoutes } from './health/routes.js';
-import { toErrorBody } from './http/errors.js';
+import { clientError, frameworkError, toErrorBody } from './http/errors.js';
+import { addApiFormats } from './http/formats.js';
+import { trustProxyOption } from './http/proxy.js';
 import { loggerOptions } from './http/logging.js';
 import { checkOrigin, securityHeaders } from './http/security.js';
 import type { App, FeatureDeps } from './http/types.js';
@@ -58,10 +61,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const app: App = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream),
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
-    // Unknown fields are an error, not silently dropped; types are not coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+    trustProxy: trustProxyOption(config.trustProxy),
+    // Unknown fields are an error, not silently dropped; types are not coerced; dates must exist in the calendar.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false }, onCreate: addApiFormats },
     return503OnClosing: true,
+    // Requests the router cannot match and requests that are not valid HTTP answer in the error shape too.
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routes: RouteInfo[] = [];
@@ -92,6 +98,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   healthRoutes(app, features);
   authRoutes(app, features);
+  lockoutRoutes(app, features);
   peopleRoutes(app, features);
   organisationRoutes(app, features);
   citizenLinkRoutes(app, features);

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -13,7 +14,8 @@ export interface Config {
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   signingKeys: string | undefined;
-  trustProxy: boolean;
+  /** false, a number of proxy hops, or the proxies' addresses/CIDRs (Fastify's `trustProxy`). */
+  trustProxy: TrustProxy;
   staffSessionHours: number;
   citizenSessionDays: number;
   citizenLinkHours: number;
@@ -79,7 +81,12 @@ export const VARIABLES: readonly Variable[] = [
     description:
       'Session signing keys as kid:base64url-secret pairs separated by commas, newest first. Needed when several app instances share sessions.',
   },
-  { name: 'TRUST_PROXY', default: 'false', description: 'true when behind a reverse proxy that sets X-Forwarded-For/-Proto.' },
+  {
+    name: 'TRUST_PROXY',
+    default: 'false',
+    description:
+      'Behind a reverse proxy that sets X-Forwarded-For/-Proto: the number of proxies in front (usually 1; each must be on a loopback or private network), or the proxies\' addresses/CIDRs separated by commas. Not true: that would let any client choose its address.',
+  },
   { name: 'STAFF_SESSION_HOURS', default: '12', description: 'How long a staff sign-in lasts.' },
   { name: 'CITIZEN_SESSION_DAYS', default: '90', description: 'How long a citizen stays signed in on a device.' },
   { name: 'CITIZEN_LINK_HOURS', default: '72', description: 'How long a citizen sign-in link can be used.' },
@@ -138,6 +145,43 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
 }
 
+export type TrustProxy = false | number | string[];
+
+// Names proxy-addr (Fastify's trustProxy) understands besides addresses.
+const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(value: string): boolean {
+  if (PROXY_ADDRESS_NAMES.has(value)) return true;
+  const [address, prefix, ...rest] = value.split('/');
+  const version = net.isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which X-Forwarded-For entries to believe. `true` (trust every hop) is refused: the client writes the leftmost
+ * entries itself, so it could pick a new address for every request and never meet the sign-in rate limit.
+ */
+function trustProxy(env: Env): TrustProxy {
+  const raw = optional(env, 'TRUST_PROXY')?.toLowerCase();
+  if (raw === undefined || raw === 'false' || raw === 'no') return false;
+  if (raw === 'true' || raw === 'yes') {
+    throw new ConfigError('TRUST_PROXY', 'must not be true (that trusts every X-Forwarded-For entry, which clients can forge); write the number of proxies in front of Nærvær, usually 1, or their addresses, e.g. 10.0.0.5 or 10.0.0.0/8');
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY', `must be a number of proxies from 0 to 10 (got "${raw}")`);
+    return hops === 0 ? false : hops;
+  }
+  const addresses = raw.split(',').map((a) => a.trim());
+  const wrong = addresses.find((a) => !isProxyAddress(a));
+  if (wrong !== undefined) {
+    throw new ConfigError('TRUST_PROXY', `must be false, a number of proxies (e.g. 1) or proxy addresses/CIDRs separated by commas (got "${wrong}")`);
+  }
+  return addresses;
+}
+
 function smsSender(env: Env): string {
   const sender = optional(env, 'SMS_SENDER') ?? 'Naervaer';
   if (!/^[A-Za-z0-9 ]{1,11}$/.test(sender)) throw new ConfigError('SMS_SENDER', 'must be 1 to 11 letters, digits or spaces');
@@ -178,7 +222,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     dataDir: path.resolve(cwd, optional(env, 'DATA_DIR') ?? 'data'),
     logLevel: logLevel as Config['logLevel'],
     signingKeys,
-    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     staffSessionHours: integer(env, 'STAFF_SESSION_HOURS', 12, 1, 24 * 7),
     citizenSessionDays: integer(env, 'CITIZEN_SESSION_DAYS', 90, 1, 400),
     citizenLinkHours: integer(env, 'CITIZEN_LINK_HOURS', 72, 1, 24 * 30),

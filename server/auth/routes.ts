@@ -4,6 +4,7 @@ import { inOrganisation } from '../db/database.js';
 import { HttpError, unauthorized } from '../http/errors.js';
 import { attemptLimit } from '../http/rate-limit.js';
 import type { App, FeatureDeps } from '../http/types.js';
+import { SignInLockout } from './lockout.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { clearSessionCookie, startSession } from './session.js';
 
@@ -13,18 +14,32 @@ export function authRoutes(app: App, deps: FeatureDeps): void {
   const { sql, config } = deps;
 
 
+  const lockout = new SignInLockout(sql);
+  const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'E-mail or password is wrong');
+
   app.post('/api/auth/login', {
     onRequest: attemptLimit(config.signInRateLimitPerMinute),
     schema: { tags: ['auth'], body: LoginBody, response: { 200: Me, 401: ErrorBody } },
   }, async (request, reply) => {
     const { email, password } = request.body;
-    const [found] = await sql<{ user_id: string; organisation_id: string; password_hash: string | null; active: boolean }[]>`
-      select * from sign_in_lookup(${email.trim()})`;
+    const started = performance.now();
+    const [found] = await sql<{ user_id: string; organisation_id: string; password_hash: string | null; active: boolean; locked_until: Date | null }[]>`
+      select l.*, public.sign_in_locked_until(l.user_id) as locked_until from sign_in_lookup(${email.trim()}) l`;
+    if (found?.locked_until) {
+      // Locked: no password hash is spent, and the answer looks and takes as long as an unknown e-mail's.
+      await lockout.waitLikeACheck();
+      throw invalidCredentials();
+    }
     // Always verify against some hash so that unknown e-mails cost the same time as wrong passwords.
     const passwordOk = await verifyPassword(password, found?.password_hash);
-    if (!found || !passwordOk || !found.active) {
-      throw new HttpError(401, 'invalid_credentials', 'E-mail or password is wrong');
+    lockout.noteCheckDuration(performance.now() - started);
+    if (!found || !found.active || !passwordOk) {
+      // Unknown and deactivated accounts make the same database round trip as a wrong password; only the last counts.
+      const lockedUntil = await lockout.recordFailure(found?.active ? found.user_id : null);
+      if (lockedUntil) request.log.warn({ route: request.routeOptions.url }, 'account locked after repeated wrong passwords');
+      throw invalidCredentials();
     }
+    await lockout.recordSuccess(found.user_id);
     return inOrganisation(sql, found.organisation_id, async (tx) => {
       const me = await loadMe(tx, found.user_id);
       await startSession(tx, reply, deps, { id: found.user_id, organisationId: found.organisation_id, role: me.user.role });

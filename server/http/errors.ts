@@ -1,3 +1,7 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
 /** The one error shape every failure has: {"error":{"code","message"}}. */
 export class HttpError extends Error {
   constructor(
@@ -54,10 +58,17 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody; 
     case '23514':
     case '22P02':
     case '22001':
+    // A NUL character (22021) or one the database encoding cannot hold (22P05): the schemas refuse control
+    // characters already (protocol/api.ts Text), this answers the same should a field ever slip through.
+    case '22021':
+    case '22P05':
+    case '22007':
+    case '22008':
       return make(400, 'validation', 'A value is not allowed');
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return make(e.statusCode, 'bad_request', e.message ?? 'Bad request');
+    // Fastify's own messages can quote the request (its URL, a header); the status text says enough.
+    return make(e.statusCode, 'bad_request', STATUS_CODES[e.statusCode] ?? 'Bad request');
   }
   return make(500, 'internal', 'Something went wrong on the server. Try again.', true);
 }
@@ -66,4 +77,37 @@ function duplicateMessage(constraint: string | undefined): string {
   if (constraint === 'users_staff_email_unique') return 'A staff member with this e-mail address already exists';
   if (constraint === 'teams_organisation_id_name_key') return 'A team with this name already exists';
   return 'This already exists';
+}
+
+/**
+ * Fastify's `frameworkErrors`: answers for requests the router could not even match — a URL that does not decode
+ * (FST_ERR_BAD_URL) or a path parameter over the length limit (FST_ERR_MAX_PARAM_LENGTH). Same shape as every other
+ * error, and nothing of the request is repeated back.
+ */
+export function frameworkError(error: { code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
+  const [status, code, message] = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? [414, 'uri_too_long', 'A part of the address is too long']
+    : [400, 'bad_url', 'The address is not valid'];
+  void reply.code(status).header('cache-control', 'no-store').send({ error: { code, message } } satisfies ErrorBody);
+}
+
+/**
+ * Node's `clientError` (Fastify's `clientErrorHandler`): the request could not be parsed as HTTP at all — headers too
+ * large (431), a malformed request line or header (400), too slow (408). No request object exists yet, so the answer
+ * is written straight to the socket, in the error shape.
+ */
+export function clientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers_too_large', 'The request headers or address are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'timeout', 'The request took too long to arrive']
+        : [400, 'bad_request', 'The request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -5,12 +5,14 @@ import { HttpError } from './errors.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * CSRF: browsers always send Origin on cross-site state-changing requests, so a mutating API call must come from our
+ * CSRF: browsers always send Origin on cross-site state-changing requests, so a mutating call must come from our
  * own origin. A request without Origin is accepted only when it carries no session cookie (scripts, curl).
+ * Every mutating request is checked, whatever its URL looks like: the router decodes `/%61pi/…`, `//api/…`,
+ * `/api/./…` and absolute-form targets to the same route, so a test on the raw URL would miss them.
  */
 export function checkOrigin(publicOrigin: string) {
   return async (request: FastifyRequest) => {
-    if (SAFE_METHODS.has(request.method) || !request.url.startsWith('/api/')) return;
+    if (SAFE_METHODS.has(request.method)) return;
     const origin = request.headers.origin;
     const fetchSite = request.headers['sec-fetch-site'];
     if (origin !== undefined ? origin !== publicOrigin : request.cookies[SESSION_COOKIE] !== undefined || fetchSite === 'cross-site') {
@@ -35,7 +37,7 @@ const CSP = [
 ].join('; ');
 
 export function securityHeaders(https: boolean) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
+  return async (_request: FastifyRequest, reply: FastifyReply) => {
     reply.header('content-security-policy', CSP);
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-content-type-options', 'nosniff');
@@ -43,6 +45,8 @@ export function securityHeaders(https: boolean) {
     reply.header('cross-origin-opener-policy', 'same-origin');
     reply.header('permissions-policy', 'camera=(self), microphone=(self), geolocation=(), payment=(), usb=()');
     if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    // Nothing is stored by a browser or proxy unless the route said otherwise (hashed assets, the app shell, the
+    // calendar feed): decided per response, not by URL prefix, so an encoded or odd path to an API route is covered.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   };
 }
