@@ -299,3 +299,41 @@ export const OrganisationSettings = Type.Object({
 export type OrganisationSettings = Static<typeof OrganisationSettings>;
 export const UpdateOrganisationBody = Type.Partial(Type.Omit(OrganisationSettings, ['name', 'timeZone']), { ...strict, minProperties: 1 });
 export type UpdateOrganisationBody = Static<typeof UpdateOrganisationBody>;
+
+// ---- Reminder join links (issue 7, item 9) ----------------------------------------------------------------------
+// A reminder for a video appointment links to /join#<secret>. Exchanging the secret gives a narrow session (a cookie
+// only the /api/join routes read) that can see when that one appointment is and join its video session: nothing else.
+
+export const JoinState = Type.Object({
+  appointment: Type.Object({
+    id: Uuid,
+    start: LocalDateTime,
+    end: LocalDateTime,
+    whenText: Type.String(),
+    modality: Modality,
+  }),
+  /** The appointment's video session, once the worker has opened it. */
+  session: Nullable(Type.Object({ id: Uuid, status: Type.Union([Type.Literal('open'), Type.Literal('ended')]) })),
+  /** The link (and this narrow session) stops working then: shortly after the appointment ends. */
+  expiresAt: Timestamp,
+});
+export type JoinState = Static<typeof JoinState>;
+
+export const ReminderLink = Type.Object({
+  id: Uuid,
+  channel: Nullable(Type.Union([Type.Literal('sms'), Type.Literal('email')])),
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+  revokedAt: Nullable(Timestamp),
+  firstUsedAt: Nullable(Timestamp),
+  lastUsedAt: Nullable(Timestamp),
+  uses: Type.Integer(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')]),
+});
+export type ReminderLink = Static<typeof ReminderLink>;
+export const ReminderLinkParams = Type.Object({ linkId: Uuid }, strict);
+
+// --- Calls: taking a participant out of a session (issue 7, item 8) ---
+/** A participant of a session: `participantId` is the peer id the call screens know them by. */
+export const CallParticipantParams = Type.Object({ callId: Uuid, participantId: Uuid }, strict);
+export type CallParticipantParams = Static<typeof CallParticipantParams>;

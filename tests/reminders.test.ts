@@ -80,7 +80,7 @@ describe('reminders', () => {
     expect(mail.messageId).toMatch(/@naervaer>$/);
     const when = new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(appointment.startsAt));
     expect(mail.text).toContain(`${when} kl. 10.00`);
-    const link = /http:\/\/naervaer\.test\/link#([A-Za-z0-9_-]{43})/.exec(mail.text ?? '');
+    const link = /http:\/\/naervaer\.test\/join#([A-Za-z0-9_-]{43})/.exec(mail.text ?? '');
     expect(link).not.toBeNull();
 
     const sms = gateway.delivered[0]!;
@@ -90,9 +90,10 @@ describe('reminders', () => {
     for (const text of [sms.message, mail.text ?? '']) {
       expect(text).not.toMatch(/Bo Bostøtte|bostøtte|psykiatri|Carl|Testkommune/i);
     }
-    // the link in the reminder signs the citizen in
-    const exchange = await h.request('POST', '/api/citizen-links/exchange', { body: { secret: link![1] } });
+    // the link in the reminder joins this appointment (tests/join-link.test.ts: and nothing else)
+    const exchange = await h.request('POST', '/api/join/exchange', { body: { secret: link![1] } });
     expect(exchange.statusCode).toBe(200);
+    expect(exchange.json().appointment.id).toBe(appointment.id);
   });
 
   it('retries 429 and 5xx with backoff and the same idempotency key; a permanent refusal is shown to the worker', async () => {
@@ -102,8 +103,12 @@ describe('reminders', () => {
     await dispatcher.drain();
     let [sms] = await statuses(appointment.id).then((r) => r.filter((x) => x.channel === 'sms'));
     expect(sms).toMatchObject({ status: 'pending', attempts: 1, last_error: 'SMS gateway answered 429' });
-    const [next] = await h.admin`select next_attempt_at - now() as wait from reminders where appointment_id = ${appointment.id} and channel = 'sms' and status = 'pending'`;
-    expect(next!.wait).toBeTruthy();
+    // the wait before the next attempt: 15 s, then 30 s (each ±20 % jitter), so it grows between attempts
+    const wait = async () => (await h.admin<{ seconds: number }[]>`
+      select extract(epoch from next_attempt_at - now())::float8 as seconds from reminders where appointment_id = ${appointment.id} and channel = 'sms' and status = 'pending'`)[0]!.seconds;
+    const firstWait = await wait();
+    expect(firstWait).toBeGreaterThanOrEqual(15 * 0.8 - 2);
+    expect(firstWait).toBeLessThanOrEqual(15 * 1.2);
     const again = async () => {
       await h.admin`update reminders set next_attempt_at = now() where appointment_id = ${appointment.id} and status = 'pending' and attempts > 0`;
       await dispatcher.drain();
@@ -111,6 +116,10 @@ describe('reminders', () => {
     await again();
     [sms] = (await statuses(appointment.id)).filter((x) => x.channel === 'sms');
     expect(sms).toMatchObject({ status: 'pending', attempts: 2, last_error: 'SMS gateway answered 503' });
+    const secondWait = await wait();
+    expect(secondWait).toBeGreaterThanOrEqual(30 * 0.8 - 2);
+    expect(secondWait).toBeLessThanOrEqual(30 * 1.2);
+    expect(secondWait).toBeGreaterThan(firstWait);
     await again();
     [sms] = (await statuses(appointment.id)).filter((x) => x.channel === 'sms');
     expect(sms).toMatchObject({ status: 'sent', attempts: 3 });
@@ -174,6 +183,41 @@ describe('reminders', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error.message).toMatch(/mobile number/);
     expect(await h.admin`select count(*)::int as n from citizen_settings where citizen_id = ${org.otherCitizenId}`).toEqual([{ n: 0 }]);
+  });
+
+  it('a change of settings keeps pending medication reminders; a channel switched off and on again brings its own back', async () => {
+    // a citizen of this test's own, so that no other test's schedules or settings count
+    const [citizen] = await h.admin<{ id: string }[]>`
+      insert into users (organisation_id, role, display_name, phone, email) values (${org.id}, 'citizen', 'Eva Borger', '+4587654321', 'eva@example.dk') returning id`;
+    const citizenId = citizen!.id;
+    await h.admin`insert into caseloads (organisation_id, worker_id, citizen_id) values (${org.id}, ${org.workerId}, ${citizenId})`;
+    const put = async (body: Record<string, unknown>) => {
+      const response = await h.request('PUT', `/api/citizens/${citizenId}/settings`, { cookie: worker, body });
+      expect(response.statusCode).toBe(200);
+    };
+    await put({ smsReminders: true, emailReminders: true });
+    const schedule = await h.request('POST', `/api/citizens/${citizenId}/medication-schedules`, {
+      cookie: worker, body: { timesOfDay: ['07:30', '13:00', '19:30'], weekdays: [1, 2, 3, 4, 5, 6, 7], wording: 'Husk medicinen' },
+    });
+    expect(schedule.statusCode).toBe(201);
+    const plan = () => h.admin`select plan_medication_reminders(now(), now() + interval '48 hours')`;
+    const pending = async () => (await h.admin<{ id: string; channel: string }[]>`
+      select id, channel from reminders where citizen_id = ${citizenId} and kind = 'medication' and status = 'pending' order by due_at, channel`);
+    await plan();
+    const planned = await pending();
+    expect(planned.length).toBeGreaterThanOrEqual(10); // 3 a day for two days, by SMS and e-mail (fewer near the edges)
+
+    await put({ preferredModality: 'phone' });
+    expect(await pending()).toEqual(planned);
+    await plan();
+    expect(await pending()).toEqual(planned);
+
+    await put({ smsReminders: false });
+    expect(await pending()).toEqual(planned.filter((r) => r.channel === 'email'));
+    await put({ smsReminders: true });
+    expect(await pending()).toEqual(planned); // at once, the same rows: not at the dispatcher's next round
+    await plan();
+    expect(await pending()).toEqual(planned);
   });
 
   it('the citizen chooses channels; turning SMS off cancels what is pending', async () => {

@@ -9,7 +9,7 @@ import { inOrganisation, type Tx } from '../db/database.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import type { App, FeatureDeps } from '../http/types.js';
 import { assertCitizenAccess } from '../people/access.js';
-import { cancelAppointmentReminders, planAppointmentReminders } from '../reminders/plan.js';
+import { MEDICATION_PLAN_HOURS, replanCitizenReminders } from '../reminders/plan.js';
 import { appointmentIcs } from '../calendar/ics.js';
 import { danishDateTime, toLocal } from './time.js';
 
@@ -36,8 +36,8 @@ async function readSettings(tx: Tx, citizenId: string): Promise<CitizenSettings>
 }
 
 /**
- * Saves the citizen's choices. Turning a reminder channel on records consent (who, when); the future reminders of
- * booked appointments are planned again so the change applies at once.
+ * Saves the citizen's choices. Turning a reminder channel on records consent (who, when); a change of reminder
+ * choices applies at once to what is pending (see replanCitizenReminders).
  */
 async function writeSettings(tx: Tx, auth: Auth, citizenId: string, change: UpdateSettingsBody): Promise<CitizenSettings> {
   const current = await readSettings(tx, citizenId);
@@ -56,11 +56,9 @@ async function writeSettings(tx: Tx, auth: Auth, citizenId: string, change: Upda
       consent_recorded_at = coalesce(excluded.consent_recorded_at, citizen_settings.consent_recorded_at),
       consent_recorded_by = coalesce(excluded.consent_recorded_by, citizen_settings.consent_recorded_by),
       updated_at = now()`;
-  const upcoming = await tx<{ id: string }[]>`select id from appointments where citizen_id = ${citizenId} and status = 'booked' and starts_at > now()`;
-  const ids = upcoming.map((a) => a.id);
-  await cancelAppointmentReminders(tx, ids);
-  await tx`update reminders set status = 'cancelled' where citizen_id = ${citizenId} and kind = 'medication' and status = 'pending'`;
-  await planAppointmentReminders(tx, ids);
+  // Only a change of channel (consent) or of night-time sending affects reminders; the preferred modality does not.
+  const remindersAffected = (['smsReminders', 'emailReminders', 'remindersAtNight'] as const).some((k) => next[k] !== current[k]);
+  if (remindersAffected) await replanCitizenReminders(tx, citizenId);
   return readSettings(tx, citizenId);
 }
 
@@ -156,6 +154,8 @@ export function citizenBookingRoutes(app: App, { sql, config }: FeatureDeps): vo
         insert into medication_schedules (organisation_id, citizen_id, times_of_day, weekdays, wording, created_by)
         values (${auth.organisationId}, ${request.params.citizenId}, ${tx.array(body.timesOfDay)}::time[], ${tx.array(body.weekdays)}::int[], ${body.wording.trim()}, ${auth.userId})
         returning id, array(select to_char(t, 'HH24:MI') from unnest(times_of_day) t) as "timesOfDay", weekdays, wording, active`;
+      // planned now, not at the dispatcher's next round: the first dose may be minutes away
+      await tx`select plan_medication_reminders(now(), now() + ${MEDICATION_PLAN_HOURS} * interval '1 hour', ${request.params.citizenId}::uuid)`;
       await audit(tx, auth, 'citizen.update', request.params.citizenId, { what: 'medication_schedule' });
       return row!;
     });

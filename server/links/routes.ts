@@ -8,6 +8,7 @@ import { HttpError, notFound } from '../http/errors.js';
 import { attemptLimit } from '../http/rate-limit.js';
 import type { App, FeatureDeps } from '../http/types.js';
 import { assertCitizenAccess } from '../people/access.js';
+import { reminderLinkRoutes } from './reminder-links.js';
 
 /** 256 random bits, base64url: 43 characters that go in the URL fragment, never to the server's logs. */
 const newSecret = () => randomBytes(32).toString('base64url');
@@ -52,7 +53,9 @@ const toLink = (r: LinkRow, now = Date.now()): CitizenLink => ({
   status: r.revoked_at ? 'revoked' : r.used_at ? 'used' : r.expires_at.getTime() <= now ? 'expired' : 'active',
 });
 
+/** Both kinds of link: citizen sign-in links (here) and reminder join links (reminder-links.ts). */
 export function citizenLinkRoutes(app: App, deps: FeatureDeps): void {
+  reminderLinkRoutes(app, deps);
   const { sql, config } = deps;
   const staff = { roles: ['coordinator', 'worker'] as const };
 

@@ -1,13 +1,17 @@
 import type { Sql } from 'postgres';
+import type { SigningKey } from '../auth/keys.js';
 import { inOrganisation, type Tx } from '../db/database.js';
-import { citizenLinkUrl, issueCitizenLink } from '../links/routes.js';
+import { reminderJoinSecret, reminderLinkUrl } from '../links/reminder-links.js';
 import { composeReminder } from './compose.js';
+import { MEDICATION_PLAN_HOURS } from './plan.js';
 import { SendError, type Sender } from './senders.js';
 
 export interface DispatcherOptions {
   sql: Sql;
   senders: { sms?: Sender; email?: Sender };
   publicUrl: URL;
+  /** The server's signing keys, newest first: reminder join links are derived from them (read when first needed). */
+  linkKeys: () => readonly SigningKey[];
   log: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
   batchSize?: number;
   /** How long a claimed reminder is ours; a dispatcher that dies mid-batch frees its rows after this. */
@@ -17,7 +21,8 @@ export interface DispatcherOptions {
 }
 
 const MAX_ATTEMPTS = 6;
-const backoffMs = (attempts: number) => Math.min(3600_000, 15_000 * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+/** The wait before attempt n + 1: 15 s doubling per attempt up to an hour, with ±20 % jitter so retries spread out. */
+export const backoffMs = (attempts: number) => Math.min(3600_000, 15_000 * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
 
 interface Loaded {
   id: string;
@@ -34,6 +39,7 @@ interface Loaded {
   appointment_id: string | null;
   starts_at: Date | null;
   ends_at: Date | null;
+  channel_allowed: boolean;
   modality: 'video' | 'phone' | 'home_visit' | 'chat' | null;
   appointment_status: string | null;
   worker_id: string | null;
@@ -90,7 +96,7 @@ export class Dispatcher {
   private async planMedication(): Promise<void> {
     if (Date.now() - this.lastPlanned < 10 * 60_000) return;
     this.lastPlanned = Date.now();
-    await this.options.sql`select plan_medication_reminders(now(), now() + interval '48 hours')`;
+    await this.options.sql`select plan_medication_reminders(now(), now() + ${MEDICATION_PLAN_HOURS} * interval '1 hour')`;
   }
 
   async runOnce(): Promise<number> {
@@ -111,7 +117,7 @@ export class Dispatcher {
         select r.id, r.kind, r.channel, r.idempotency_key, r.attempts, r.due_at, r.citizen_id,
                u.phone, u.email, u.active as user_active, u.preferred_language as language, o.time_zone,
                a.id as appointment_id, a.starts_at, a.ends_at, a.modality, a.status as appointment_status, a.worker_id,
-               m.wording, m.active as schedule_active
+               m.wording, m.active as schedule_active, reminder_channel_allowed(r.citizen_id, r.channel) as channel_allowed
         from reminders r
         join users u on u.id = r.citizen_id
         join organisations o on o.id = r.organisation_id
@@ -132,15 +138,17 @@ export class Dispatcher {
   private async prepare(tx: Tx, organisationId: string, row: Loaded) {
     const stale =
       !row.user_active ||
+      !row.channel_allowed ||
       (row.kind === 'appointment' && (row.appointment_status !== 'booked' || row.starts_at!.getTime() < Date.now())) ||
       (row.kind === 'medication' && !row.schedule_active);
     const to = row.channel === 'sms' ? row.phone : row.email;
     let joinUrl: string | null = null;
     if (!stale && row.kind === 'appointment' && row.modality === 'video') {
-      // A one-time sign-in link that lasts until shortly after the appointment.
-      const hours = Math.max(1, Math.ceil((row.ends_at!.getTime() - Date.now()) / 3600_000) + 1);
-      const link = await issueCitizenLink(tx, { organisationId, citizenId: row.citizen_id, createdBy: row.worker_id!, hours });
-      joinUrl = citizenLinkUrl(this.options.publicUrl, link.secret);
+      // A link that can only join this appointment's session, the same one on every attempt of this reminder.
+      const secret = await reminderJoinSecret(tx, this.options.linkKeys(), {
+        organisationId, reminderId: row.id, appointmentId: row.appointment_id!, citizenId: row.citizen_id, workerId: row.worker_id!, endsAt: row.ends_at!,
+      });
+      joinUrl = secret ? reminderLinkUrl(this.options.publicUrl, secret) : null;
     }
     const words = composeReminder({
       kind: row.kind, language: row.language, timeZone: row.time_zone, startsAt: row.starts_at, modality: row.modality,

@@ -1,6 +1,9 @@
 import type { Tx } from '../db/database.js';
 import { fromLocal, toLocal } from '../booking/time.js';
 
+/** How far ahead medication reminders are planned (the dispatcher tops this up every few minutes). */
+export const MEDICATION_PLAN_HOURS = 48;
+
 interface PlanRow {
   id: string;
   organisation_id: string;
@@ -26,8 +29,8 @@ export async function planAppointmentReminders(tx: Tx, appointmentIds: readonly 
   const rows = await tx<PlanRow[]>`
     select a.id, a.organisation_id, a.citizen_id, a.starts_at, o.time_zone, o.reminder_offsets_minutes as offsets,
            to_char(o.quiet_hours_start, 'HH24:MI') as quiet_start, to_char(o.quiet_hours_end, 'HH24:MI') as quiet_end,
-           coalesce(s.sms_reminders and u.phone is not null, false) as sms,
-           coalesce(s.email_reminders and u.email is not null, false) as email,
+           reminder_channel_allowed(a.citizen_id, 'sms') as sms,
+           reminder_channel_allowed(a.citizen_id, 'email') as email,
            coalesce(s.reminders_at_night, false) as at_night
     from appointments a
     join organisations o on o.id = a.organisation_id
@@ -71,6 +74,23 @@ export async function cancelAppointmentReminders(tx: Tx, appointmentIds: readonl
   await tx`
     update reminders set status = 'cancelled', leased_until = null
     where appointment_id = any(${tx.array(appointmentIds as string[])}::uuid[]) and status = 'pending'`;
+}
+
+/**
+ * After a citizen's reminder choices changed: cancels the pending reminders the consent rule (the database function
+ * reminder_channel_allowed) no longer allows, and plans what it now allows: appointment reminders anew (their SMS
+ * times depend on the night-time choice), medication reminders for the coming hours, bringing back any that were
+ * cancelled when a channel was switched off and is on again. Nothing else is touched.
+ */
+export async function replanCitizenReminders(tx: Tx, citizenId: string): Promise<void> {
+  await tx`
+    update reminders set status = 'cancelled', leased_until = null
+    where citizen_id = ${citizenId} and status = 'pending' and not reminder_channel_allowed(citizen_id, channel)`;
+  const upcoming = await tx<{ id: string }[]>`select id from appointments where citizen_id = ${citizenId} and status = 'booked' and starts_at > now()`;
+  const ids = upcoming.map((a) => a.id);
+  await cancelAppointmentReminders(tx, ids);
+  await planAppointmentReminders(tx, ids);
+  await tx`select plan_medication_reminders(now(), now() + ${MEDICATION_PLAN_HOURS} * interval '1 hour', ${citizenId}::uuid)`;
 }
 
 function outsideQuietHours(due: Date, appointmentStart: Date, org: { time_zone: string; quiet_start: string; quiet_end: string }): Date {

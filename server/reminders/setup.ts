@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { loadSigningKeys, type SigningKey } from '../auth/keys.js';
 import type { Config } from '../config.js';
 import { Dispatcher } from './dispatcher.js';
 import { EmailSender, SmsGateway } from './senders.js';
@@ -12,5 +13,8 @@ export function createDispatcher(
 ): Dispatcher {
   const sms = config.smsGatewayUrl && config.smsGatewayToken ? new SmsGateway(config.smsGatewayUrl, config.smsGatewayToken, config.smsSender) : undefined;
   const email = config.smtpUrl && config.smtpFrom ? new EmailSender(config.smtpUrl, config.smtpFrom) : undefined;
-  return new Dispatcher({ sql, senders: { ...(sms ? { sms } : {}), ...(email ? { email } : {}) }, publicUrl: config.publicUrl, log, ...tuning });
+  // The same keys as the server's (SIGNING_KEYS, or DATA_DIR/keys), so every dispatcher derives the same reminder link.
+  let keys: SigningKey[] | undefined;
+  const linkKeys = () => (keys ??= loadSigningKeys(config));
+  return new Dispatcher({ sql, senders: { ...(sms ? { sms } : {}), ...(email ? { email } : {}) }, publicUrl: config.publicUrl, linkKeys, log, ...tuning });
 }
