@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { PooledWorker } from './pool.js';
-import { SfuError, type ConsumerParams, type Direction, type MediaKind, type ProducerInfo, type TransportParams } from './types.js';
+import { PEER_LIMITS, SfuError, type ConsumerParams, type Direction, type MediaKind, type ProducerInfo, type TransportParams } from './types.js';
 
 export interface RoomEvents {
   newProducer: [ProducerInfo];
@@ -70,12 +70,32 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 }
 
-/** A participant's transports, producers and consumers. It can act only on its own objects. */
+/**
+ * mediasoup's answer to parameters a client sent: its validators throw TypeError, an unsupported codec throws
+ * UnsupportedError, an object closed meanwhile InvalidStateError. Those are the client's doing and become an
+ * SfuError; anything else is ours and stays an error. (By name: mediasoup is imported lazily by the pool.)
+ */
+async function withClientParameters<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TypeError || (error as Error)?.name === 'UnsupportedError') throw new SfuError('bad_request', 'Invalid or unsupported media parameters');
+    if ((error as Error)?.name === 'InvalidStateError') throw new SfuError('bad_state', 'That media object has closed');
+    throw error;
+  }
+}
+
+/** A participant's transports, producers and consumers. It can act only on its own objects, within PEER_LIMITS. */
 export class Peer {
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer>();
   readonly consumers = new Map<string, types.Consumer>();
   private closed = false;
+  // Taken before the first await and given back on failure, so that concurrent requests cannot overshoot a limit.
+  private readonly directions = new Set<Direction>();
+  private readonly connectedTransports = new Set<string>();
+  private pendingProducers = 0;
+  private readonly consumedProducers = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -84,14 +104,28 @@ export class Peer {
 
   async createTransport(direction: Direction): Promise<TransportParams> {
     this.assertOpen();
-    const transport = await this.room.router.createWebRtcTransport({
-      webRtcServer: this.room.host.webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: 600_000,
-      appData: { direction },
-    });
+    // One per direction, so never more than PEER_LIMITS.transports.
+    if (this.directions.has(direction)) throw new SfuError('limit_reached', `A participant has one ${direction} transport`);
+    this.directions.add(direction);
+    let transport: types.WebRtcTransport;
+    try {
+      transport = await this.room.router.createWebRtcTransport({
+        webRtcServer: this.room.host.webRtcServer,
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: 600_000,
+        appData: { direction },
+      });
+    } catch (error) {
+      this.directions.delete(direction);
+      throw error;
+    }
+    if (this.closed) {
+      // The participant left while the transport was being made.
+      transport.close();
+      throw new SfuError('bad_state', 'This participant has left');
+    }
     this.transports.set(transport.id, transport);
     transport.on('routerclose', () => this.transports.delete(transport.id));
     return {
@@ -103,7 +137,15 @@ export class Peer {
   }
 
   async connectTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
-    await this.transport(transportId).connect({ dtlsParameters });
+    const transport = this.transport(transportId);
+    if (this.connectedTransports.has(transportId)) throw new SfuError('bad_state', 'This transport is already connected');
+    this.connectedTransports.add(transportId);
+    try {
+      await withClientParameters(() => transport.connect({ dtlsParameters }));
+    } catch (error) {
+      this.connectedTransports.delete(transportId);
+      throw error;
+    }
   }
 
   async restartIce(transportId: string): Promise<types.IceParameters> {
@@ -113,7 +155,20 @@ export class Peer {
   async produce(transportId: string, kind: MediaKind, rtpParameters: types.RtpParameters, source: string): Promise<string> {
     const transport = this.transport(transportId);
     if (transport.appData.direction !== 'send') throw new SfuError('bad_state', 'This transport is for receiving');
-    const producer = await transport.produce({ kind, rtpParameters, appData: { source } });
+    if (this.producers.size + this.pendingProducers >= PEER_LIMITS.producers) {
+      throw new SfuError('limit_reached', `A participant sends at most ${PEER_LIMITS.producers} media streams`);
+    }
+    this.pendingProducers += 1;
+    let producer: types.Producer;
+    try {
+      producer = await withClientParameters(() => transport.produce({ kind, rtpParameters, appData: { source } }));
+    } finally {
+      this.pendingProducers -= 1;
+    }
+    if (this.closed) {
+      producer.close();
+      throw new SfuError('bad_state', 'This participant has left');
+    }
     this.producers.set(producer.id, producer);
     producer.on('transportclose', () => this.producers.delete(producer.id));
     this.room.emit('newProducer', this.producerInfo(producer));
@@ -126,10 +181,28 @@ export class Peer {
     if (!this.room.router.canConsume({ producerId, rtpCapabilities })) throw new SfuError('unsupported', 'This device cannot decode that media');
     const transport = [...this.transports.values()].find((t) => t.appData.direction === 'recv');
     if (!transport) throw new SfuError('bad_state', 'Create a receive transport first');
-    // Paused until the client has set up its side: no key frame is sent into the void.
-    const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peerId: found.peer.id } });
+    if (this.consumedProducers.has(producerId)) throw new SfuError('bad_state', 'Already receiving that producer');
+    if (this.consumedProducers.size >= PEER_LIMITS.consumers) {
+      throw new SfuError('limit_reached', `A participant receives at most ${PEER_LIMITS.consumers} media streams`);
+    }
+    this.consumedProducers.add(producerId);
+    let consumer: types.Consumer;
+    try {
+      // Paused until the client has set up its side: no key frame is sent into the void.
+      consumer = await withClientParameters(() => transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peerId: found.peer.id } }));
+    } catch (error) {
+      this.consumedProducers.delete(producerId);
+      throw error;
+    }
+    if (this.closed) {
+      consumer.close();
+      throw new SfuError('bad_state', 'This participant has left');
+    }
     this.consumers.set(consumer.id, consumer);
-    const forget = () => this.consumers.delete(consumer.id);
+    const forget = () => {
+      this.consumers.delete(consumer.id);
+      this.consumedProducers.delete(producerId);
+    };
     consumer.on('transportclose', forget);
     consumer.on('producerclose', forget);
     return {

@@ -42,15 +42,28 @@ export interface ProducerInfo {
   paused: boolean;
 }
 
-/** An error a client caused (unknown id, wrong state): reported back, never fatal. */
+/** An error a client caused (unknown id, wrong state, parameters mediasoup refuses, a limit): reported back, never fatal. */
 export class SfuError extends Error {
   constructor(
-    readonly code: 'not_found' | 'bad_state' | 'unsupported',
+    readonly code: 'not_found' | 'bad_state' | 'unsupported' | 'bad_request' | 'limit_reached',
     message: string,
   ) {
     super(message);
   }
 }
+
+/**
+ * Ceilings per participant, whatever its client sends: each mediasoup object costs the worker memory and CPU, and a
+ * worker is shared by many rooms, so one participant must not be able to grow without bound.
+ */
+export const PEER_LIMITS = {
+  /** One transport to send and one to receive; a rejoin starts a new peer with none. */
+  transports: 2,
+  /** Microphone and camera. A screen share would raise this (and add its source) when it exists. */
+  producers: 2,
+  /** Audio and video of up to ten other participants: more than any support session has. */
+  consumers: 20,
+} as const;
 
 /** VP8 first (every browser decodes it in software, cheap phones too), H264 as a fallback, Opus for audio. */
 export const MEDIA_CODECS: types.RouterRtpCodecCapability[] = [
