@@ -118,6 +118,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const signalling = new CallSignalling(io, {
     sql: deps.sql, tokens: deps.tokens, media: deps.media, log: app.log, reconnectGraceMs: config.callReconnectGraceSeconds * 1000,
   });
+  // Sign-out and deactivation (registered above, called at request time) reach live calls through this.
+  app.decorate('liveCalls', signalling);
   app.addHook('preClose', () => signalling.close());
   callRoutes(app, features, signalling);
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());

@@ -53,6 +53,8 @@ export function authRoutes(app: App, deps: FeatureDeps): void {
   }, async (request, reply) => {
     const auth = request.auth!;
     await inOrganisation(sql, auth.organisationId, (tx) => tx`update auth_sessions set revoked_at = now() where id = ${auth.sessionId}`);
+    // A call opened with this sign-in ends for this person now, not when its room token would have expired.
+    await app.liveCalls.signInsChanged(auth.organisationId, auth.userId);
     clearSessionCookie(reply, config);
     return reply.code(204).send(null);
   });
@@ -79,6 +81,7 @@ export function authRoutes(app: App, deps: FeatureDeps): void {
       // Everyone else who knew the old password is signed out; this device stays signed in.
       await tx`update auth_sessions set revoked_at = now() where user_id = ${auth.userId} and id <> ${auth.sessionId} and revoked_at is null`;
     });
+    await app.liveCalls.signInsChanged(auth.organisationId, auth.userId);
     return reply.code(204).send(null);
   });
 }

@@ -13,8 +13,10 @@ export interface TokenClaims {
   /** organisation id */
   org: string;
   role: string;
-  /** auth session id, checked against the database so that sign-out really ends the session */
+  /** auth session id, checked against the database so that sign-out really ends the session (room tokens too) */
   sid: string;
+  /** Room tokens only: the call session the token admits to. */
+  call?: string;
 }
 
 export class TokenService {
@@ -24,7 +26,7 @@ export class TokenService {
 
   async sign(claims: TokenClaims, audience: Audience, expiresAt: Date): Promise<string> {
     const key = this.keys[0]!;
-    return new SignJWT({ org: claims.org, role: claims.role, sid: claims.sid })
+    return new SignJWT({ org: claims.org, role: claims.role, sid: claims.sid, ...(claims.call === undefined ? {} : { call: claims.call }) })
       .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(ISSUER)
@@ -54,7 +56,8 @@ export class TokenService {
 }
 
 function claimsOf(payload: JWTPayload): TokenClaims | undefined {
-  const { sub, org, role, sid } = payload as JWTPayload & Record<string, unknown>;
+  const { sub, org, role, sid, call } = payload as JWTPayload & Record<string, unknown>;
   if (typeof sub !== 'string' || typeof org !== 'string' || typeof role !== 'string' || typeof sid !== 'string') return undefined;
-  return { sub, org, role, sid };
+  if (call !== undefined && typeof call !== 'string') return undefined;
+  return { sub, org, role, sid, ...(call === undefined ? {} : { call }) };
 }

@@ -14,8 +14,8 @@ export interface Member {
   state: 'connected' | 'waiting' | 'in_call';
   peer?: Peer;
   audioOnly: boolean;
-  /** Said goodbye (hang-up) rather than dropped. */
-  leaving: boolean;
+  /** Why this connection is going when it is not a plain drop: said goodbye, taken out, signed out, replaced. */
+  leaveReason?: 'left' | 'removed' | 'signed_out' | 'replaced';
 }
 
 /** In-memory state of an open call on this server; the database holds the log, this holds who is connected. */
@@ -25,12 +25,11 @@ export interface LiveCall {
   ownerId: string;
   /** Users admitted from the waiting room: a reconnect does not send them back to wait. */
   admitted: Set<string>;
+  /** At most one connection per user: the newest. */
   members: Map<string, Member>;
   room?: Room;
   staffGrace?: NodeJS.Timeout;
 }
-
-export const isStaff = (role: Role) => role !== 'citizen';
 
 export const peerInfo = (m: Member): PeerInfo => ({ peerId: m.participantId, displayName: m.displayName, role: m.role });
 

@@ -1,13 +1,15 @@
 import { Type } from '@sinclair/typebox';
-import { CallParams, CallSummary, InviteBody, RoomToken, StartCallBody, type Role } from '../../protocol/api.js';
+import { CallParams, CallParticipantParams, CallSummary, InviteBody, RoomToken, StartCallBody, type Role } from '../../protocol/api.js';
 import { audit } from '../audit/audit.js';
 import type { Auth } from '../auth/session.js';
 import { inOrganisation, type Tx } from '../db/database.js';
-import { conflict, forbidden, HttpError, notFound } from '../http/errors.js';
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors.js';
 import type { App, FeatureDeps } from '../http/types.js';
 import { assertCitizenAccess } from '../people/access.js';
+import { callRoles } from './call-roles.js';
+import { PerMinuteLimit, ROOM_TOKENS_PER_MINUTE } from './limits.js';
 import type { CallSignalling } from './signalling.js';
-import { addParticipant, loadCall, participantOf } from './store.js';
+import { addParticipant, loadCall, participantOf, recordRemoval, wasRemoved } from './store.js';
 
 const ROOM_TOKEN_SECONDS = 120;
 
@@ -22,6 +24,7 @@ interface SummaryRow {
 
 export function callRoutes(app: App, deps: FeatureDeps, signalling: CallSignalling): void {
   const { sql, tokens } = deps;
+  const tokenLimit = new PerMinuteLimit(ROOM_TOKENS_PER_MINUTE);
   const anyone = { roles: ['citizen', 'worker', 'volunteer', 'coordinator'] as const };
   const summary = (r: SummaryRow): CallSummary => ({
     id: r.id, kind: r.kind, status: r.status, citizenId: r.citizen_id, otherName: r.other_name,
@@ -72,20 +75,29 @@ export function callRoutes(app: App, deps: FeatureDeps, signalling: CallSignalli
     });
   });
 
-  /** A short-lived token for the socket.io handshake: bound to this user and this session. */
+  /**
+   * A short-lived token for the socket.io handshake: bound to this user, this session and this sign-in (so that
+   * signing out ends what the token opened). Limited per user: each one costs a database round and a connection.
+   */
   app.post('/api/calls/:callId/token', {
     config: anyone,
     schema: { tags: ['calls'], params: CallParams, response: { 200: RoomToken } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const auth = request.auth!;
     const { callId } = request.params;
+    const wait = tokenLimit.take(auth.userId);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new HttpError(429, 'rate_limited', 'Too many attempts to join. Wait a minute and try again.');
+    }
     await inOrganisation(sql, auth.organisationId, async (tx) => {
       const call = await loadCall(tx, callId);
       if (!call || !(await participantOf(tx, callId, auth.userId))) throw notFound('No such session');
       if (call.status !== 'open') throw new HttpError(410, 'session_ended', 'This session has ended');
+      if (await wasRemoved(tx, callId, auth.userId)) throw new HttpError(410, 'removed', 'You were taken out of this session');
     });
     const expiresAt = new Date(Date.now() + ROOM_TOKEN_SECONDS * 1000);
-    const token = await tokens.sign({ sub: auth.userId, org: auth.organisationId, role: auth.role, sid: callId }, 'signal', expiresAt);
+    const token = await tokens.sign({ sub: auth.userId, org: auth.organisationId, role: auth.role, sid: auth.sessionId, call: callId }, 'signal', expiresAt);
     return { token, expiresAt: expiresAt.toISOString() };
   });
 
@@ -113,15 +125,41 @@ export function callRoutes(app: App, deps: FeatureDeps, signalling: CallSignalli
   }, async (request, reply) => {
     const auth = request.auth!;
     const { callId } = request.params;
-    await inOrganisation(sql, auth.organisationId, (tx) => ownedOpenCall(tx, auth, callId));
+    await inOrganisation(sql, auth.organisationId, (tx) => ownedOpenCall(tx, auth, callId, callRoles.mayEnd));
     await signalling.endCall(callId, auth.userId, 'ended_by_staff', auth.organisationId);
+    return reply.code(204).send(null);
+  });
+
+  /**
+   * The session's worker (or a coordinator) takes a participant out of a call that goes on: they are told why,
+   * disconnected, their media closed, and they cannot come back to this session.
+   */
+  app.delete('/api/calls/:callId/participants/:participantId', {
+    config: { roles: ['worker', 'coordinator'] },
+    schema: { tags: ['calls'], params: CallParticipantParams, response: { 204: Type.Null() } },
+  }, async (request, reply) => {
+    const auth = request.auth!;
+    const { callId, participantId } = request.params;
+    const userId = await inOrganisation(sql, auth.organisationId, async (tx) => {
+      const call = await ownedOpenCall(tx, auth, callId);
+      const [participant] = await tx<{ id: string; user_id: string }[]>`
+        select id, user_id from call_participants where id = ${participantId} and session_id = ${callId}`;
+      if (!participant) throw notFound('No such participant in this session');
+      if (participant.user_id === call.worker_id) throw conflict('The session’s worker cannot be taken out; end the session instead');
+      if (participant.user_id === auth.userId) throw badRequest('Leave the call instead of taking yourself out');
+      await recordRemoval(tx, auth.organisationId, participant.id);
+      await audit(tx, auth, 'call.remove', call.citizen_id, { callId, participantId });
+      return participant.user_id;
+    });
+    await signalling.removeFromCall(callId, userId);
     return reply.code(204).send(null);
   });
 }
 
-async function ownedOpenCall(tx: Tx, auth: Auth, callId: string) {
+/** An open session the caller may act on (by `may`); someone else's looks like none at all. */
+async function ownedOpenCall(tx: Tx, auth: Auth, callId: string, may = callRoles.mayManageParticipants) {
   const call = await loadCall(tx, callId);
-  if (!call || (call.worker_id !== auth.userId && auth.role !== 'coordinator')) throw notFound('No such session');
+  if (!call || !may(auth, { ownerId: call.worker_id })) throw notFound('No such session');
   if (call.status !== 'open') throw conflict('This session has already ended');
   return call;
 }

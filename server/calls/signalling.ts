@@ -4,13 +4,23 @@ import type { Sql } from 'postgres';
 import type { FastifyBaseLogger } from 'fastify';
 import { MediaServer, SfuError, type Room } from '../../sfu/index.js';
 import {
-  ClientMessages, MAX_MESSAGE_BYTES, type Ack, type ClientMessage, type ClientMessageName, type RoomState,
+  ClientMessages, MAX_MESSAGE_BYTES, type Ack, type ClientMessage, type ClientMessageName, type RemovalReason, type RoomState,
+  type SessionEndReason,
 } from '../../protocol/signalling.js';
 import type { Role } from '../../protocol/api.js';
 import type { TokenService } from '../auth/tokens.js';
 import { inOrganisation } from '../db/database.js';
-import { isStaff, inCall, peerInfo, waiting, type LiveCall, type Member } from './live.js';
-import { CallLog, loadCall, participantOf } from './store.js';
+import { callRoles } from './call-roles.js';
+import { CONNECTIONS_PER_MINUTE, PerMinuteLimit, SerialPerKey } from './limits.js';
+import { inCall, peerInfo, waiting, type LiveCall, type Member } from './live.js';
+import { admission, admittedUsers, CallLog, openSegment, validSignIns, type LeaveReason } from './store.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Live calls, for the routes that change who may still be in one (sign-out, password change, deactivation). */
+    liveCalls: Pick<CallSignalling, 'signInsChanged'>;
+  }
+}
 
 const checkers = Object.fromEntries(Object.entries(ClientMessages).map(([name, schema]) => [name, TypeCompiler.Compile(schema)])) as {
   [N in ClientMessageName]: TypeCheck<(typeof ClientMessages)[N]>;
@@ -28,16 +38,28 @@ class SignalError extends Error {
 interface SocketData {
   userId: string;
   organisationId: string;
+  /** The participant's role in the database (the token's claim is not trusted for permissions). */
   role: Role;
   callId: string;
+  /** The sign-in session the room token was issued under: when it is revoked, the connection goes. */
+  authSessionId: string;
 }
 
-/** Messages whose payload carries media parameters that mediasoup itself validates. */
-const CLIENT_MEDIA_PARAMETERS = new Set<ClientMessageName>(['connectTransport', 'produce', 'consume']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The socket.io room of every connection to one session, registered or not yet: ending the session empties it. */
+const sessionRoom = (callId: string) => `session:${callId}`;
 
-// Per-socket flood control: a token bucket. A call needs a few dozen messages to set up, then a trickle.
+// Per-socket flood control: a token bucket. A call needs a few dozen messages to set up, then a trickle. Unknown
+// messages draw from the same bucket; past it they are dropped unanswered.
 const BUCKET_SIZE = 60;
 const REFILL_PER_SECOND = 20;
+/** Ended sessions remembered, so a connection racing the end cannot bring one back to life in memory. */
+const REMEMBERED_ENDED_SESSIONS = 10_000;
+/**
+ * Sign-outs and deactivations tell signalling at once; this sweep also catches the ways a sign-in ends that do not
+ * (expiry, a coordinator resetting a password), within this interval.
+ */
+const SIGN_IN_SWEEP_MS = 30_000;
 
 export interface SignallingDeps {
   sql: Sql;
@@ -48,12 +70,27 @@ export interface SignallingDeps {
   reconnectGraceMs: number;
 }
 
+interface HandlerContext {
+  call: LiveCall;
+  member: Member;
+  /** Disconnect this socket once the reply is sent (hang-up): the sender gets its acknowledgement first. */
+  closeAfterReply(): void;
+}
+
 /**
  * socket.io signalling for calls: authenticates the handshake with a room token, validates every message, keeps
  * the live call state, drives the SFU and writes the session log.
+ *
+ * One live connection per participant, always: registrations of one user run one at a time, the newest connection
+ * replaces the previous one, and a session that ends keeps no connection and answers no message.
  */
 export class CallSignalling {
   private readonly calls = new Map<string, LiveCall>();
+  private readonly ended = new Set<string>();
+  private readonly socketsByUser = new Map<string, Set<Socket>>();
+  private readonly perUser = new SerialPerKey();
+  private readonly connectionLimit = new PerMinuteLimit(CONNECTIONS_PER_MINUTE);
+  private readonly sweep: NodeJS.Timeout;
   private readonly log: CallLog;
 
   constructor(
@@ -63,12 +100,15 @@ export class CallSignalling {
     this.log = new CallLog(deps.sql);
     io.use((socket, next) => {
       this.authenticate(socket).then(() => next(), (error: Error) => {
+        if (!(error instanceof SignalError)) deps.log.error({ err: error }, 'signalling handshake failed');
         const refusal = new Error(error instanceof SignalError ? error.message : 'Could not join') as Error & { data?: unknown };
         refusal.data = { code: error instanceof SignalError ? error.code : 'internal' };
         next(refusal);
       });
     });
     io.on('connection', (socket) => this.onConnection(socket));
+    this.sweep = setInterval(() => void this.sweepSignIns(), SIGN_IN_SWEEP_MS);
+    this.sweep.unref();
   }
 
   /** Waiting citizens of a call, for the worker's list over HTTP. */
@@ -77,61 +117,119 @@ export class CallSignalling {
     return call ? waiting(call).length : 0;
   }
 
+  /**
+   * Someone's sign-in sessions changed (sign-out, password change, deactivation). Each of their connections whose
+   * sign-in no longer holds is told why and disconnected; its media goes with it. Never throws: the sign-out itself
+   * has happened, and the sweep will retry.
+   */
+  async signInsChanged(organisationId: string, userId: string): Promise<void> {
+    try {
+      await this.perUser.run(userId, async () => {
+        const sockets = [...(this.socketsByUser.get(userId) ?? [])];
+        const valid = await inOrganisation(this.deps.sql, organisationId, (tx) => validSignIns(tx, sockets.map((s) => dataOf(s))));
+        for (const socket of sockets) if (!valid.has(dataOf(socket).authSessionId)) this.takeOut(socket, 'signed_out');
+      });
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'could not check the live calls of a signed-out user');
+    }
+  }
+
+  /** Staff took this user out of the session (the route has recorded it): their connections to it go now. */
+  async removeFromCall(callId: string, userId: string): Promise<void> {
+    await this.perUser.run(userId, async () => {
+      for (const socket of [...(this.socketsByUser.get(userId) ?? [])]) {
+        if (dataOf(socket).callId === callId) this.takeOut(socket, 'removed');
+      }
+    });
+  }
+
+  private takeOut(socket: Socket, reason: RemovalReason): void {
+    const data = dataOf(socket);
+    const member = this.calls.get(data.callId)?.members.get(data.userId);
+    if (member?.socket === socket) member.leaveReason = reason;
+    socket.emit('removed', { reason });
+    socket.disconnect(true);
+  }
+
+  private async sweepSignIns(): Promise<void> {
+    const byOrganisation = new Map<string, Socket[]>();
+    for (const sockets of this.socketsByUser.values()) {
+      for (const socket of sockets) {
+        const list = byOrganisation.get(dataOf(socket).organisationId) ?? [];
+        list.push(socket);
+        byOrganisation.set(dataOf(socket).organisationId, list);
+      }
+    }
+    for (const [organisationId, sockets] of byOrganisation) {
+      try {
+        const valid = await inOrganisation(this.deps.sql, organisationId, (tx) => validSignIns(tx, sockets.map((s) => dataOf(s))));
+        for (const socket of sockets) if (socket.connected && !valid.has(dataOf(socket).authSessionId)) this.takeOut(socket, 'signed_out');
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'sign-in sweep of live calls failed');
+      }
+    }
+  }
+
   private async authenticate(socket: Socket): Promise<void> {
     const token = (socket.handshake.auth as { token?: unknown }).token;
-    const claims = typeof token === 'string' ? await this.deps.tokens.verify(token, 'signal') : undefined;
-    if (!claims) throw new SignalError('unauthorized', 'The room token is missing, expired or invalid');
-    const data: SocketData = { userId: claims.sub, organisationId: claims.org, role: claims.role as Role, callId: claims.sid };
-    const ok = await inOrganisation(this.deps.sql, data.organisationId, async (tx) => {
-      const call = await loadCall(tx, data.callId);
-      return call?.status === 'open' && (await participantOf(tx, data.callId, data.userId)) !== undefined;
-    });
-    if (!ok) throw new SignalError('not_found', 'This session has ended or is not yours');
-    socket.data = data;
+    const claims = typeof token === 'string' && token.length < 4096 ? await this.deps.tokens.verify(token, 'signal') : undefined;
+    if (!claims?.call || ![claims.sub, claims.org, claims.sid, claims.call].every((id) => UUID.test(id))) {
+      throw new SignalError('unauthorized', 'The room token is missing, expired or invalid');
+    }
+    const wait = this.connectionLimit.take(claims.sub);
+    if (wait > 0) throw new SignalError('rate_limited', `Too many connections; try again in ${wait} seconds`);
+    const who = { userId: claims.sub, authSessionId: claims.sid, callId: claims.call };
+    const row = await inOrganisation(this.deps.sql, claims.org, (tx) => admission(tx, who, { lock: false }));
+    if (!row) throw new SignalError('not_found', 'This session has ended, is not yours, or you are signed out');
+    socket.data = { ...who, organisationId: claims.org, role: row.role } satisfies SocketData;
   }
 
-  private async liveCall(data: SocketData): Promise<LiveCall> {
-    let call = this.calls.get(data.callId);
-    if (!call) {
-      const row = await inOrganisation(this.deps.sql, data.organisationId, async (tx) => {
-        const session = await loadCall(tx, data.callId);
-        const admitted = await tx<{ user_id: string }[]>`select user_id from call_participants where session_id = ${data.callId} and admitted_at is not null`;
-        return { session: session!, admitted: admitted.map((a) => a.user_id) };
+  /**
+   * Registers the connection as the call's member for this user. Runs one at a time per user, so of any number of
+   * simultaneous connections the last one stays and each earlier one is replaced (segment 'replaced').
+   * One transaction re-checks everything the handshake checked and opens the segment, with the session row locked
+   * so that an end cannot pass it unseen.
+   */
+  private register(socket: Socket): Promise<{ call: LiveCall; member: Member }> {
+    const data = dataOf(socket);
+    return this.perUser.run(data.userId, async () => {
+      if (!socket.connected) throw new SignalError('gone', 'The connection closed');
+      if (this.ended.has(data.callId)) throw new SignalError('session_ended', 'This session has ended');
+      const known = this.calls.has(data.callId);
+      const found = await inOrganisation(this.deps.sql, data.organisationId, async (tx) => {
+        const row = await admission(tx, data, { lock: true });
+        if (!row) return undefined;
+        return { row, segmentId: await openSegment(tx, data.organisationId, row.participant_id), admitted: known ? [] : await admittedUsers(tx, data.callId) };
       });
-      call = this.calls.get(data.callId) ?? {
-        id: data.callId, organisationId: data.organisationId, ownerId: row.session.worker_id, admitted: new Set(row.admitted), members: new Map(),
+      if (!found) throw new SignalError('not_found', 'This session has ended, is not yours, or you are signed out');
+      if (this.ended.has(data.callId) || !socket.connected) {
+        await this.log.closeSegment(data.organisationId, found.segmentId, this.ended.has(data.callId) ? 'session_ended' : 'disconnected');
+        throw new SignalError('session_ended', 'This session has ended');
+      }
+      let call = this.calls.get(data.callId);
+      if (!call) {
+        call = { id: data.callId, organisationId: data.organisationId, ownerId: found.row.owner_id, admitted: new Set(found.admitted), members: new Map() };
+        this.calls.set(call.id, call);
+      }
+      const member: Member = {
+        userId: data.userId, participantId: found.row.participant_id, role: data.role, displayName: found.row.display_name,
+        socket, segmentId: found.segmentId, state: 'connected', audioOnly: false,
       };
-      this.calls.set(data.callId, call);
-    }
-    return call;
-  }
-
-  /** Registers the connection as the call's member for this user (async: database and live state). */
-  private async register(socket: Socket): Promise<{ call: LiveCall; member: Member }> {
-    const data = socket.data as SocketData;
-    const call = await this.liveCall(data);
-    const participant = await inOrganisation(this.deps.sql, data.organisationId, (tx) => participantOf(tx, data.callId, data.userId));
-    if (!participant) throw new SignalError('not_found', 'This session is not yours');
-
-    // The same person connecting again (a reconnect, a second tab): the newer connection wins.
-    const previous = call.members.get(data.userId);
-    if (previous) {
-      call.members.delete(data.userId);
-      await this.departed(call, previous, 'disconnected');
-      previous.socket.disconnect(true);
-    }
-    if (call.staffGrace && data.userId === call.ownerId) {
-      clearTimeout(call.staffGrace);
-      call.staffGrace = undefined;
-    }
-    const segmentId = await this.log.openSegment(data.organisationId, participant.id);
-    const member: Member = {
-      userId: data.userId, participantId: participant.id, role: data.role, displayName: participant.display_name,
-      socket, segmentId, state: 'connected', audioOnly: false, leaving: false,
-    };
-    call.members.set(data.userId, member);
-    if (isStaff(member.role)) socket.emit('waiting', waiting(call).map(peerInfo));
-    return { call, member };
+      const previous = call.members.get(data.userId);
+      call.members.set(data.userId, member);
+      if (call.staffGrace && data.userId === call.ownerId) {
+        clearTimeout(call.staffGrace);
+        call.staffGrace = undefined;
+      }
+      if (previous) {
+        // The same person connected again (a reconnect, a second tab): the newer connection wins.
+        previous.leaveReason = 'replaced';
+        previous.socket.disconnect(true);
+        await this.departed(call, previous, 'replaced');
+      }
+      if (callRoles.seesWaiting(member, call)) socket.emit('waiting', waiting(call).map(peerInfo));
+      return { call, member };
+    });
   }
 
   /**
@@ -139,11 +237,18 @@ export class CallSignalling {
    * connected, and socket.io drops a message nobody listens to yet. Each handler waits for registration instead.
    */
   private onConnection(socket: Socket): void {
+    const data = dataOf(socket);
+    void socket.join(sessionRoom(data.callId));
+    const mine = this.socketsByUser.get(data.userId) ?? new Set<Socket>();
+    mine.add(socket);
+    this.socketsByUser.set(data.userId, mine);
+
     const ready = this.register(socket);
     ready.catch((error: unknown) => {
       if (!(error instanceof SignalError)) this.deps.log.error({ err: error }, 'signalling connection failed');
       socket.disconnect(true);
     });
+
     const tokens = { level: BUCKET_SIZE, at: Date.now() };
     const take = () => {
       const now = Date.now();
@@ -153,22 +258,34 @@ export class CallSignalling {
       tokens.level -= 1;
       return true;
     };
+    // A misbehaving client can send thousands of bad messages; the log gets the first of each kind per connection.
+    const warned = new Set<string>();
+    const warnOnce = (kind: string, detail: Record<string, unknown>, message: string) => {
+      if (warned.has(kind)) return;
+      warned.add(kind);
+      this.deps.log.warn(detail, message);
+    };
 
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (event in ClientMessages) return;
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      // Own properties only: '__proto__', 'constructor' or 'toString' are not messages.
+      if (typeof event === 'string' && Object.hasOwn(ClientMessages, event)) return;
+      if (!take()) return;
+      warnOnce('unknown_message', { event: String(event).replace(/[^A-Za-z0-9_-]/g, '?').slice(0, 40) }, 'unknown signalling message');
       const ack = args.at(-1);
-      this.deps.log.warn({ event: event.slice(0, 40) }, 'unknown signalling message');
       if (typeof ack === 'function') ack({ ok: false, error: { code: 'unknown_message', message: 'Unknown message' } } satisfies Ack<never>);
     });
 
-    const handle = <N extends ClientMessageName>(name: N, handler: (message: ClientMessage<N>, call: LiveCall, member: Member) => Promise<unknown>) => {
-      socket.on(name as string, async (payload: unknown, ack: unknown) => {
-        const reply = (result: Ack<unknown>) => typeof ack === 'function' && (ack as (r: Ack<unknown>) => void)(result);
+    const handle = <N extends ClientMessageName>(name: N, handler: (message: ClientMessage<N>, context: HandlerContext) => Promise<unknown>) => {
+      socket.on(name as string, async (...args: unknown[]) => {
+        const ack = typeof args.at(-1) === 'function' ? (args.pop() as (r: Ack<unknown>) => void) : undefined;
+        const reply = (result: Ack<unknown>) => ack?.(result);
         const refuse = (code: string, message: string) => {
-          this.deps.log.warn({ event: name, code }, 'signalling message refused');
+          warnOnce(`refused:${name}:${code}`, { event: name, code }, 'signalling message refused');
           reply({ ok: false, error: { code, message } });
         };
         if (!take()) return refuse('rate_limited', 'Too many messages; slow down');
+        if (args.length > 1) return refuse('bad_request', 'A message has one payload');
+        const payload = args[0];
         let size: number;
         try {
           size = Buffer.byteLength(JSON.stringify(payload ?? null));
@@ -183,11 +300,14 @@ export class CallSignalling {
         }
         try {
           const { call, member } = await ready;
-          reply({ ok: true, data: (await handler(payload as ClientMessage<N>, call, member)) ?? {} });
+          if (this.ended.has(call.id)) return refuse('session_ended', 'This session has ended');
+          if (call.members.get(member.userId) !== member) return refuse('replaced', 'A newer connection took over');
+          let closeAfter = false;
+          const data = await handler(payload as ClientMessage<N>, { call, member, closeAfterReply: () => (closeAfter = true) });
+          reply({ ok: true, data: data ?? {} });
+          if (closeAfter) socket.disconnect(true);
         } catch (error) {
           if (error instanceof SignalError || error instanceof SfuError) return refuse(error.code, error.message);
-          // mediasoup rejects malformed rtpParameters/dtlsParameters/rtpCapabilities with TypeError: the client's fault.
-          if (error instanceof TypeError && CLIENT_MEDIA_PARAMETERS.has(name)) return refuse('bad_request', 'Invalid media parameters');
           this.deps.log.error({ err: error, event: name }, 'signalling handler failed');
           reply({ ok: false, error: { code: 'internal', message: 'Something went wrong on the server' } });
         }
@@ -198,43 +318,40 @@ export class CallSignalling {
       if (member.state !== 'in_call' || !member.peer) throw new SignalError('bad_state', 'Join the call first');
       return member.peer;
     };
-    const staffOnly = (member: Member) => {
-      if (!isStaff(member.role)) throw new SignalError('forbidden', 'Only staff can do this');
-    };
 
-    handle('join', async ({ audioOnly }, call, member) => {
+    handle('join', async ({ audioOnly }, { call, member }) => {
       member.audioOnly = audioOnly;
       if (audioOnly) await this.log.markAudioOnly(call.organisationId, member.participantId);
-      if (member.role === 'citizen' && !call.admitted.has(member.userId)) {
+      if (callRoles.waitsToBeAdmitted(member, call) && !call.admitted.has(member.userId)) {
         member.state = 'waiting';
         this.announceWaiting(call);
         return { state: 'waiting', peerId: member.participantId };
       }
       return { state: 'in_call', ...(await this.enterRoom(call, member)) };
     });
-    handle('createTransport', ({ direction }, _call, member) => peer(member).createTransport(direction));
-    handle('connectTransport', ({ transportId, dtlsParameters }, _call, member) => peer(member).connectTransport(transportId, dtlsParameters as never));
-    handle('produce', async ({ transportId, kind, rtpParameters, source }, _call, member) => ({
+    handle('createTransport', ({ direction }, { member }) => peer(member).createTransport(direction));
+    handle('connectTransport', ({ transportId, dtlsParameters }, { member }) => peer(member).connectTransport(transportId, dtlsParameters as never));
+    handle('produce', async ({ transportId, kind, rtpParameters, source }, { member }) => ({
       producerId: await peer(member).produce(transportId, kind, rtpParameters as never, source),
     }));
-    handle('consume', ({ producerId, rtpCapabilities }, _call, member) => peer(member).consume(producerId, rtpCapabilities as never));
-    handle('resumeConsumer', ({ consumerId }, _call, member) => peer(member).resumeConsumer(consumerId));
-    handle('setProducerPaused', ({ producerId, paused }, _call, member) => peer(member).setProducerPaused(producerId, paused));
-    handle('closeProducer', async ({ producerId }, _call, member) => peer(member).closeProducer(producerId));
-    handle('restartIce', async ({ transportId }, _call, member) => ({ iceParameters: await peer(member).restartIce(transportId) }));
-    handle('setAudioOnly', async ({ audioOnly }, call, member) => {
+    handle('consume', ({ producerId, rtpCapabilities }, { member }) => peer(member).consume(producerId, rtpCapabilities as never));
+    handle('resumeConsumer', ({ consumerId }, { member }) => peer(member).resumeConsumer(consumerId));
+    handle('setProducerPaused', ({ producerId, paused }, { member }) => peer(member).setProducerPaused(producerId, paused));
+    handle('closeProducer', async ({ producerId }, { member }) => peer(member).closeProducer(producerId));
+    handle('restartIce', async ({ transportId }, { member }) => ({ iceParameters: await peer(member).restartIce(transportId) }));
+    handle('setAudioOnly', async ({ audioOnly }, { call, member }) => {
       member.audioOnly = audioOnly;
       await peer(member).setAudioOnly(audioOnly);
       if (audioOnly) await this.log.markAudioOnly(call.organisationId, member.participantId);
     });
-    handle('chat', async ({ text }, call, member) => {
+    handle('chat', async ({ text }, { call, member }) => {
       peer(member);
       // Delivered live to the people in the call; never stored or logged.
       const message = { fromPeerId: member.participantId, displayName: member.displayName, text, at: new Date().toISOString() };
       for (const m of inCall(call)) m.socket.emit('chat', message);
     });
-    handle('admit', async ({ peerId }, call, member) => {
-      staffOnly(member);
+    handle('admit', async ({ peerId }, { call, member }) => {
+      if (!callRoles.mayAdmit(member, call)) throw new SignalError('forbidden', 'Only the session’s staff can let someone in');
       peer(member);
       const citizen = waiting(call).find((m) => m.participantId === peerId);
       if (!citizen) throw new SignalError('not_found', 'Nobody with that id is waiting');
@@ -244,25 +361,30 @@ export class CallSignalling {
       citizen.socket.emit('admitted', state);
       this.announceWaiting(call);
     });
-    handle('quality', async (sample, call, member) => {
+    handle('quality', async (sample, { call, member }) => {
       await this.log.addQualitySample(call.organisationId, member.participantId, sample);
     });
-    handle('leave', async (_message, call, member) => {
-      member.leaving = true;
-      if (member.userId === call.ownerId) await this.endCall(call.id, member.userId, 'ended_by_staff');
-      else socket.disconnect(true);
+    handle('noMedia', async (_message, { call, member }) => {
+      await this.log.noMediaReported(call.organisationId, member.participantId);
     });
-    handle('end', async (_message, call, member) => {
-      staffOnly(member);
-      if (member.userId !== call.ownerId && member.role !== 'coordinator') throw new SignalError('forbidden', 'Only the session’s worker can end it');
-      await this.endCall(call.id, member.userId, 'ended_by_staff');
+    handle('leave', async (_message, { call, member, closeAfterReply }) => {
+      member.leaveReason = 'left';
+      if (member.userId === call.ownerId) await this.endCall(call.id, member.userId, 'ended_by_staff', undefined, socket);
+      closeAfterReply();
+    });
+    handle('end', async (_message, { call, member, closeAfterReply }) => {
+      if (!callRoles.mayEnd(member, call)) throw new SignalError('forbidden', 'Only the session’s worker can end it');
+      await this.endCall(call.id, member.userId, 'ended_by_staff', undefined, socket);
+      closeAfterReply();
     });
 
     socket.on('disconnect', () => {
+      mine.delete(socket);
+      if (mine.size === 0 && this.socketsByUser.get(data.userId) === mine) this.socketsByUser.delete(data.userId);
       ready.then(({ call, member }) => {
-        if (call.members.get(member.userId) !== member) return; // replaced by a newer connection
+        if (call.members.get(member.userId) !== member) return; // replaced by a newer connection, or the session ended
         call.members.delete(member.userId);
-        return this.departed(call, member, member.leaving ? 'left' : 'disconnected');
+        return this.departed(call, member, member.leaveReason ?? 'disconnected');
       }).catch((error: unknown) => {
         if (!(error instanceof SignalError)) this.deps.log.error({ err: error }, 'closing a participant failed');
       });
@@ -271,6 +393,12 @@ export class CallSignalling {
 
   private async enterRoom(call: LiveCall, member: Member): Promise<RoomState> {
     const room = await this.deps.media.openRoom(call.id);
+    if (this.ended.has(call.id)) {
+      // The session ended while its room was being made: the room must not outlive it.
+      this.deps.media.closeRoom(call.id);
+      throw new SignalError('session_ended', 'This session has ended');
+    }
+    if (call.members.get(member.userId) !== member) throw new SignalError('bad_state', 'This connection has left the call');
     if (call.room !== room) this.watchRoom(call, room);
     member.peer = room.join(member.participantId);
     member.state = 'in_call';
@@ -304,51 +432,78 @@ export class CallSignalling {
 
   private announceWaiting(call: LiveCall): void {
     const list = waiting(call).map(peerInfo);
-    for (const m of call.members.values()) if (isStaff(m.role)) m.socket.emit('waiting', list);
+    for (const m of call.members.values()) if (callRoles.seesWaiting(m, call)) m.socket.emit('waiting', list);
   }
 
-  private async departed(call: LiveCall, member: Member, reason: 'left' | 'disconnected'): Promise<void> {
-    if (member.peer) call.room?.leave(member.participantId);
+  private async departed(call: LiveCall, member: Member, reason: LeaveReason): Promise<void> {
+    if (member.peer) {
+      // By identity: a newer connection of the same participant may already have its own peer in the room.
+      if (call.room?.peers.get(member.participantId) === member.peer) call.room.leave(member.participantId);
+      else member.peer.close();
+    }
     member.peer = undefined;
     const wasInCall = member.state === 'in_call';
     member.state = 'connected';
     await this.log.closeSegment(call.organisationId, member.segmentId, reason);
     if (wasInCall) for (const m of inCall(call)) m.socket.emit('peerLeft', { peerId: member.participantId });
     else this.announceWaiting(call);
-    if (member.userId === call.ownerId && !call.members.has(member.userId) && !call.staffGrace && this.calls.has(call.id)) {
+    if (member.userId === call.ownerId && !call.members.has(member.userId) && !call.staffGrace && this.calls.get(call.id) === call && !this.ended.has(call.id)) {
       // The worker dropped: give them the grace period to come back before the session ends for everyone.
       call.staffGrace = setTimeout(() => {
         call.staffGrace = undefined;
-        if (!call.members.has(call.ownerId)) void this.endCall(call.id, null, 'staff_left');
+        if (!call.members.has(call.ownerId)) void this.endCall(call.id, null, 'staff_left').catch((error: unknown) => this.deps.log.error({ err: error }, 'ending a call failed'));
       }, this.deps.reconnectGraceMs);
       call.staffGrace.unref();
     }
   }
 
-  /** Ends a call for everyone: log, tell every participant, disconnect, free the media. */
-  async endCall(callId: string, endedBy: string | null, reason: 'ended_by_staff' | 'staff_left' | 'server_shutdown', organisationId?: string): Promise<boolean> {
+  private markEnded(callId: string): void {
+    this.ended.add(callId);
+    if (this.ended.size > REMEMBERED_ENDED_SESSIONS) this.ended.delete(this.ended.values().next().value!);
+  }
+
+  /**
+   * Ends a call for everyone: log, tell every connection of the session, disconnect them, free the media.
+   * `initiator` (who hung up) is left connected so that it gets its acknowledgement; it closes after replying.
+   */
+  async endCall(callId: string, endedBy: string | null, reason: SessionEndReason, organisationId?: string, initiator?: Socket): Promise<boolean> {
     const call = this.calls.get(callId);
     const org = call?.organisationId ?? organisationId;
     if (!org) return false;
-    const ended = await this.log.end(org, callId, endedBy, reason);
+    // From here no connection registers and no message is answered for this session.
+    this.markEnded(callId);
+    if (call?.staffGrace) {
+      clearTimeout(call.staffGrace);
+      call.staffGrace = undefined;
+    }
+    let ended: boolean;
+    try {
+      ended = await this.log.end(org, callId, endedBy, reason);
+    } catch (error) {
+      this.ended.delete(callId);
+      throw error;
+    }
     if (call) {
-      this.calls.delete(callId);
-      if (call.staffGrace) clearTimeout(call.staffGrace);
-      for (const m of call.members.values()) {
-        m.socket.emit('sessionEnded', { reason });
-        m.socket.disconnect(true);
-      }
+      if (this.calls.get(callId) === call) this.calls.delete(callId);
+      // Cleared before anyone disconnects: their segments were closed by the end ('session_ended').
       call.members.clear();
     }
+    const everyone = this.io.in(sessionRoom(callId));
+    everyone.emit('sessionEnded', { reason });
+    (initiator ? everyone.except(initiator.id) : everyone).disconnectSockets(true);
     this.deps.media.closeRoom(callId);
     return ended;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweep);
     for (const call of this.calls.values()) {
       if (call.staffGrace) clearTimeout(call.staffGrace);
-      for (const m of call.members.values()) {
+      const members = [...call.members.values()];
+      call.members.clear();
+      for (const m of members) {
         await this.log.closeSegment(call.organisationId, m.segmentId, 'server_shutdown').catch(() => undefined);
+        m.peer?.close();
         m.socket.disconnect(true);
       }
     }
@@ -356,3 +511,5 @@ export class CallSignalling {
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 }
+
+const dataOf = (socket: Socket) => socket.data as SocketData;

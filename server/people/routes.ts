@@ -134,7 +134,7 @@ export function peopleRoutes(app: App, { sql }: FeatureDeps): void {
   app.post('/api/users/:userId/deactivate', { config: coordinator, schema: { tags: ['people'], params: IdParams.user, response: { 200: User } } }, async (request) => {
     const auth = request.auth!;
     if (request.params.userId === auth.userId) throw badRequest('You cannot deactivate yourself');
-    return withAuth(auth, async (tx) => {
+    const user = await withAuth(auth, async (tx) => {
       const [row] = await tx<UserRow[]>`update users set active = false, updated_at = now() where id = ${request.params.userId} returning ${tx.unsafe(USER_COLUMNS)}`;
       if (!row) throw notFound('No such user');
       // A deactivated person is signed out everywhere and their unused links stop working.
@@ -143,6 +143,9 @@ export function peopleRoutes(app: App, { sql }: FeatureDeps): void {
       await audit(tx, auth, `${row.role === 'citizen' ? 'citizen' : 'staff'}.deactivate`, row.id);
       return toUser(row);
     });
+    // …and taken out of any call they are in, once the deactivation is committed.
+    await app.liveCalls.signInsChanged(auth.organisationId, user.id);
+    return user;
   });
 
   /** Staff of the organisation, for bringing a colleague into a session. Names and roles only. */
