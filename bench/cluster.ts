@@ -15,7 +15,7 @@ export async function benchCluster(): Promise<{ work: string; stop(): Promise<vo
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-bench-'));
   fs.chmodSync(work, 0o711);
   const cluster = process.env.TEST_DATABASE_URL ? undefined : await startEmbeddedPostgres(path.join(work, 'pg'), () => {});
-  process.env.NAERVAER_CLUSTER_URL = process.env.TEST_DATABASE_URL ?? cluster!.url;
+  process.env.NAERVAER_CLUSTER_URL = process.env.TEST_DATABASE_URL || cluster!.url;
 
   let stopped = false;
   const onExit = () => {
