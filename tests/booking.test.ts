@@ -17,6 +17,18 @@ afterAll(() => h.close());
 
 const nextYear = new Date().getUTCFullYear() + 1;
 const book = (body: Record<string, unknown>, cookie = worker) => h.request('POST', '/api/appointments', { cookie, body: { citizenId: org.citizenId, modality: 'video', ...body } });
+/** Books and returns the appointments; each test books what it needs, on days no other test uses. */
+async function booked(body: Record<string, unknown>): Promise<{ id: string; startsAt: string; endsAt: string; start: string }[]> {
+  const response = await book(body);
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json();
+}
+/** The citizen's SMS and e-mail reminders on, with consent recorded (tests that look at reminders start here). */
+async function remindersOn(): Promise<void> {
+  const settings = await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: worker, body: { smsReminders: true, emailReminders: true } });
+  expect(settings.statusCode).toBe(200);
+  expect(settings.json().consentRecordedAt).not.toBeNull();
+}
 
 describe('booking', () => {
   it('books 20 minutes by default, entered and shown in Copenhagen time', async () => {
@@ -29,17 +41,18 @@ describe('booking', () => {
   });
 
   it('refuses a double booking with 409 naming the conflicting time, for the worker and for the citizen', async () => {
-    const response = await book({ start: `${nextYear}-01-12T10:10` });
+    await booked({ start: `${nextYear}-01-19T10:00` });
+    const response = await book({ start: `${nextYear}-01-19T10:10` });
     expect(response.statusCode).toBe(409);
-    expect(response.json().error).toEqual({ code: 'overlap', message: `Overlaps another appointment of the worker: ${nextYear}-01-12 10:00–10:20` });
+    expect(response.json().error).toEqual({ code: 'overlap', message: `Overlaps another appointment of the worker: ${nextYear}-01-19 10:00–10:20` });
     // back-to-back is fine
-    expect((await book({ start: `${nextYear}-01-12T10:20` })).statusCode).toBe(201);
+    expect((await book({ start: `${nextYear}-01-19T10:20` })).statusCode).toBe(201);
     // the citizen is busy even with another worker (a coordinator books for a colleague)
     const coordinator = await h.login(org.coordinatorEmail);
     const [other] = await h.admin<{ id: string }[]>`
       insert into users (organisation_id, role, display_name, email, password_hash) values (${org.id}, 'worker', 'Anden', ${`anden-${Date.now()}@x.dk`}, 'x') returning id`;
     await h.admin`insert into caseloads (organisation_id, worker_id, citizen_id) values (${org.id}, ${other!.id}, ${org.citizenId})`;
-    const clash = await book({ start: `${nextYear}-01-12T10:05`, workerId: other!.id }, coordinator);
+    const clash = await book({ start: `${nextYear}-01-19T10:05`, workerId: other!.id }, coordinator);
     expect(clash.statusCode).toBe(409);
     expect(clash.json().error.message).toMatch(/of the citizen: .* 10:00–10:20/);
   });
@@ -97,53 +110,57 @@ describe('booking', () => {
   });
 
   it('cancels and reschedules with a reason; the outbox follows in the same transaction', async () => {
-    const settings = await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: worker, body: { smsReminders: true, emailReminders: true } });
-    expect(settings.statusCode).toBe(200);
-    expect(settings.json().consentRecordedAt).not.toBeNull();
-    const a = (await book({ start: `${nextYear}-05-04T11:00` })).json()[0];
-    const reminders = await h.admin`select channel, status, due_at from reminders where appointment_id = ${a.id} order by due_at, channel`;
+    await remindersOn();
+    const [a] = await booked({ start: `${nextYear}-05-04T11:00` });
+    const reminders = await h.admin`select channel, status, due_at from reminders where appointment_id = ${a!.id} order by due_at, channel`;
     expect(reminders.map((r) => `${r.channel}:${r.status}`)).toEqual(['email:pending', 'sms:pending', 'email:pending', 'sms:pending']);
-    expect(reminders.map((r) => (new Date(a.startsAt).getTime() - r.due_at.getTime()) / 60_000)).toEqual([1440, 1440, 60, 60]);
+    expect(reminders.map((r) => (new Date(a!.startsAt).getTime() - r.due_at.getTime()) / 60_000)).toEqual([1440, 1440, 60, 60]);
 
-    const moved = await h.request('POST', `/api/appointments/${a.id}/reschedule`, { cookie: worker, body: { start: `${nextYear}-05-05T11:00`, reason: 'Borger bad om det' } });
+    const moved = await h.request('POST', `/api/appointments/${a!.id}/reschedule`, { cookie: worker, body: { start: `${nextYear}-05-05T11:00`, reason: 'Borger bad om det' } });
     expect(moved.statusCode).toBe(200);
     expect(moved.json()).toMatchObject({ start: `${nextYear}-05-05T11:00`, statusReason: 'Borger bad om det' });
-    const after = await h.admin`select status, count(*)::int as n from reminders where appointment_id = ${a.id} group by status order by status`;
+    const after = await h.admin`select status, count(*)::int as n from reminders where appointment_id = ${a!.id} group by status order by status`;
     expect(after).toEqual([{ status: 'cancelled', n: 4 }, { status: 'pending', n: 4 }]);
 
-    const cancelled = await h.request('POST', `/api/appointments/${a.id}/cancel`, { cookie: worker, body: { reason: 'Syg' } });
+    const cancelled = await h.request('POST', `/api/appointments/${a!.id}/cancel`, { cookie: worker, body: { reason: 'Syg' } });
     expect(cancelled.json().status).toBe('cancelled');
-    expect(await h.admin`select count(*)::int as n from reminders where appointment_id = ${a.id} and status = 'pending'`).toEqual([{ n: 0 }]);
+    expect(await h.admin`select count(*)::int as n from reminders where appointment_id = ${a!.id} and status = 'pending'`).toEqual([{ n: 0 }]);
     // the slot is free again
     expect((await book({ start: `${nextYear}-05-05T11:00` })).statusCode).toBe(201);
   });
 
   it('keeps SMS out of the quiet hours unless the citizen chose otherwise', async () => {
-    const a = (await book({ start: `${nextYear}-06-10T08:30` })).json()[0];
-    const sms = await h.admin<{ due_at: Date }[]>`select due_at from reminders where appointment_id = ${a.id} and channel = 'sms' order by due_at`;
+    await remindersOn();
+    const [a] = await booked({ start: `${nextYear}-06-10T08:30` });
+    const sms = await h.admin<{ due_at: Date }[]>`select due_at from reminders where appointment_id = ${a!.id} and channel = 'sms' order by due_at`;
     const local = sms.map((r) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen', dateStyle: 'short', timeStyle: 'short' }).format(r.due_at));
     // 24 h before is 08:30 the day before (fine); 1 h before would be 07:30 (quiet) → 08:00, still before the appointment
     expect(local).toEqual([`${nextYear}-06-09 08:30`, `${nextYear}-06-10 08:00`]);
   });
 
   it('the citizen sees "Mine aftaler", asks for a home visit, the worker decides', async () => {
+    const [first] = await booked({ start: `${nextYear}-09-07T10:00`, staffNote: 'Kun for personalet' });
+    const [second] = await booked({ start: `${nextYear}-09-08T10:00` });
     const citizen = await citizenCookie(h, org, worker);
     const mine = await h.request('GET', '/api/my/appointments', { cookie: citizen });
     expect(mine.statusCode).toBe(200);
     const list = mine.json() as { id: string; whenText: string; workerName: string }[];
-    expect(list.length).toBeGreaterThan(3);
-    expect(list[0]!.whenText).toMatch(/^\w+ \d+\. \w+ kl\. \d{2}\.\d{2}$/);
-    expect(list[0]).not.toHaveProperty('staffNote');
-    const asked = await h.request('POST', `/api/my/appointments/${list[0]!.id}/requests`, { cookie: citizen, body: { kind: 'modality', modality: 'home_visit' } });
+    const shown = list.find((x) => x.id === first!.id)!;
+    expect(list.map((x) => x.id)).toEqual(expect.arrayContaining([first!.id, second!.id]));
+    expect(shown.whenText).toMatch(/^\w+ \d+\. \w+ kl\. 10\.00$/);
+    expect(shown.workerName).toBe('Bo Bostøtte');
+    expect(shown).not.toHaveProperty('staffNote');
+    expect(mine.body).not.toContain('Kun for personalet');
+    const asked = await h.request('POST', `/api/my/appointments/${first!.id}/requests`, { cookie: citizen, body: { kind: 'modality', modality: 'home_visit' } });
     expect(asked.statusCode).toBe(201);
-    expect((await h.request('POST', `/api/my/appointments/${list[0]!.id}/requests`, { cookie: citizen, body: { kind: 'cancel' } })).statusCode).toBe(409);
-    const day = await h.request('GET', `/api/appointments?from=${list[0]!.whenText ? (await h.admin`select to_char(starts_at at time zone 'Europe/Copenhagen', 'YYYY-MM-DD') as d from appointments where id = ${list[0]!.id}`)[0]!.d : ''}&days=1`, { cookie: worker });
-    const seen = (day.json() as { id: string; openRequest: { id: string; requestedModality: string } | null }[]).find((x) => x.id === list[0]!.id)!;
+    expect((await h.request('POST', `/api/my/appointments/${first!.id}/requests`, { cookie: citizen, body: { kind: 'cancel' } })).statusCode).toBe(409);
+    const day = await h.request('GET', `/api/appointments?from=${nextYear}-09-07&days=1`, { cookie: worker });
+    const seen = (day.json() as { id: string; openRequest: { id: string; requestedModality: string } | null }[]).find((x) => x.id === first!.id)!;
     expect(seen.openRequest).toMatchObject({ kind: 'modality', requestedModality: 'home_visit' });
     const decided = await h.request('POST', `/api/change-requests/${seen.openRequest!.id}/decide`, { cookie: worker, body: { accept: true } });
     expect(decided.json()).toMatchObject({ modality: 'home_visit', openRequest: null });
 
-    const ics = await h.request('GET', `/api/my/appointments/${list[1]!.id}/ics`, { cookie: citizen });
+    const ics = await h.request('GET', `/api/my/appointments/${second!.id}/ics`, { cookie: citizen });
     expect(ics.headers['content-type']).toMatch(/text\/calendar/);
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics.body)).getFirstSubcomponent('vevent')!);
     expect(event.summary).toBe('Aftale');
@@ -161,6 +178,7 @@ describe('booking', () => {
   });
 
   it('lets the coordinator set reminder offsets, quiet hours and calendar titles for the organisation', async () => {
+    await remindersOn();
     const coordinator = await h.login(org.coordinatorEmail);
     const changed = await h.request('PATCH', '/api/organisation', { cookie: coordinator, body: { reminderOffsetsMinutes: [120], calendarTitles: 'initials' } });
     expect(changed.json()).toMatchObject({ reminderOffsetsMinutes: [120], calendarTitles: 'initials', quietHoursStart: '21:00', timeZone: 'Europe/Copenhagen' });
@@ -172,16 +190,20 @@ describe('booking', () => {
   });
 
   it('publishes a worker calendar feed with neutral titles and correct times across DST, revocable', async () => {
+    // a weekly series at 16:00 local over the spring change (UTC+1 → UTC+2)
+    const series = await booked({ start: `${nextYear}-03-13T16:00`, repeatWeeks: 4 });
     const created = await h.request('POST', '/api/calendar-feeds', { cookie: worker });
     const url = new URL(created.json().url);
     const feed = await h.request('GET', url.pathname);
     expect(feed.statusCode).toBe(200);
     const events = new ICAL.Component(ICAL.parse(feed.body)).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
-    const march = events.filter((e) => e.startDate.toJSDate().getUTCMonth() === 2 || e.startDate.toJSDate().getUTCMonth() === 3);
-    expect(march.length).toBeGreaterThanOrEqual(4);
-    for (const e of march) {
+    const ours = events.filter((e) => series.some((a) => e.uid.startsWith(`${a.id}@`)));
+    expect(ours).toHaveLength(4);
+    expect(ours.map((e) => e.startDate.toJSDate().toISOString()).sort()).toEqual(series.map((a) => a.startsAt).sort());
+    expect(new Set(ours.map((e) => e.startDate.toJSDate().getUTCHours()))).toEqual(new Set([15, 14]));
+    for (const e of ours) {
       expect(e.summary).toBe('Aftale');
-      expect(new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit' }).format(e.startDate.toJSDate())).toBe('14.00');
+      expect(new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit' }).format(e.startDate.toJSDate())).toBe('16.00');
     }
     expect(feed.body).not.toContain('Carl');
     expect((await h.request('POST', '/api/calendar-feeds/revoke', { cookie: worker })).statusCode).toBe(204);

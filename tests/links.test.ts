@@ -113,7 +113,11 @@ describe('citizen sign-in links', () => {
     const coordinator = await h.login(org.coordinatorEmail);
     expect((await h.request('POST', `/api/users/${org.citizenId}/deactivate`, { cookie: coordinator })).statusCode).toBe(200);
     expect((await h.request('GET', '/api/me', { cookie: citizenSession })).statusCode).toBe(401);
-    expect((await exchange(unused.secret)).statusCode).toBeGreaterThanOrEqual(404);
+    // refused like an unknown link: a deactivated citizen's links tell nothing about them
+    const refused = await exchange(unused.secret);
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json().error.code).toBe('link_invalid');
+    expect(refused.cookies).toHaveLength(0);
     await h.admin`update users set active = true where id = ${org.citizenId}`;
   });
 });
