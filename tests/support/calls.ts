@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { io, type Socket as ClientSocket } from 'socket.io-client';
+import type { Ack, RoomState } from '../../protocol/signalling.js';
 import { SESSION_COOKIE } from '../../server/auth/session.js';
 import type { Harness, Org } from './harness.js';
 
@@ -81,4 +83,81 @@ export async function axeViolations(page: Page): Promise<string[]> {
     const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
   });
+}
+
+// --- Signalling from Node: a socket.io client speaking the call protocol, for tests that need no browser ---
+
+/** A room token for the session, as the call screen gets it. */
+export async function roomToken(h: Harness, cookie: string, callId: string): Promise<string> {
+  const response = await h.request('POST', `/api/calls/${callId}/token`, { cookie });
+  if (response.statusCode !== 200) throw new Error(`room token: ${response.statusCode} ${response.body}`);
+  return response.json().token;
+}
+
+/** The worker starts an ad hoc session with the citizen in their caseload; returns its id. */
+export async function startCall(h: Harness, org: Org, workerCookie: string, citizenId = org.citizenId): Promise<string> {
+  const response = await h.request('POST', '/api/calls', { cookie: workerCookie, body: { citizenId } });
+  if (response.statusCode !== 201) throw new Error(`start call: ${response.statusCode} ${response.body}`);
+  return response.json().id;
+}
+
+export type SignalRefusal = Error & { code?: string };
+
+/**
+ * Opens a signalling connection. Resolves once connected; rejects with the server's refusal (its `code`).
+ * `sockets` collects it so that the test's afterEach can close whatever it opened.
+ */
+export function openSignal(baseUrl: string, token: string, sockets: ClientSocket[], origin = baseUrl): Promise<ClientSocket> {
+  const socket = io(baseUrl, { path: '/socket.io/', transports: ['websocket'], auth: { token }, extraHeaders: { origin }, reconnection: false, forceNew: true });
+  sockets.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error: Error & { data?: { code?: string } }) => reject(Object.assign(error, { code: error.data?.code })));
+  });
+}
+
+/** A request with acknowledgement; rejects only if no answer comes within the timeout. */
+export function send<T = unknown>(socket: ClientSocket, event: string, payload: unknown = {}, timeoutMs = 10_000): Promise<Ack<T>> {
+  return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Ack<T>>;
+}
+
+/** The next push of `event` on this socket. */
+export function nextEvent<T = unknown>(socket: ClientSocket, event: string, timeoutMs = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${timeoutMs} ms`)), timeoutMs);
+    socket.once(event, (value: T) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
+/** Resolves with socket.io's reason when the socket is disconnected (at once if it already is). */
+export function disconnection(socket: ClientSocket, timeoutMs = 10_000): Promise<string> {
+  if (socket.disconnected && !socket.active) return Promise.resolve('already disconnected');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still connected after ${timeoutMs} ms`)), timeoutMs);
+    socket.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}
+
+/** RTP parameters a browser would send for one Opus or VP8 stream (mediasoup validates them like a browser's). */
+export function rtpParameters(kind: 'audio' | 'video', ssrc: number): Record<string, unknown> {
+  const codec = kind === 'audio'
+    ? { mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }
+    : { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [] };
+  return { mid: kind === 'audio' ? '0' : '1', codecs: [codec], headerExtensions: [], encodings: [{ ssrc }], rtcp: { cname: `test-${ssrc}`, reducedSize: true } };
+}
+
+/** A joined participant with a send and a receive transport (not connected: no ICE needed to produce or consume). */
+export async function joinWithTransports(socket: ClientSocket): Promise<{ send: string; recv: string; routerRtpCapabilities: Record<string, unknown> }> {
+  const joined = await send<RoomState & { state: string }>(socket, 'join', { audioOnly: false });
+  if (!joined.ok || joined.data.state !== 'in_call') throw new Error(`join: ${JSON.stringify(joined)}`);
+  const sendTransport = await send<{ id: string }>(socket, 'createTransport', { direction: 'send' });
+  const recvTransport = await send<{ id: string }>(socket, 'createTransport', { direction: 'recv' });
+  if (!sendTransport.ok || !recvTransport.ok) throw new Error('createTransport failed');
+  return { send: sendTransport.data.id, recv: recvTransport.data.id, routerRtpCapabilities: joined.data.routerRtpCapabilities };
 }
