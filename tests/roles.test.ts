@@ -74,6 +74,13 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/organisation': ['coordinator'],
   'PATCH /api/organisation': ['coordinator'],
   'POST /api/calendar-feeds/revoke': ['worker'],
+  // Reminder join links (issue 7, item 9). The /api/join routes take no sign-in session at all: they read only the
+  // narrow session a reminder link is exchanged for (tests/join-link.test.ts checks what it can and cannot reach).
+  'POST /api/join/exchange': 'public',
+  'GET /api/join': 'public',
+  'POST /api/join/token': 'public',
+  'GET /api/appointments/:appointmentId/reminder-links': ['coordinator', 'worker'],
+  'POST /api/reminder-links/:linkId/revoke': ['coordinator', 'worker'],
 };
 
 const ROLES: Role[] = ['citizen', 'worker', 'volunteer', 'coordinator'];
