@@ -276,5 +276,5 @@ describe('when no media gets through', () => {
     await ended.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
     expect(await ended.getAttribute('data-reason')).toBe('ended_by_staff');
     expect(await axeViolations(citizen)).toEqual([]);
-  });
+  }, 120_000);
 });

@@ -110,5 +110,5 @@ describe('a second browser: Firefox', () => {
       await firefoxContext.close();
       await workerContext.close();
     }
-  });
+  }, 120_000);
 });
