@@ -230,7 +230,8 @@ export function reminderLinkRoutes(app: App, deps: FeatureDeps): void {
       return session.id;
     });
     const expiresAt = new Date(Date.now() + ROOM_TOKEN_SECONDS * 1000);
-    const token = await tokens.sign({ sub: join.citizenId, org: join.organisationId, role: 'citizen', sid: callId }, 'signal', expiresAt);
+    // sid: the join session (revoking the link ends the call connection too); call: the session the token admits to.
+    const token = await tokens.sign({ sub: join.citizenId, org: join.organisationId, role: 'citizen', sid: join.sessionId, call: callId }, 'signal', expiresAt);
     return { token, expiresAt: expiresAt.toISOString() };
   });
 
