@@ -54,6 +54,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/calls/:callId/token': ['citizen', 'worker', 'volunteer', 'coordinator'],
   'POST /api/calls/:callId/participants': ['coordinator', 'worker'],
   'POST /api/calls/:callId/end': ['coordinator', 'worker'],
+  'DELETE /api/calls/:callId/participants/:participantId': ['coordinator', 'worker'],
   'POST /api/appointments': ['coordinator', 'worker'],
   'GET /api/appointments': ['coordinator', 'worker'],
   'POST /api/appointments/:appointmentId/cancel': ['coordinator', 'worker'],
@@ -102,7 +103,8 @@ describe('role checks on every route', () => {
       .replace(':callId', '5f0c3c2e-0000-4000-8000-000000000006')
       .replace(':appointmentId', '5f0c3c2e-0000-4000-8000-000000000007')
       .replace(':requestId', '5f0c3c2e-0000-4000-8000-000000000008')
-      .replace(':scheduleId', '5f0c3c2e-0000-4000-8000-000000000009');
+      .replace(':scheduleId', '5f0c3c2e-0000-4000-8000-000000000009')
+      .replace(':participantId', '5f0c3c2e-0000-4000-8000-00000000000a');
 
   for (const [route, allowed] of Object.entries(EXPECTED)) {
     if (allowed === 'public') continue;
