@@ -5,7 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config.js';
 import type { Dispatcher } from '../server/reminders/dispatcher.js';
 import { createDispatcher } from '../server/reminders/setup.js';
-import { citizenCookie } from './support/calls.js';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { citizenCookie, openSignal, send } from './support/calls.js';
 import { startHarness, type Harness, type Org } from './support/harness.js';
 import { SmsGatewayStub } from './support/sms-gateway.js';
 
@@ -21,9 +22,10 @@ let gateway: SmsGatewayStub;
 let smtp: SMTPServer;
 const mails: ParsedMail[] = [];
 let dispatcher: Dispatcher;
+const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({}, { serve: true }); // listening, for the signalling test
   org = await h.seedOrganisation();
   worker = await h.login(org.workerEmail);
   await h.admin`update users set email = 'carl@example.dk' where id = ${org.citizenId}`;
@@ -48,6 +50,7 @@ beforeAll(async () => {
   expect((await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: worker, body: { smsReminders: true, emailReminders: true } })).statusCode).toBe(200);
 });
 afterAll(async () => {
+  for (const socket of sockets) socket.disconnect();
   await gateway.stop();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
   await h.close();
@@ -169,9 +172,31 @@ describe('reminder join links', () => {
     const token = await h.request('POST', '/api/join/token', { cookie: join });
     expect(token.statusCode).toBe(200);
     const claims = await h.tokens.verify(token.json().token, 'signal');
-    expect(claims).toMatchObject({ sub: org.citizenId, org: org.id, role: 'citizen' });
-    expect(JSON.stringify(claims)).toContain(call.json().id);
+    expect(claims).toMatchObject({ sub: org.citizenId, org: org.id, role: 'citizen', call: call.json().id });
+    // the token is bound to the narrow session the link gave, not to any sign-in of the citizen
+    expect((await h.admin`select reminder_link_id from auth_sessions where id = ${claims!.sid}`)[0]!.reminder_link_id).not.toBeNull();
 
+    // the holder really joins the call: into the waiting room, where the worker lets them in
+    const socket = await openSignal(h.baseUrl, token.json().token, sockets);
+    expect(await send(socket, 'join', { audioOnly: true })).toMatchObject({ ok: true, data: { state: 'waiting' } });
+
+    // withdrawing the link closes that door too: a new connection with a token from before is refused
+    const links = await h.request('GET', `/api/appointments/${appointment.id}/reminder-links`, { cookie: worker });
+    const smsLink = (links.json() as { id: string; channel: string }[]).find((l) => l.channel === 'sms')!;
+    const fresh = (await h.request('POST', '/api/join/token', { cookie: join })).json().token as string;
+    expect((await h.request('POST', `/api/reminder-links/${smsLink.id}/revoke`, { cookie: worker })).statusCode).toBe(200);
+    await expect(openSignal(h.baseUrl, fresh, sockets)).rejects.toMatchObject({ code: 'not_found' });
+    expect((await h.request('POST', '/api/join/token', { cookie: join })).statusCode).toBe(401);
+    socket.disconnect();
+    await h.request('POST', `/api/calls/${call.json().id}/end`, { cookie: worker });
+  });
+
+  it('a session that ended answers 410 to the token request', async () => {
+    const appointment = await bookAndMakeDue();
+    const { sms } = await remind(appointment.id);
+    const join = joinCookie(await exchange(sms));
+    const call = await h.request('POST', '/api/calls', { cookie: worker, body: { citizenId: org.citizenId, appointmentId: appointment.id } });
+    expect(call.statusCode).toBe(201);
     await h.request('POST', `/api/calls/${call.json().id}/end`, { cookie: worker });
     const ended = await h.request('POST', '/api/join/token', { cookie: join });
     expect(ended.statusCode).toBe(410);
@@ -245,7 +270,8 @@ describe('reminder join links', () => {
     expect(revoked.json().status).toBe('revoked');
     expect((await h.request('GET', '/api/join', { cookie: join })).statusCode).toBe(401);
     expect((await exchange(sms)).json().error.code).toBe('link_revoked');
-    const actions = await h.admin`select action from audit_events where actor_id = ${org.workerId} and action like 'reminder_link.%' order by id`;
+    const actions = await h.admin`
+      select action from audit_events where actor_id = ${org.workerId} and action like 'reminder_link.%' and detail->>'appointmentId' = ${appointment.id} order by id`;
     expect(actions.map((a) => a.action)).toEqual(['reminder_link.list', 'reminder_link.revoke']);
 
     // another worker's appointment is not found

@@ -5,6 +5,7 @@ import { AppointmentParams, ExchangeLinkBody, JoinState, ReminderLink, ReminderL
 import { audit } from '../audit/audit.js';
 import type { SigningKey } from '../auth/keys.js';
 import { danishDateTime, toLocal } from '../booking/time.js';
+import { wasRemoved } from '../calls/store.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { HttpError, notFound, unauthorized } from '../http/errors.js';
 import { attemptLimit } from '../http/rate-limit.js';
@@ -215,7 +216,10 @@ export function reminderLinkRoutes(app: App, deps: FeatureDeps): void {
     });
   });
 
-  /** A room token for the appointment's open video session (the same token the citizen's own screen uses). */
+  /**
+   * A room token for the appointment's open video session: the citizen's, bound to this narrow session (sid), so
+   * revoking the link or cancelling the appointment also ends what the token opened.
+   */
   app.post('/api/join/token', {
     onRequest: attemptLimit(60),
     schema: { tags: ['reminder links'], response: { 200: RoomToken } },
@@ -227,6 +231,7 @@ export function reminderLinkRoutes(app: App, deps: FeatureDeps): void {
         where s.appointment_id = ${join.appointmentId} order by (s.status = 'open') desc, s.created_at desc limit 1`;
       if (!session) throw new HttpError(409, 'not_started', 'Your support worker has not opened the video meeting yet');
       if (session.status !== 'open') throw new HttpError(410, 'session_ended', 'This session has ended');
+      if (await wasRemoved(tx, session.id, join.citizenId)) throw new HttpError(410, 'removed', 'You were taken out of this session');
       return session.id;
     });
     const expiresAt = new Date(Date.now() + ROOM_TOKEN_SECONDS * 1000);
