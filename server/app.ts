@@ -23,7 +23,7 @@ import { requireRoles } from './auth/session.js';
 import type { TokenService } from './auth/tokens.js';
 import { healthRoutes } from './health/routes.js';
 import { clientError, frameworkError, toErrorBody } from './http/errors.js';
-import { addApiFormats } from './http/formats.js';
+import { addApiFormats, API_FORMATS } from './http/formats.js';
 import { trustProxyOption } from './http/proxy.js';
 import { loggerOptions } from './http/logging.js';
 import { checkOrigin, securityHeaders } from './http/security.js';
@@ -64,6 +64,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: trustProxyOption(config.trustProxy),
     // Unknown fields are an error, not silently dropped; types are not coerced; dates must exist in the calendar.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false }, onCreate: addApiFormats },
+    // The response serializer meets the same formats in reply schemas (it needs to know them, not to check them).
+    serializerOpts: { ajv: { formats: { 'local-date-time': API_FORMATS['local-date-time'] } } },
     return503OnClosing: true,
     // Requests the router cannot match and requests that are not valid HTTP answer in the error shape too.
     frameworkErrors: frameworkError,
@@ -141,7 +143,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.setNotFoundHandler((request, reply) => {
     if (hasClient && request.method === 'GET' && !request.url.startsWith('/api/')) {
       // Client-side routes (/, /link, /worker, …) all load the single-page app.
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     }
     return reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
   });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { SignJWT, base64url } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../server/auth/session.js';
+import { AttemptCounter, clientKey, MAX_TRACKED_ADDRESSES } from '../server/http/rate-limit.js';
 import { PASSWORD, sessionCookie, startHarness, type Harness, type Org } from './support/harness.js';
 
 let h: Harness;
@@ -163,5 +164,125 @@ describe('rate limit', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('sign-in limits behind a proxy', () => {
+  it('with TRUST_PROXY=1 a client rotating X-Forwarded-For still meets the limit: only the hop our proxy added counts', async () => {
+    const proxied = await startHarness({ SIGN_IN_RATE_LIMIT: '3', TRUST_PROXY: '1' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        // The client wrote the first entry itself; the proxy (on loopback here) appended the address it saw.
+        const response = await proxied.app.inject({
+          method: 'POST', url: '/api/auth/login', remoteAddress: '127.0.0.1',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i + 1}, 203.0.113.7` },
+          payload: JSON.stringify({ email: 'x@y.dk', password: 'wrong' }),
+        });
+        statuses.push(response.statusCode);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      // Another client behind the same proxy is not held back by the first one.
+      const other = await proxied.app.inject({
+        method: 'POST', url: '/api/auth/login', remoteAddress: '127.0.0.1',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.8' },
+        payload: JSON.stringify({ email: 'x@y.dk', password: 'wrong' }),
+      });
+      expect(other.statusCode).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('a client that reaches the app directly from a public address cannot pose as a proxy', async () => {
+    const proxied = await startHarness({ SIGN_IN_RATE_LIMIT: '3', TRUST_PROXY: '1' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const response = await proxied.app.inject({
+          method: 'POST', url: '/api/auth/login', remoteAddress: '192.0.2.55',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i + 1}` },
+          payload: JSON.stringify({ email: 'x@y.dk', password: 'wrong' }),
+        });
+        statuses.push(response.statusCode);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('the address limiter holds a bounded number of addresses: 100,000 new ones do not grow it past its cap', () => {
+    const counter = new AttemptCounter(3, 60_000, 10_000);
+    const now = Date.now();
+    for (let i = 0; i < 100_000; i++) counter.hit(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, now);
+    expect(counter.size).toBe(10_000);
+    // It still counts: the newest address reaches its limit as usual.
+    const last = '10.1.134.159';
+    expect([counter.hit(last, now), counter.hit(last, now), counter.hit(last, now)].map((r) => r.limited)).toEqual([false, false, true]);
+    expect(MAX_TRACKED_ADDRESSES).toBeLessThanOrEqual(100_000);
+  });
+
+  it('counts an IPv6 client by its /64, so a client cannot take a new address for every attempt', () => {
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe(clientKey('2001:db8:1:2:ffff:1:2:3'));
+    expect(clientKey('2001:db8:1:2::1')).not.toBe(clientKey('2001:db8:1:3::1'));
+    expect(clientKey('::ffff:192.0.2.1')).toBe('192.0.2.1');
+  });
+});
+
+describe('per-account lockout', () => {
+  it('locks an account after 10 wrong passwords, answers like an unknown e-mail, and a coordinator can lift it', async () => {
+    const locking = await h.seedOrganisation('Låsekommune');
+    const attempt = (password: string, email = locking.workerEmail) => h.request('POST', '/api/auth/login', { body: { email, password } });
+    for (let i = 0; i < 10; i++) expect((await attempt(`wrong password ${i}`)).statusCode).toBe(401);
+    // Locked: even the right password is refused, with exactly the answer an unknown e-mail gets.
+    const locked = await attempt(PASSWORD);
+    const unknown = await attempt(PASSWORD, 'nobody-at-all@nowhere.dk');
+    expect(locked.statusCode).toBe(401);
+    expect(locked.json()).toEqual(unknown.json());
+    expect(locked.json()).toEqual({ error: { code: 'invalid_credentials', message: 'E-mail or password is wrong' } });
+    expect(locked.cookies).toHaveLength(0);
+    const [event] = await h.admin<{ action: string; detail: { minutes: number } }[]>`
+      select action, detail from audit_events where subject_id = ${locking.workerId} and action = 'staff.sign_in_locked'`;
+    expect(event?.detail.minutes).toBe(15);
+    // Other accounts of the organisation are not affected.
+    expect((await attempt(PASSWORD, locking.coordinatorEmail)).statusCode).toBe(200);
+
+    const coordinator = await h.login(locking.coordinatorEmail);
+    const otherOrganisation = await h.login(org.coordinatorEmail);
+    expect((await h.request('POST', `/api/users/${locking.workerId}/unlock`, { cookie: otherOrganisation })).statusCode).toBe(404);
+    expect((await attempt(PASSWORD)).statusCode).toBe(401);
+    const unlocked = await h.request('POST', `/api/users/${locking.workerId}/unlock`, { cookie: coordinator });
+    expect(unlocked.statusCode).toBe(200);
+    expect(unlocked.json()).toEqual({ wasLocked: true });
+    const [audited] = await h.admin<{ actor_id: string }[]>`select actor_id from audit_events where subject_id = ${locking.workerId} and action = 'staff.unlock'`;
+    expect(audited?.actor_id).toBe(locking.coordinatorId);
+    expect((await attempt(PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('a second lock lasts twice as long, and a correct password in between starts the count again', async () => {
+    const locking = await h.seedOrganisation('Dobbeltkommune');
+    const attempt = (password: string) => h.request('POST', '/api/auth/login', { body: { email: locking.volunteerEmail, password } });
+    for (let i = 0; i < 9; i++) await attempt('wrong');
+    expect((await attempt(PASSWORD)).statusCode).toBe(200);
+    for (let i = 0; i < 9; i++) await attempt('wrong');
+    expect((await attempt(PASSWORD)).statusCode).toBe(200);
+    for (let i = 0; i < 10; i++) await attempt('wrong');
+    expect((await attempt(PASSWORD)).statusCode).toBe(401);
+    // The first lock ran out (moved into the past here rather than waited for): ten more wrong passwords lock for 30 minutes.
+    await h.admin`update sign_in_failures set locked_until = now() - interval '1 second' where user_id = ${locking.volunteerId}`;
+    for (let i = 0; i < 10; i++) await attempt('wrong');
+    const [row] = await h.admin<{ minutes: number }[]>`
+      select round(extract(epoch from locked_until - now()) / 60)::int as minutes from sign_in_failures where user_id = ${locking.volunteerId}`;
+    expect(row?.minutes).toBe(30);
+  });
+
+  it('only a coordinator unlocks, and only staff of their own organisation', async () => {
+    const coordinator = await h.login(org.coordinatorEmail);
+    const notLocked = await h.request('POST', `/api/users/${org.workerId}/unlock`, { cookie: coordinator });
+    expect(notLocked.json()).toEqual({ wasLocked: false });
+    const citizen = await h.request('POST', `/api/users/${org.citizenId}/unlock`, { cookie: coordinator });
+    expect(citizen.statusCode).toBe(404);
+    expect(citizen.json().error.code).toBe('not_found');
   });
 });

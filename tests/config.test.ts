@@ -21,7 +21,11 @@ describe('configuration', () => {
     [{ PUBLIC_URL: 'https://kommune.dk/video' }, 'PUBLIC_URL', /without path/],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
-    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY', /true or false/],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY', /false, a number of proxies \(e\.g\. 1\) or proxy addresses/],
+    // Trusting every hop lets any client choose its address (and so never meet the sign-in limit): say what to write.
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY', /must not be true.*number of proxies.*usually 1/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY', /addresses\/CIDRs/],
+    [{ TRUST_PROXY: '99' }, 'TRUST_PROXY', /0 to 10/],
     [{ SIGNING_KEYS: 'short' }, 'SIGNING_KEYS', /kid:secret/],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL', /smtp/],
     [{ STAFF_SESSION_HOURS: '0' }, 'STAFF_SESSION_HOURS', /1 to/],
@@ -39,6 +43,15 @@ describe('configuration', () => {
       expect((error as Error).message).toMatch(message);
     });
   }
+
+  it('TRUST_PROXY takes false, a number of proxies, or proxy addresses and CIDRs', () => {
+    expect(parseConfig({}).trustProxy).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,2001:db8::/32' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16', '2001:db8::/32']);
+    expect(parseConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
+  });
 
   it('a bad value stops the server with one clear line naming the variable', () => {
     const result = spawnSync(process.execPath, ['dist/server/main.js'], { env: { ...process.env, PORT: 'eighty', DATABASE_URL: '' }, encoding: 'utf8', timeout: 20_000 });

@@ -42,6 +42,8 @@ describe('docker-compose.yml', () => {
     expect(decodeURIComponent(database.username)).toBe(db.environment!.POSTGRES_USER);
     expect(decodeURIComponent(database.password)).toBe(substitute(db.environment!.POSTGRES_PASSWORD!));
     expect(config.dataDir).toBe('/data');
+    // One reverse proxy in front: only the address it adds to X-Forwarded-For is believed.
+    expect(config.trustProxy).toBe(1);
   });
 
   it('publishes the port the app listens on, and health-checks it', () => {

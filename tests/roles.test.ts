@@ -82,7 +82,66 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/join/token': 'public',
   'GET /api/appointments/:appointmentId/reminder-links': ['coordinator', 'worker'],
   'POST /api/reminder-links/:linkId/revoke': ['coordinator', 'worker'],
+  // Lifting a sign-in lockout (issue 7, item 6).
+  'POST /api/users/:userId/unlock': ['coordinator'],
 };
+
+/**
+ * What an allowed role gets from each route with the requests below (ids that do not exist, no body): proof that the
+ * role check let it through to the route's own checks, and that those answer properly — a 500 is never right.
+ * 400 is `validation` (a required body is missing) and 404 is `not_found`.
+ */
+const REACHED: Record<string, number> = {
+  'POST /api/auth/logout': 204,
+  'GET /api/me': 200,
+  'POST /api/auth/password': 400,
+  'GET /api/teams': 200,
+  'POST /api/teams': 400,
+  'PATCH /api/teams/:teamId': 400,
+  'GET /api/users': 200,
+  'POST /api/users': 400,
+  'GET /api/users/:userId': 404,
+  'PATCH /api/users/:userId': 400,
+  'POST /api/users/:userId/deactivate': 404,
+  'POST /api/users/:userId/unlock': 404,
+  'GET /api/workers/:workerId/caseload': 200,
+  'PUT /api/workers/:workerId/caseload/:citizenId': 404,
+  'DELETE /api/workers/:workerId/caseload/:citizenId': 404,
+  'GET /api/citizens/:citizenId/links': 404,
+  'POST /api/citizens/:citizenId/links': 404,
+  'POST /api/citizen-links/:linkId/revoke': 404,
+  'GET /api/audit': 200,
+  'GET /api/colleagues': 200,
+  'POST /api/calls': 400,
+  'GET /api/calls/open': 200,
+  'POST /api/calls/:callId/token': 404,
+  'POST /api/calls/:callId/participants': 400,
+  'POST /api/calls/:callId/end': 404,
+  'DELETE /api/calls/:callId/participants/:participantId': 404,
+  'POST /api/appointments': 400,
+  'GET /api/appointments': 400,
+  'POST /api/appointments/:appointmentId/cancel': 400,
+  'POST /api/appointments/:appointmentId/reschedule': 400,
+  'POST /api/appointments/:appointmentId/status': 400,
+  'POST /api/change-requests/:requestId/decide': 400,
+  'GET /api/appointments/:appointmentId/reminder-links': 404,
+  'POST /api/reminder-links/:linkId/revoke': 404,
+  'GET /api/my/appointments': 200,
+  'POST /api/my/appointments/:appointmentId/requests': 400,
+  'GET /api/my/appointments/:appointmentId/ics': 404,
+  'GET /api/my/settings': 200,
+  'PUT /api/my/settings': 400,
+  'GET /api/citizens/:citizenId/settings': 404,
+  'PUT /api/citizens/:citizenId/settings': 400,
+  'GET /api/citizens/:citizenId/medication-schedules': 404,
+  'POST /api/citizens/:citizenId/medication-schedules': 400,
+  'POST /api/citizens/:citizenId/medication-schedules/:scheduleId/deactivate': 404,
+  'POST /api/calendar-feeds': 201,
+  'POST /api/calendar-feeds/revoke': 204,
+  'GET /api/organisation': 200,
+  'PATCH /api/organisation': 400,
+};
+const ERROR_CODE: Record<number, string> = { 400: 'validation', 404: 'not_found' };
 
 const ROLES: Role[] = ['citizen', 'worker', 'volunteer', 'coordinator'];
 
@@ -91,6 +150,9 @@ describe('role checks on every route', () => {
     const actual = Object.fromEntries(h.app.apiRoutes.map((r) => [`${r.method} ${r.url}`, r.roles ? [...r.roles].sort() : 'public']));
     const expected = Object.fromEntries(Object.entries(EXPECTED).map(([k, v]) => [k, v === 'public' ? v : [...v].sort()]));
     expect(actual).toEqual(expected);
+    // …and every route that checks roles says what an allowed role gets from it.
+    const withRoles = Object.entries(EXPECTED).filter(([, roles]) => roles !== 'public').map(([route]) => route).sort();
+    expect(Object.keys(REACHED).sort()).toEqual(withRoles);
   });
 
   const fill = (url: string) =>
@@ -104,7 +166,8 @@ describe('role checks on every route', () => {
       .replace(':appointmentId', '5f0c3c2e-0000-4000-8000-000000000007')
       .replace(':requestId', '5f0c3c2e-0000-4000-8000-000000000008')
       .replace(':scheduleId', '5f0c3c2e-0000-4000-8000-000000000009')
-      .replace(':participantId', '5f0c3c2e-0000-4000-8000-00000000000a');
+      .replace(':participantId', '5f0c3c2e-0000-4000-8000-00000000000a')
+      .replace(/:\w+/g, '5f0c3c2e-0000-4000-8000-00000000000f');
 
   for (const [route, allowed] of Object.entries(EXPECTED)) {
     if (allowed === 'public') continue;
@@ -117,8 +180,10 @@ describe('role checks on every route', () => {
       expect(anonymous.json().error.code).toBe('unauthorized');
       for (const role of ROLES) {
         const response = await h.request(method, fill(url), { cookie: sessions[role] });
-        if (allowed.includes(role)) expect(response.statusCode, role).not.toBe(403);
-        else {
+        if (allowed.includes(role)) {
+          expect(response.statusCode, role).toBe(REACHED[route]);
+          if (response.statusCode >= 400) expect(response.json(), role).toEqual({ error: { code: ERROR_CODE[response.statusCode], message: expect.any(String) } });
+        } else {
           expect(response.statusCode, role).toBe(403);
           expect(response.json().error.code).toBe('forbidden');
         }

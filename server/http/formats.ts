@@ -29,8 +29,12 @@ export function isLocalDateTime(value: string): boolean {
   return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])) && Number(m[4]) <= 23 && Number(m[5]) <= 59;
 }
 
-/** Registers our formats on Fastify's Ajv after ajv-formats, replacing its `date`. */
+export const API_FORMATS = {
+  date: { type: 'string', validate: isDate },
+  'local-date-time': { type: 'string', validate: isLocalDateTime },
+} as const;
+
+/** Registers our formats on Fastify's request validator, after ajv-formats so that ours replace its `date`. */
 export function addApiFormats(ajv: Ajv): void {
-  ajv.addFormat('date', { type: 'string', validate: isDate });
-  ajv.addFormat('local-date-time', { type: 'string', validate: isLocalDateTime });
+  for (const [name, format] of Object.entries(API_FORMATS)) ajv.addFormat(name, format);
 }
