@@ -6,15 +6,17 @@ import { useI18n } from '../i18n/i18n';
 import { CallEngine, type RemotePeer } from './engine';
 
 /** The call itself: remote video, own preview, controls, chat; for staff also the waiting room and colleagues. */
-export function CallScreen({ callId, role, stream, audioOnly, onClose }: {
+export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenUrl }: {
   callId: string;
   role: Role;
   stream: MediaStream | null;
   audioOnly: boolean;
   onClose(): void;
+  /** Joining from a reminder link: room tokens come from the link's narrow session (see engine.ts). */
+  tokenUrl?: string;
 }) {
   const { t } = useI18n();
-  const [engine] = useState(() => new CallEngine(callId, { audioOnly, localStream: stream }));
+  const [engine] = useState(() => new CallEngine(callId, { audioOnly, localStream: stream, ...(tokenUrl ? { tokenUrl } : {}) }));
   const view = useSyncExternalStore((cb) => engine.subscribe(cb), () => engine.view);
   const staff = role !== 'citizen';
 

@@ -64,11 +64,14 @@ export class CallEngine {
   private mediaWatch: { expectedSince: number | null; arrived: boolean; reported: boolean } = { expectedSince: null, arrived: false, reported: false };
   private joinedOnce = false;
   private facing: 'user' | 'environment' = 'user';
+  /** Where room tokens come from: the signed-in user's call route, or the reminder join link's (/api/join/token). */
+  private readonly tokenUrl: string;
 
   constructor(
     private readonly callId: string,
-    options: { audioOnly: boolean; localStream: MediaStream | null },
+    options: { audioOnly: boolean; localStream: MediaStream | null; tokenUrl?: string },
   ) {
+    this.tokenUrl = options.tokenUrl ?? `/api/calls/${callId}/token`;
     this.view.audioOnly = options.audioOnly;
     this.view.localStream = options.localStream;
     this.view.cameraOn = !options.audioOnly && (options.localStream?.getVideoTracks().length ?? 0) > 0;
@@ -105,7 +108,7 @@ export class CallEngine {
       transports: ['websocket'],
       // A fresh room token on every (re)connection: they live two minutes.
       auth: (cb) => {
-        api<RoomToken>('POST', `/api/calls/${this.callId}/token`).then(
+        api<RoomToken>('POST', this.tokenUrl).then(
           ({ token }) => cb({ token }),
           (error: { code?: string }) => {
             if (error.code === 'session_ended' || error.code === 'not_found') this.finish('ended_by_staff');
