@@ -4,6 +4,7 @@ import { api, ApiError } from './api';
 import { useI18n, type Locale } from './i18n/i18n';
 import { CitizenHome } from './pages/CitizenHome';
 import { CoordinatorHome } from './pages/CoordinatorHome';
+import { JoinLanding } from './pages/JoinLanding';
 import { LinkLanding } from './pages/LinkLanding';
 import { Login } from './pages/Login';
 import { WorkerHome } from './pages/WorkerHome';
@@ -14,6 +15,8 @@ export function App() {
   const { t } = useI18n();
   const [state, setState] = useState<State>({ kind: 'loading' });
   const onLinkPage = window.location.pathname === '/link';
+  // A reminder's join link: it never signs anybody in, so the page does not ask who is signed in either.
+  const onJoinPage = window.location.pathname === '/join';
 
   const refresh = useCallback(async () => {
     try {
@@ -24,8 +27,8 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    if (!onLinkPage) void refresh();
-  }, [onLinkPage, refresh]);
+    if (!onLinkPage && !onJoinPage) void refresh();
+  }, [onLinkPage, onJoinPage, refresh]);
 
   const signedIn = (me: Me) => {
     window.history.replaceState(null, '', '/');
@@ -37,7 +40,8 @@ export function App() {
   };
 
   let page;
-  if (onLinkPage && state.kind === 'loading') page = <LinkLanding onSignedIn={signedIn} />;
+  if (onJoinPage) page = <JoinLanding />;
+  else if (onLinkPage && state.kind === 'loading') page = <LinkLanding onSignedIn={signedIn} />;
   else if (state.kind === 'loading') page = <p role="status">{t('app.loading')}</p>;
   else if (state.kind === 'error') page = <p role="alert">{t('app.error')}</p>;
   else if (state.kind === 'signed-out') page = <Login onSignedIn={signedIn} />;

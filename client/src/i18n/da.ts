@@ -184,6 +184,18 @@ export const da = {
   'error.conflict': 'Det findes allerede.',
   'error.overlap': 'Tiden overlapper en anden aftale.',
   'error.bad_request': 'Det kan ikke lade sig gøre. Tjek felterne.',
+  // Reminder join link (/join) and the sign-in link's tap to continue — issue 7, item 9
+  'join.title': 'Din videosamtale',
+  'join.intro': 'Tryk på Deltag for at se din aftale og komme med i samtalen.',
+  'join.start': 'Deltag',
+  'join.busy': 'Et øjeblik…',
+  'join.when': 'Din aftale er {when}.',
+  'join.notYet': 'Din medarbejder har ikke startet samtalen endnu. Bliv på siden – den opdaterer sig selv.',
+  'join.ready': 'Din medarbejder er klar til en samtale.',
+  'join.ended': 'Samtalen er slut.',
+  'join.gone': 'Linket virker ikke længere. Brug linket i din nyeste påmindelse, eller spørg din medarbejder.',
+  'link.intro': 'Tryk på Fortsæt for at logge ind på denne telefon eller computer.',
+  'error.not_started': 'Samtalen er ikke startet endnu.',
 } as const;
 
 export type TextKey = keyof typeof da;

@@ -185,4 +185,16 @@ export const en: Record<TextKey, string> = {
   'error.conflict': 'That already exists.',
   'error.overlap': 'The time overlaps another appointment.',
   'error.bad_request': 'That is not possible. Check the fields.',
+  // Reminder join link (/join) and the sign-in link's tap to continue — issue 7, item 9
+  'join.title': 'Your video meeting',
+  'join.intro': 'Tap Join to see your appointment and join the meeting.',
+  'join.start': 'Join',
+  'join.busy': 'One moment…',
+  'join.when': 'Your appointment is {when}.',
+  'join.notYet': 'Your support worker has not started the meeting yet. Stay on this page – it updates by itself.',
+  'join.ready': 'Your support worker is ready for a conversation.',
+  'join.ended': 'The meeting has ended.',
+  'join.gone': 'This link no longer works. Use the link in your newest reminder, or ask your support worker.',
+  'link.intro': 'Tap Continue to sign in on this phone or computer.',
+  'error.not_started': 'The meeting has not started yet.',
 };

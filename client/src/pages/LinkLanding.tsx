@@ -6,23 +6,25 @@ import { useI18n } from '../i18n/i18n';
 
 /**
  * /link#<secret>: the secret lives in the fragment, which browsers never send to the server or in a Referer.
- * We read it, remove it from the address bar at once, and trade it for a session by POST.
+ * We read it, remove it from the address bar at once, and trade it for a session by POST, but only when the person
+ * taps "Fortsæt": a link scanner that opens the page (even one that runs its scripts) must not use up the link.
  */
 export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
   const { t } = useI18n();
   const [error, setError] = useState<string | null>(null);
-  const started = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const secret = useRef<string | null>(null);
 
   useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    const secret = window.location.hash.slice(1);
+    if (secret.current !== null) return;
+    secret.current = window.location.hash.slice(1);
     window.history.replaceState(null, '', '/link');
-    if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) {
-      setError(t('link.missing'));
-      return;
-    }
-    api<Me>('POST', '/api/citizen-links/exchange', { secret }).then(onSignedIn, async (e: unknown) => {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(secret.current)) setError(t('link.missing'));
+  }, [t]);
+
+  const proceed = () => {
+    setBusy(true);
+    api<Me>('POST', '/api/citizen-links/exchange', { secret: secret.current }).then(onSignedIn, async (e: unknown) => {
       // Already signed in on this device (the link was opened twice): just go on.
       if (e instanceof ApiError && e.code === 'link_used') {
         const me = await api<Me>('GET', '/api/me').catch(() => null);
@@ -30,7 +32,7 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
       }
       setError(errorText(t, e));
     });
-  }, [onSignedIn, t]);
+  };
 
   return (
     <section className="card narrow">
@@ -40,8 +42,13 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
           <p className="error">{error}</p>
           <p>{t('link.again')}</p>
         </div>
-      ) : (
+      ) : busy ? (
         <p role="status">{t('link.busy')}</p>
+      ) : (
+        <>
+          <p>{t('link.intro')}</p>
+          <button type="button" className="primary big-button" onClick={proceed}>{t('link.continue')}</button>
+        </>
       )}
     </section>
   );

@@ -1,0 +1,122 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { JoinState } from '../../../protocol/api';
+import { api, ApiError } from '../api';
+import { DeviceCheck } from '../call/DeviceCheck';
+import { CallScreen, loadCallScreen } from '../call/LazyCallScreen';
+import { errorText } from '../errors';
+import { useI18n } from '../i18n/i18n';
+
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
+const POLL_MS = 4000;
+
+type Step =
+  | { kind: 'tap' }
+  | { kind: 'busy' }
+  | { kind: 'ready'; state: JoinState }
+  | { kind: 'check'; callId: string }
+  | { kind: 'call'; callId: string; stream: MediaStream | null; audioOnly: boolean }
+  | { kind: 'error'; message: string };
+
+/**
+ * /join#<secret>: the link in a video appointment's reminder. The page does nothing with the secret until the
+ * person taps "Deltag": link scanners (mail filters, messaging previews) open links, some even run their scripts,
+ * and a link must not be spent or opened by them. The tap posts the secret and gets a narrow session that can only
+ * see this appointment and join its video session. A reload on the same device goes on with that session.
+ */
+export function JoinLanding() {
+  const { t } = useI18n();
+  const secret = useRef<string | null>(null);
+  const [step, setStep] = useState<Step>({ kind: 'busy' });
+
+  const failed = useCallback((error: unknown) => {
+    const gone = error instanceof ApiError && error.status === 401;
+    setStep({ kind: 'error', message: gone ? t('join.gone') : errorText(t, error) });
+  }, [t]);
+
+  useEffect(() => {
+    if (secret.current === null) {
+      const fromHash = window.location.hash.slice(1);
+      secret.current = SECRET.test(fromHash) ? fromHash : '';
+    }
+    if (secret.current) {
+      setStep({ kind: 'tap' });
+      return;
+    }
+    // No secret (a reload): go on with the session of an earlier tap on this device, if there is one. A GET.
+    let stopped = false;
+    api<JoinState>('GET', '/api/join').then(
+      (state) => !stopped && setStep({ kind: 'ready', state }),
+      () => !stopped && setStep({ kind: 'error', message: t('link.missing') }),
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [t]);
+
+  const tap = () => {
+    setStep({ kind: 'busy' });
+    api<JoinState>('POST', '/api/join/exchange', { secret: secret.current }).then((state) => {
+      // Used: out of the address bar (and the history), so it is not shown or shared by accident; a reload goes on
+      // with the session this tap gave.
+      window.history.replaceState(null, '', '/join');
+      setStep({ kind: 'ready', state });
+    }, failed);
+  };
+
+  // Waiting for the worker to open the session: the state is read again every few seconds.
+  const waiting = step.kind === 'ready' && step.state.session?.status !== 'open';
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'hidden') return;
+      api<JoinState>('GET', '/api/join').then((state) => setStep({ kind: 'ready', state }), failed);
+    }, POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [waiting, failed]);
+
+  if (step.kind === 'check') {
+    return <DeviceCheck onJoin={(stream, audioOnly) => setStep({ kind: 'call', callId: step.callId, stream, audioOnly })} />;
+  }
+  if (step.kind === 'call') {
+    return (
+      <CallScreen callId={step.callId} role="citizen" stream={step.stream} audioOnly={step.audioOnly} tokenUrl="/api/join/token"
+        onClose={() => setStep({ kind: 'busy' })} />
+    );
+  }
+
+  return (
+    <section className="card narrow">
+      <h1>{t('join.title')}</h1>
+      {step.kind === 'busy' && <p role="status">{t('join.busy')}</p>}
+      {step.kind === 'tap' && (
+        <>
+          <p>{t('join.intro')}</p>
+          <button type="button" className="primary big-button" onClick={tap}>{t('join.start')}</button>
+        </>
+      )}
+      {step.kind === 'ready' && (
+        <div className="join-box">
+          <p className="big">{t('join.when', { when: step.state.appointment.whenText })}</p>
+          {step.state.session?.status === 'open' ? (
+            <>
+              <p>{t('join.ready')}</p>
+              <button type="button" className="primary big-button" onClick={() => {
+                  void loadCallScreen();
+                  setStep({ kind: 'check', callId: step.state.session!.id });
+                }}>
+                {t('call.join')}
+              </button>
+            </>
+          ) : (
+            <p role="status">{step.state.session?.status === 'ended' ? t('join.ended') : t('join.notYet')}</p>
+          )}
+        </div>
+      )}
+      {step.kind === 'error' && (
+        <div role="alert">
+          <p className="error">{step.message}</p>
+        </div>
+      )}
+    </section>
+  );
+}
