@@ -71,17 +71,19 @@ export class Room extends EventEmitter<RoomEvents> {
 }
 
 /**
- * mediasoup's answer to parameters a client sent: its validators throw TypeError, an unsupported codec throws
- * UnsupportedError, an object closed meanwhile InvalidStateError. Those are the client's doing and become an
- * SfuError; anything else is ours and stays an error. (By name: mediasoup is imported lazily by the pool.)
+ * Runs one mediasoup call that carries parameters a client sent (DTLS parameters, RTP parameters, capabilities).
+ * mediasoup refuses bad ones in Node (TypeError from its validators, UnsupportedError for a codec the router lacks)
+ * or in the worker (TypeError, or a plain Error such as "MID already exists in RTP listener"): all the client's
+ * doing, so all become bad_request with mediasoup's reason. InvalidStateError means the object or its worker went
+ * away meanwhile: bad_state. (Matched by name: mediasoup is imported lazily by the pool.)
  */
 async function withClientParameters<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof TypeError || (error as Error)?.name === 'UnsupportedError') throw new SfuError('bad_request', 'Invalid or unsupported media parameters');
-    if ((error as Error)?.name === 'InvalidStateError') throw new SfuError('bad_state', 'That media object has closed');
-    throw error;
+    if (!(error instanceof Error)) throw error;
+    if (error.name === 'InvalidStateError') throw new SfuError('bad_state', 'That media object has closed');
+    throw new SfuError('bad_request', `Media parameters refused: ${error.message.slice(0, 200)}`);
   }
 }
 

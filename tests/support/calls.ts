@@ -149,7 +149,8 @@ export function rtpParameters(kind: 'audio' | 'video', ssrc: number): Record<str
   const codec = kind === 'audio'
     ? { mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }
     : { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [] };
-  return { mid: kind === 'audio' ? '0' : '1', codecs: [codec], headerExtensions: [], encodings: [{ ssrc }], rtcp: { cname: `test-${ssrc}`, reducedSize: true } };
+  // A distinct MID per stream, as a browser gives each m-section (mediasoup refuses a MID twice on one transport).
+  return { mid: String(ssrc), codecs: [codec], headerExtensions: [], encodings: [{ ssrc }], rtcp: { cname: `test-${ssrc}`, reducedSize: true } };
 }
 
 /** A joined participant with a send and a receive transport (not connected: no ICE needed to produce or consume). */
