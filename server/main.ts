@@ -28,7 +28,10 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const say = (line: string) => console.log(JSON.stringify({ level: 30, time: Date.now(), msg: line }));
+  // Before the HTTP server's logger exists: the same JSON lines pino writes (level numbers as pino's).
+  const PINO_LEVELS = { info: 30, warn: 40, error: 50 } as const;
+  const say = (line: string, level: keyof typeof PINO_LEVELS = 'info', detail?: Record<string, unknown>) =>
+    console.log(JSON.stringify({ level: PINO_LEVELS[level], time: Date.now(), msg: line, ...detail }));
   let db: Database | undefined;
   let media: MediaServer | undefined;
   try {
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
     const leftOpen = await endSessionsLeftOpen(db.admin);
     if (leftOpen.sessions > 0) say(`ended ${leftOpen.sessions} video session(s) left open by the previous run`);
     const tokens = new TokenService(loadSigningKeys(config));
-    media = await startMediaServer(config, (level, message, detail) => say(`${level}: ${message} ${JSON.stringify(detail ?? {})}`));
+    media = await startMediaServer(config, (level, message, detail) => say(message, level, detail));
     const app = await buildApp(config, { sql: db.app, tokens, media });
     await app.listen({ port: config.port, host: config.host });
     const dispatcher = config.dispatcherInServer
