@@ -337,3 +337,23 @@ export const ReminderLinkParams = Type.Object({ linkId: Uuid }, strict);
 /** A participant of a session: `participantId` is the peer id the call screens know them by. */
 export const CallParticipantParams = Type.Object({ callId: Uuid, participantId: Uuid }, strict);
 export type CallParticipantParams = Static<typeof CallParticipantParams>;
+
+// --- Retention of personal data, per organisation (issue 7, item 18); defaults and meaning in the README ---
+export const RetentionSettings = Type.Object(
+  {
+    citizenDays: Type.Integer({ minimum: 30, maximum: 3650, description: 'Days after deactivation before a citizen is anonymised' }),
+    linkDays: Type.Integer({ minimum: 1, maximum: 365, description: 'Days after a sign-in link, reminder link, sign-in or calendar feed ended before it is deleted' }),
+    reminderDays: Type.Integer({ minimum: 7, maximum: 3650, description: 'Days after a reminder was sent, failed or was cancelled before it is deleted' }),
+    callLogDays: Type.Integer({ minimum: 90, maximum: 3650, description: 'Days after a call ended before its log is deleted' }),
+    auditDays: Type.Integer({ minimum: 365, maximum: 3650, description: 'Days before an audit event is deleted' }),
+  },
+  strict,
+);
+export type RetentionSettings = Static<typeof RetentionSettings>;
+export const OrganisationSettingsWithRetention = Type.Composite([OrganisationSettings, Type.Object({ retention: RetentionSettings })]);
+export type OrganisationSettingsWithRetention = Static<typeof OrganisationSettingsWithRetention>;
+export const UpdateOrganisationWithRetentionBody = Type.Object(
+  { ...UpdateOrganisationBody.properties, retention: Type.Optional(Type.Partial(RetentionSettings, { ...strict, minProperties: 1 })) },
+  { ...strict, minProperties: 1 },
+);
+export type UpdateOrganisationWithRetentionBody = Static<typeof UpdateOrganisationWithRetentionBody>;

@@ -1,20 +1,42 @@
 import type { Sql } from 'postgres';
 import { loadSigningKeys, type SigningKey } from '../auth/keys.js';
 import type { Config } from '../config.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { EmailSender, SmsGateway } from './senders.js';
+import { RetentionSchedule } from '../retention/retention.js';
 
 /** The dispatcher with the channels this server is configured for (a channel without settings fails visibly). */
 export function createDispatcher(
   config: Config,
   sql: Sql,
   log: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void,
-  tuning: { leaseSeconds?: number; batchSize?: number; concurrency?: number } = {},
+  tuning: { leaseSeconds?: number; batchSize?: number; concurrency?: number; retention?: { firstRunMs?: number; intervalMs?: number } } = {},
 ): Dispatcher {
   const sms = config.smsGatewayUrl && config.smsGatewayToken ? new SmsGateway(config.smsGatewayUrl, config.smsGatewayToken, config.smsSender) : undefined;
   const email = config.smtpUrl && config.smtpFrom ? new EmailSender(config.smtpUrl, config.smtpFrom) : undefined;
   // The same keys as the server's (SIGNING_KEYS, or DATA_DIR/keys), so every dispatcher derives the same reminder link.
   let keys: SigningKey[] | undefined;
   const linkKeys = () => (keys ??= loadSigningKeys(config));
-  return new Dispatcher({ sql, senders: { ...(sms ? { sms } : {}), ...(email ? { email } : {}) }, publicUrl: config.publicUrl, linkKeys, log, ...tuning });
+  const { retention, ...dispatcherTuning } = tuning;
+  return new DispatcherWithRetention(
+    { sql, senders: { ...(sms ? { sms } : {}), ...(email ? { email } : {}) }, publicUrl: config.publicUrl, linkKeys, log, ...dispatcherTuning },
+    new RetentionSchedule({ sql, log, ...retention }),
+  );
+}
+
+// Retention (issue 7) runs beside reminder sending: wherever a dispatcher runs — in the server or as its own
+// process — personal data past its organisation's limits is removed on schedule, and stops with it.
+class DispatcherWithRetention extends Dispatcher {
+  constructor(options: DispatcherOptions, private readonly retention: RetentionSchedule) {
+    super(options);
+  }
+
+  override start(): void {
+    super.start();
+    this.retention.start();
+  }
+
+  override async stop(): Promise<void> {
+    await Promise.all([super.stop(), this.retention.stop()]);
+  }
 }
