@@ -64,6 +64,8 @@ describe('the client in Chromium at 360 px', () => {
     const requests: string[] = [];
     citizen.page.on('request', (r) => requests.push(r.url()));
     await citizen.page.goto(linkUrl);
+    // nothing happens until the citizen taps (a link scanner opening the page must not use the link up)
+    await citizen.page.getByRole('button', { name: 'Fortsæt' }).click();
     await citizen.page.getByRole('heading', { name: 'Hej Carl Borger' }).waitFor();
     await citizen.page.getByText('Du er logget ind på denne enhed.').waitFor();
     expect(citizen.page.url()).toBe(`${baseUrl}/`);
@@ -80,6 +82,7 @@ describe('the client in Chromium at 360 px', () => {
     // the same link opened again elsewhere: a clear message
     const other = await phonePage();
     await other.page.goto(linkUrl);
+    await other.page.getByRole('button', { name: 'Fortsæt' }).click();
     await other.page.getByRole('alert').filter({ hasText: 'Linket er allerede brugt.' }).waitFor();
 
     expect([...problems, ...citizen.problems]).toEqual([]);
