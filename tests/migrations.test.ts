@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from '../server/db/database.js';
+import { appLoginRoleName, ensureAppLogin } from '../server/db/app-login.js';
+import { connect, connectApp } from '../server/db/database.js';
 import { MigrationError, migrate, readMigrations } from '../server/db/migrate.js';
 import { MIGRATIONS_DIR } from '../server/paths.js';
 import { freshDatabase } from './support/harness.js';
@@ -80,5 +81,37 @@ describe('migrations', () => {
     await migrate(db.admin);
     await db.admin`insert into schema_migrations (version, name, checksum) values (999, '999_future.sql', 'x')`;
     await expect(migrate(db.admin)).rejects.toThrow(/newer than this version/);
+  });
+});
+
+describe('the application’s database login', () => {
+  it('exists before the first migration, is repaired on every start, and keeps one password for every process', async () => {
+    const db = await database();
+    const role = appLoginRoleName(db.name);
+    const first = await ensureAppLogin(db.admin, db.url);
+    const app = connect(first, { max: 1 });
+    cleanups.push(() => app.end({ timeout: 1 }));
+    expect(await app`select current_user as me`).toEqual([{ me: role }]);
+    await migrate(db.admin);
+
+    // Someone widens it by hand; the next start narrows it again.
+    await db.admin.unsafe(`alter role ${role} createdb createrole bypassrls; grant pg_read_all_data to ${role}`);
+    const second = await ensureAppLogin(db.admin, db.url);
+    expect(second).toBe(first);
+    const [attributes] = await db.admin`
+      select rolsuper, rolbypassrls, rolcreatedb, rolcreaterole, rolreplication, rolinherit, rolcanlogin,
+             array(select g.rolname::text from pg_auth_members m join pg_roles g on g.oid = m.roleid where m.member = r.oid) as member_of
+      from pg_roles r where rolname = ${role}`;
+    expect(attributes).toEqual({ rolsuper: false, rolbypassrls: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false, rolinherit: true, rolcanlogin: true, member_of: ['naervaer_app'] });
+    // A process that started before the repair still opens new connections with the password it has.
+    const later = connect(first, { max: 1 });
+    cleanups.push(() => later.end({ timeout: 1 }));
+    expect(await later`select current_user as me`).toEqual([{ me: role }]);
+  });
+
+  it('refuses an application login that could leave row-level security (APP_DATABASE_URL pointing at a superuser)', async () => {
+    const db = await database();
+    await migrate(db.admin);
+    await expect(connectApp(db.admin, db.url, { appUrl: db.url })).rejects.toThrow(/neither a superuser nor allowed to bypass row-level security/);
   });
 });

@@ -9,6 +9,7 @@ import { loadSigningKeys } from '../../server/auth/keys.js';
 import { SESSION_COOKIE } from '../../server/auth/session.js';
 import { TokenService } from '../../server/auth/tokens.js';
 import { parseConfig, type Config } from '../../server/config.js';
+import { appLoginRoleName } from '../../server/db/app-login.js';
 import { connect, connectApp } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { createOrganisation, upsertUser } from '../../server/people/organisations.js';
@@ -36,6 +37,8 @@ export async function freshDatabase(): Promise<{ url: string; admin: Sql; name: 
     async drop() {
       await admin.end({ timeout: 1 });
       await root.unsafe(`drop database if exists ${name} with (force)`);
+      // The application login of this database (server/db/app-login.ts) is cluster-wide: it goes with the database.
+      await root.unsafe(`drop role if exists ${appLoginRoleName(name)}`);
       await root.end();
     },
   };
