@@ -11,6 +11,7 @@ export interface Config {
   host: string;
   publicUrl: URL;
   databaseUrl: string | undefined;
+  appDatabaseUrl: string | undefined;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   signingKeys: string | undefined;
@@ -70,7 +71,15 @@ export const VARIABLES: readonly Variable[] = [
     default: '(embedded PostgreSQL in DATA_DIR)',
     production: true,
     secret: true,
-    description: 'postgres://user:password@host:5432/db of an external PostgreSQL ≥ 14. The user must own the schema and be allowed to create roles.',
+    description:
+      'postgres://user:password@host:5432/db of an external PostgreSQL ≥ 14, for migrations and set-up. The user owns the schema and must be a superuser, or have CREATEROLE and BYPASSRLS. Requests never use it: they run as a login Nærvær creates (naervaer_app_<database>).',
+  },
+  {
+    name: 'APP_DATABASE_URL',
+    default: '(a login Nærvær creates and manages)',
+    secret: true,
+    description:
+      'Only where a DBA creates the application\'s login: postgres://user:password@host:5432/db of a role that is a member of naervaer_app, not a superuser and without BYPASSRLS (checked at start).',
   },
   { name: 'DATA_DIR', default: './data', description: 'Folder for the embedded database and generated signing keys.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
@@ -223,6 +232,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     host: optional(env, 'HOST') ?? '0.0.0.0',
     publicUrl,
     databaseUrl: databaseUrl?.toString(),
+    appDatabaseUrl: url(env, 'APP_DATABASE_URL', ['postgres', 'postgresql'])?.toString(),
     dataDir: path.resolve(cwd, optional(env, 'DATA_DIR') ?? 'data'),
     logLevel: logLevel as Config['logLevel'],
     signingKeys,

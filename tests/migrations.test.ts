@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appLoginRoleName, ensureAppLogin } from '../server/db/app-login.js';
-import { connect, connectApp } from '../server/db/database.js';
+import { connect, connectApp, openDatabase } from '../server/db/database.js';
 import { MigrationError, migrate, readMigrations } from '../server/db/migrate.js';
 import { MIGRATIONS_DIR } from '../server/paths.js';
 import { freshDatabase } from './support/harness.js';
@@ -107,6 +107,21 @@ describe('the application’s database login', () => {
     const later = connect(first, { max: 1 });
     cleanups.push(() => later.end({ timeout: 1 }));
     expect(await later`select current_user as me`).toEqual([{ me: role }]);
+  });
+
+  it('uses a login a DBA made (APP_DATABASE_URL) as it is, when it is a plain member of naervaer_app', async () => {
+    const db = await database();
+    await migrate(db.admin);
+    const role = `naervaer_dba_${db.name.slice(-10)}`;
+    await db.admin.unsafe(`create role ${role} login password 'dba-chosen-password' in role naervaer_app`);
+    cleanups.push(() => db.admin.unsafe(`drop role if exists ${role}`).then(() => {}));
+    const appUrl = new URL(db.url);
+    appUrl.username = role;
+    appUrl.password = 'dba-chosen-password';
+    const opened = await openDatabase({ databaseUrl: db.url, dataDir: os.tmpdir(), appDatabaseUrl: appUrl.toString() }, () => {});
+    cleanups.push(() => opened.close());
+    expect(await opened.app`select current_user as me`).toEqual([{ me: role }]);
+    expect(await db.admin`select 1 from pg_roles where rolname = ${appLoginRoleName(db.name)}`).toHaveLength(0);
   });
 
   it('refuses an application login that could leave row-level security (APP_DATABASE_URL pointing at a superuser)', async () => {
