@@ -1,105 +1,104 @@
 import { SignJWT } from 'jose';
 import fs from 'node:fs';
-import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack } from '../protocol/signalling.js';
-import { citizenCookie } from './support/calls.js';
+import type { Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { citizenCookie, disconnection, nextEvent, openSignal, roomToken, send, startCall } from './support/calls.js';
 import { startHarness, type Harness, type Org } from './support/harness.js';
 
+// Each test makes its own organisation, session and sockets, and closes its sockets after itself.
 let h: Harness;
-let org: Org;
-let base: string;
-let workerCookie: string;
-let callId: string;
-const sockets: Socket[] = [];
-
+let sockets: Socket[] = [];
 beforeAll(async () => {
   h = await startHarness({}, { serve: true });
-  base = h.baseUrl;
-  org = await h.seedOrganisation();
-  workerCookie = await h.login(org.workerEmail);
-  callId = (await h.request('POST', '/api/calls', { cookie: workerCookie, body: { citizenId: org.citizenId } })).json().id;
 });
-afterAll(async () => {
+afterEach(() => {
   sockets.forEach((s) => s.close());
-  await h.close();
+  sockets = [];
 });
+afterAll(() => h.close());
 
-async function roomToken(cookie: string, id = callId): Promise<string> {
-  const response = await h.request('POST', `/api/calls/${id}/token`, { cookie });
-  expect(response.statusCode).toBe(200);
-  return response.json().token;
+async function freshCall(): Promise<{ org: Org; workerCookie: string; callId: string }> {
+  const org = await h.seedOrganisation();
+  const workerCookie = await h.login(org.workerEmail);
+  return { org, workerCookie, callId: await startCall(h, org, workerCookie) };
 }
 
-/** Connects; resolves with the socket once connected, or rejects with the server's refusal. */
-function connect(token: string, origin = base): Promise<Socket> {
-  const socket = io(base, { path: '/socket.io/', transports: ['websocket'], auth: { token }, extraHeaders: { origin }, reconnection: false });
-  sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Error & { data?: { code: string } }) => reject(Object.assign(error, { code: error.data?.code })));
-  });
-}
-
-const send = <T = unknown>(socket: Socket, event: string, payload: unknown): Promise<Ack<T>> => socket.timeout(5000).emitWithAck(event, payload);
+const connect = (token: string, origin = h.baseUrl) => openSignal(h.baseUrl, token, sockets, origin);
 
 describe('signalling handshake', () => {
-  it('refuses a missing, forged, expired or wrong-audience token, and a foreign origin', async () => {
+  it('refuses a missing, forged, expired, wrong-audience or old-format token', async () => {
+    const { org, workerCookie, callId } = await freshCall();
     await expect(connect('')).rejects.toMatchObject({ code: 'unauthorized' });
     await expect(connect('not.a.token')).rejects.toMatchObject({ code: 'unauthorized' });
     const key = (JSON.parse(fs.readFileSync(`${h.dataDir}/keys/signing-keys.json`, 'utf8')) as { keys: { kid: string; secret: string }[] }).keys[0]!;
     const sign = (claims: Record<string, unknown>, secret = Buffer.from(key.secret, 'base64url')) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: key.kid }).sign(new Uint8Array(secret));
+    const [signIn] = await h.admin<{ id: string }[]>`select id from auth_sessions where user_id = ${org.workerId}`;
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub: org.workerId, org: org.id, role: 'worker', sid: callId, iss: 'naervaer', aud: 'signal', iat: now };
+    const claims = { sub: org.workerId, org: org.id, role: 'worker', sid: signIn!.id, call: callId, iss: 'naervaer', aud: 'signal', iat: now };
+    // the control: these claims, correctly signed, are let in
+    expect((await connect(await sign({ ...claims, exp: now + 60 }))).connected).toBe(true);
     await expect(connect(await sign({ ...claims, iat: now - 600, exp: now - 300 }))).rejects.toMatchObject({ code: 'unauthorized' });
     await expect(connect(await sign({ ...claims, aud: 'session', exp: now + 60 }))).rejects.toMatchObject({ code: 'unauthorized' });
     await expect(connect(await sign({ ...claims, exp: now + 60 }, Buffer.alloc(32, 7)))).rejects.toMatchObject({ code: 'unauthorized' });
+    // the old format (sid = the call, no call claim) is not a room token any more
+    await expect(connect(await sign({ ...claims, sid: callId, call: undefined, exp: now + 60 }))).rejects.toMatchObject({ code: 'unauthorized' });
+    // a sign-in session that is not this user's does not count
+    const citizenSignIn = await citizenCookie(h, org, workerCookie);
+    expect(citizenSignIn).toBeTruthy();
+    const [other] = await h.admin<{ id: string }[]>`select id from auth_sessions where user_id = ${org.citizenId}`;
+    await expect(connect(await sign({ ...claims, sid: other!.id, exp: now + 60 }))).rejects.toMatchObject({ code: 'not_found' });
     // a session cookie's token is not a room token
     await expect(connect(workerCookie.split('=')[1]!)).rejects.toMatchObject({ code: 'unauthorized' });
-    // a valid token from another origin: the handshake itself is refused
-    await expect(connect(await roomToken(workerCookie), 'https://evil.example')).rejects.toThrow();
-    // and the control: a real token works
-    const ok = await connect(await roomToken(workerCookie));
-    expect(ok.connected).toBe(true);
-    ok.close();
   });
 
-  it('a room token is bound to its session: a citizen cannot use it for someone else’s session', async () => {
-    const otherCall = (await h.request('POST', '/api/calls', { cookie: await h.login(org.coordinatorEmail), body: { citizenId: org.otherCitizenId } })).json().id as string;
+  it('refuses a valid token from a foreign origin before the handshake', async () => {
+    const { workerCookie, callId } = await freshCall();
+    const token = await roomToken(h, workerCookie, callId);
+    // socket.io reports the refused upgrade as a transport error: no handshake happened at all
+    await expect(connect(token, 'https://evil.example')).rejects.toMatchObject({ type: 'TransportError' });
+    const polling = await fetch(`${h.baseUrl}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'https://evil.example' } });
+    expect(polling.status).toBe(403);
+    expect(await polling.json()).toEqual({ code: 4, message: 'Forbidden' });
+    expect((await connect(token)).connected).toBe(true);
+  });
+
+  it('a room token is bound to its session: a citizen cannot get one for someone else’s session', async () => {
+    const { org, workerCookie } = await freshCall();
+    const otherCall = await startCall(h, org, await h.login(org.coordinatorEmail), org.otherCitizenId);
     const citizen = await citizenCookie(h, org, workerCookie);
     const response = await h.request('POST', `/api/calls/${otherCall}/token`, { cookie: citizen });
     expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: { code: 'not_found', message: 'No such session' } });
   });
 });
 
 describe('signalling messages', () => {
   it('refuses unknown messages, wrong shapes, foreign ids, oversize payloads and floods — and keeps working', async () => {
-    const worker = await connect(await roomToken(workerCookie));
-    const joined = await send<{ state: string }>(worker, 'join', { audioOnly: false });
-    expect(joined).toMatchObject({ ok: true, data: { state: 'in_call' } });
+    const { org, workerCookie, callId } = await freshCall();
+    const worker = await connect(await roomToken(h, workerCookie, callId));
+    expect(await send(worker, 'join', { audioOnly: false })).toMatchObject({ ok: true, data: { state: 'in_call' } });
     const transport = await send<{ id: string }>(worker, 'createTransport', { direction: 'send' });
-    expect(transport.ok).toBe(true);
+    expect(transport).toMatchObject({ ok: true, data: { id: expect.any(String) } });
+    const transportId = transport.ok ? transport.data.id : '';
 
     // the citizen is waiting; it may not act on anything
-    const citizen = await connect(await roomToken(await citizenCookie(h, org, workerCookie)));
+    const citizen = await connect(await roomToken(h, await citizenCookie(h, org, workerCookie), callId));
     expect(await send(citizen, 'join', { audioOnly: true })).toMatchObject({ ok: true, data: { state: 'waiting' } });
     expect(await send(citizen, 'createTransport', { direction: 'recv' })).toMatchObject({ ok: false, error: { code: 'bad_state' } });
     expect(await send(citizen, 'admit', { peerId: 'x' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
-    expect(await send(worker, 'fly', {})).toMatchObject({ ok: false, error: { code: 'unknown_message' } });
+    expect(await send(worker, 'fly', {})).toEqual({ ok: false, error: { code: 'unknown_message', message: 'Unknown message' } });
     expect(await send(worker, 'createTransport', { direction: 'sideways' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await send(worker, 'chat', { text: 'hi', extra: true })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(await send(worker, 'connectTransport', { transportId: transport.ok ? transport.data.id : '', dtlsParameters: { bogus: 1 } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await send(worker, 'connectTransport', { transportId, dtlsParameters: { bogus: 1 } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
 
     // a second staff member in the call cannot touch the worker's transport
-    const coordinatorCookie = await h.login(org.coordinatorEmail);
     await h.request('POST', `/api/calls/${callId}/participants`, { cookie: workerCookie, body: { userId: org.coordinatorId } });
-    const colleague = await connect(await roomToken(coordinatorCookie));
+    const colleague = await connect(await roomToken(h, await h.login(org.coordinatorEmail), callId));
     expect(await send(colleague, 'join', { audioOnly: false })).toMatchObject({ ok: true });
-    const foreignId = transport.ok ? transport.data.id : '';
-    expect(await send(colleague, 'restartIce', { transportId: foreignId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await send(colleague, 'connectTransport', { transportId: foreignId, dtlsParameters: { role: 'client', fingerprints: [] } })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await send(colleague, 'restartIce', { transportId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await send(colleague, 'connectTransport', { transportId, dtlsParameters: { role: 'client', fingerprints: [] } })).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
     expect(await send(worker, 'chat', { text: 'x'.repeat(20_000) })).toMatchObject({ ok: false, error: { code: 'too_large' } });
 
@@ -110,49 +109,79 @@ describe('signalling messages', () => {
     expect(burst.filter((a) => a.ok).length).toBeGreaterThan(10);
 
     // the worker's connection is unaffected by all of the above
-    expect(await send(worker, 'restartIce', { transportId: foreignId })).toMatchObject({ ok: true });
+    expect(await send(worker, 'restartIce', { transportId })).toMatchObject({ ok: true, data: { iceParameters: expect.any(Object) } });
     expect(h.logs.join('')).toContain('signalling message refused');
     expect(h.logs.join('')).not.toContain('x'.repeat(100));
   });
 
   it('leaves no transports behind when peers go', async () => {
-    for (const s of sockets) s.close();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await h.media.counts()).transports).toBe(0);
+    const { workerCookie, callId } = await freshCall();
+    const worker = await connect(await roomToken(h, workerCookie, callId));
+    expect(await send(worker, 'join', { audioOnly: false })).toMatchObject({ ok: true });
+    expect(await send(worker, 'createTransport', { direction: 'send' })).toMatchObject({ ok: true });
+    expect(await send(worker, 'createTransport', { direction: 'recv' })).toMatchObject({ ok: true });
+    expect((await h.media.room(callId)!.router.dump()).transportIds).toHaveLength(2);
+    worker.close();
+    await expect.poll(async () => (await h.media.room(callId)?.router.dump())?.transportIds.length ?? 0).toBe(0);
+  });
+
+  it('records that the citizen’s browser saw no media (the first report counts)', async () => {
+    const { org, workerCookie, callId } = await freshCall();
+    const citizen = await connect(await roomToken(h, await citizenCookie(h, org, workerCookie), callId));
+    expect(await send(citizen, 'noMedia', {})).toEqual({ ok: true, data: {} });
+    const [first] = await h.admin<{ no_media_reported_at: Date }[]>`select no_media_reported_at from call_participants where session_id = ${callId} and user_id = ${org.citizenId}`;
+    expect(first!.no_media_reported_at).toBeInstanceOf(Date);
+    expect(await send(citizen, 'noMedia', {})).toEqual({ ok: true, data: {} });
+    const [again] = await h.admin<{ no_media_reported_at: Date }[]>`select no_media_reported_at from call_participants where session_id = ${callId} and user_id = ${org.citizenId}`;
+    expect(again!.no_media_reported_at).toEqual(first!.no_media_reported_at);
+    expect(await send(citizen, 'noMedia', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 });
 
 describe('when the worker drops', () => {
   it('a worker who comes back within the grace period keeps the session; one who does not, ends it for everyone', async () => {
-    const g = await startHarness({ CALL_RECONNECT_GRACE_SECONDS: '1' }, { serve: true });
-    const url = g.baseUrl;
+    const g = await startHarness({ CALL_RECONNECT_GRACE_SECONDS: '3' }, { serve: true });
     try {
+      const open = (token: string) => openSignal(g.baseUrl, token, sockets);
       const o = await g.seedOrganisation();
       const cookie = await g.login(o.workerEmail);
-      const id = (await g.request('POST', '/api/calls', { cookie, body: { citizenId: o.citizenId } })).json().id as string;
-      const token = async (c: string) => (await g.request('POST', `/api/calls/${id}/token`, { cookie: c })).json().token as string;
-      const open = (t: string) => {
-        const s = io(url, { path: '/socket.io/', transports: ['websocket'], auth: { token: t }, extraHeaders: { origin: url }, reconnection: false });
-        sockets.push(s);
-        return new Promise<Socket>((resolve) => s.once('connect', () => resolve(s)));
-      };
-      const citizen = await open(await token(await citizenCookie(g, o, cookie)));
-      const ended = new Promise<{ reason: string }>((resolve) => citizen.once('sessionEnded', resolve));
+      const id = await startCall(g, o, cookie);
+      // A second session whose worker will drop after this one's did and never come back: a clock for the grace period
+      const c = await g.seedOrganisation('Urkommune');
+      const clockCookie = await g.login(c.workerEmail);
+      const clockId = await startCall(g, c, clockCookie);
+      // every token fetched up front, so that nothing slow happens inside the grace period
+      const [citizenToken, firstToken, backToken, clockCitizenToken, clockWorkerToken] = await Promise.all([
+        roomToken(g, await citizenCookie(g, o, cookie), id), roomToken(g, cookie, id), roomToken(g, cookie, id),
+        roomToken(g, await citizenCookie(g, c, clockCookie), clockId), roomToken(g, clockCookie, clockId),
+      ]);
+      const citizen = await open(citizenToken);
+      const ended = nextEvent<{ reason: string }>(citizen, 'sessionEnded', 20_000);
+      const clockCitizen = await open(clockCitizenToken);
+      const clockEnded = nextEvent<{ reason: string }>(clockCitizen, 'sessionEnded', 20_000);
 
-      const first = await open(await token(cookie));
-      await send(first, 'join', { audioOnly: false });
+      const first = await open(firstToken);
+      expect(await send(first, 'join', { audioOnly: false })).toMatchObject({ ok: true });
       first.close();
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const back = await open(await token(cookie));
-      await send(back, 'join', { audioOnly: false });
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect((await g.admin`select status from call_sessions where id = ${id}`)[0]!.status).toBe('open');
+      // the server has seen the drop (its segment is closed): the grace period runs from here
+      await expect.poll(async () => (await g.admin`select count(*)::int as n from call_segments where leave_reason = 'disconnected'`)[0]!.n, { interval: 20 }).toBe(1);
+      const back = await open(backToken);
+      expect(await send(back, 'join', { audioOnly: false })).toMatchObject({ ok: true });
+      const clockWorker = await open(clockWorkerToken);
+      expect(await send(clockWorker, 'join', { audioOnly: false })).toMatchObject({ ok: true });
+      clockWorker.close();
+
+      // When the later grace period is over, the earlier one would have been too: the session that got its worker back is open.
+      expect(await clockEnded).toEqual({ reason: 'staff_left' });
+      expect((await g.admin`select status from call_sessions where id = ${id}`)[0]).toEqual({ status: 'open' });
 
       back.close();
       expect(await ended).toEqual({ reason: 'staff_left' });
+      await disconnection(citizen);
       const [row] = await g.admin`select status, end_reason, ended_by from call_sessions where id = ${id}`;
       expect(row).toEqual({ status: 'ended', end_reason: 'staff_left', ended_by: null });
-      const segments = await g.admin`select leave_reason from call_segments order by id`;
+      const segments = await g.admin`
+        select s.leave_reason from call_segments s join call_participants p on p.id = s.participant_id where p.session_id = ${id} order by s.id`;
       expect(segments.map((s) => s.leave_reason)).toEqual(['session_ended', 'disconnected', 'disconnected']);
     } finally {
       await g.close();
