@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config.js';
 import { startMediaServer } from '../server/media.js';
-import type { MediaServer } from '../sfu/index.js';
+import { PEER_LIMITS, type MediaServer } from '../sfu/index.js';
+import { rtpParameters } from './support/calls.js';
 
 let media: MediaServer;
 beforeAll(async () => {
@@ -59,6 +60,55 @@ describe('sfu/', () => {
     expect(await routerTransports('room-c')).toBe(0);
     media.closeRoom('room-c');
     expect(await media.counts()).toMatchObject({ routers: 0, transports: 0, rooms: 0 });
+  });
+
+  it('caps what one peer can hold: one transport per direction, PEER_LIMITS producers and consumers, one consumer per producer', async () => {
+    const room = await media.openRoom('room-limits');
+    const senders = Array.from({ length: 11 }, (_, i) => room.join(`sender-${i}`));
+    const producerIds: string[] = [];
+    for (const [i, sender] of senders.entries()) {
+      const transport = await sender.createTransport('send');
+      for (const kind of ['audio', 'video'] as const) {
+        producerIds.push(await sender.produce(transport.id, kind, rtpParameters(kind, 1000 + i * 2 + (kind === 'video' ? 1 : 0)) as never, kind === 'audio' ? 'microphone' : 'camera'));
+      }
+      // a third stream is one too many, whatever its kind
+      await expect(sender.produce(transport.id, 'video', rtpParameters('video', 5000 + i) as never, 'camera')).rejects.toMatchObject({ code: 'limit_reached' });
+    }
+    const receiver = room.join('receiver');
+    const [recv, again] = await Promise.allSettled([receiver.createTransport('recv'), receiver.createTransport('recv')]);
+    expect(recv.status).toBe('fulfilled');
+    expect(again).toMatchObject({ status: 'rejected', reason: { code: 'limit_reached' } });
+    await receiver.createTransport('send');
+    await expect(receiver.createTransport('send')).rejects.toMatchObject({ code: 'limit_reached' });
+    expect(receiver.transports.size).toBe(PEER_LIMITS.transports);
+
+    const capabilities = room.rtpCapabilities;
+    const results = await Promise.allSettled(producerIds.map((id) => receiver.consume(id, capabilities)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(PEER_LIMITS.consumers);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(
+      Array(producerIds.length - PEER_LIMITS.consumers).fill('limit_reached'),
+    );
+    await expect(receiver.consume(producerIds[0]!, capabilities)).rejects.toMatchObject({ code: 'bad_state' });
+    // closing a producer frees its consumer's place
+    senders[0]!.closeProducer(producerIds[0]!);
+    await expect.poll(() => receiver.consumers.size).toBe(PEER_LIMITS.consumers - 1);
+    await expect(receiver.consume(producerIds.at(-1)!, capabilities)).resolves.toMatchObject({ producerId: producerIds.at(-1) });
+    media.closeRoom('room-limits');
+  });
+
+  it('mediasoup refusing what a client sent is the client’s error, not ours', async () => {
+    const room = await media.openRoom('room-params');
+    const peer = room.join('peer');
+    const transport = await peer.createTransport('send');
+    const pcmu = { ...rtpParameters('audio', 1), codecs: [{ mimeType: 'audio/PCMU', payloadType: 0, clockRate: 8000 }] };
+    await expect(peer.produce(transport.id, 'audio', pcmu as never, 'microphone')).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('unsupported codec') });
+    await expect(peer.produce(transport.id, 'audio', { codecs: 7 } as never, 'microphone')).rejects.toMatchObject({ code: 'bad_request' });
+    await peer.produce(transport.id, 'audio', rtpParameters('audio', 2) as never, 'microphone');
+    // the same MID twice is refused by the worker itself
+    await expect(peer.produce(transport.id, 'video', { ...rtpParameters('video', 3), mid: '2' } as never, 'camera')).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('MID') });
+    await expect(peer.connectTransport(transport.id, { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB' }] })).resolves.toBeUndefined();
+    await expect(peer.connectTransport(transport.id, { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB' }] })).rejects.toMatchObject({ code: 'bad_state' });
+    media.closeRoom('room-params');
   });
 
   it('replaces a killed worker; its rooms are reset so peers rejoin elsewhere', async () => {
