@@ -50,6 +50,14 @@ export type ClientMessage<N extends ClientMessageName> = Static<(typeof ClientMe
 /** Largest accepted message, serialised: an SDP-derived rtpParameters is a few KiB. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 
+/**
+ * Why a message was refused. Codes: `unknown_message`, `rate_limited` (per-connection flood limit), `too_large`,
+ * `bad_request` (wrong shape, or media parameters mediasoup refuses), `bad_state` (not in the call yet, already
+ * done), `not_found` (an id that is not this participant's), `forbidden` (the role may not), `limit_reached` (the
+ * per-participant ceiling of transports, producers or consumers), `unsupported` (this device cannot decode it),
+ * `session_ended`, `replaced` (a newer connection of the same person took over), and `internal` (a server fault).
+ * A refused handshake reports `unauthorized`, `not_found` or `rate_limited` in the connect error's `data.code`.
+ */
 export interface SignalError {
   code: string;
   message: string;
