@@ -55,11 +55,11 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody; 
       return make(409, 'conflict', duplicateMessage(pg.constraint_name));
     case '23503':
       return make(404, 'not_found', 'A referenced record does not exist');
+    // A check constraint, a malformed or too long value, a date out of range, and — should a field ever slip past the
+    // schemas' Text type — a NUL character (22021) or one the database encoding cannot hold (22P05).
     case '23514':
     case '22P02':
     case '22001':
-    // A NUL character (22021) or one the database encoding cannot hold (22P05): the schemas refuse control
-    // characters already (protocol/api.ts Text), this answers the same should a field ever slip through.
     case '22021':
     case '22P05':
     case '22007':
