@@ -71,7 +71,9 @@ export function requireRoles(sql: Sql, tokens: TokenService) {
     const rows = await inOrganisation(sql, claims.org, (tx) => tx<{ role: Role }[]>`
       select u.role from auth_sessions s join users u on u.id = s.user_id
       where s.id = ${claims.sid} and s.user_id = ${claims.sub}
-        and s.revoked_at is null and s.expires_at > now() and u.active`);
+        and s.revoked_at is null and s.expires_at > now() and u.active
+        -- a reminder join session (one appointment's call only) is never a sign-in, whatever token names it
+        and s.reminder_link_id is null`);
     const row = rows[0];
     if (!row) throw unauthorized('Your session has ended. Sign in again.');
     request.auth = { userId: claims.sub, organisationId: claims.org, role: row.role, sessionId: claims.sid };
