@@ -145,7 +145,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       // Client-side routes (/, /link, /worker, …) all load the single-page app.
       return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     }
-    return reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+    // Nothing of the request is repeated back (the path may hold anything a link or a scanner put there).
+    return reply.code(404).send({ error: { code: 'not_found', message: 'There is nothing at this address' } });
   });
 
   return app;

@@ -203,6 +203,13 @@ describe('every 4xx has the error shape and echoes nothing of the request', () =
     }
   });
 
+  it('an address with no route: 404, without repeating the address', async () => {
+    const response = await rawRequest(port, requestHead('POST', `/api/${marker}`, { Host: `127.0.0.1:${port}`, Origin: h.baseUrl, 'Content-Length': '0' }));
+    expect(response.status).toBe(404);
+    expectErrorShape(response.body, 'not_found');
+    expectNoEcho(response);
+  });
+
   it('a request that is not HTTP: 400', async () => {
     const response = await rawRequest(port, `GET /api/health ${marker}\r\n\r\n`);
     expect(response.status).toBe(400);
