@@ -281,6 +281,30 @@ describe('control characters in strings', () => {
     expect(team.statusCode).toBe(400);
   });
 
+  it('every string a request can carry (body, path, query, in every route of /api/docs) refuses control characters', async () => {
+    type Schema = { type?: string; format?: string; pattern?: string; enum?: unknown[]; const?: unknown; anyOf?: Schema[]; properties?: Record<string, Schema>; items?: Schema };
+    const docs = (await h.request('GET', '/api/docs')).json() as { paths: Record<string, Record<string, { parameters?: { name: string; schema: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>> };
+    // Formats the server checks strictly (no control character can pass them).
+    const strictFormats = new Set(['uuid', 'date', 'local-date-time']);
+    const loose: string[] = [];
+    const visit = (schema: Schema | undefined, where: string): void => {
+      if (!schema) return;
+      schema.anyOf?.forEach((s, i) => visit(s, `${where}|${i}`));
+      Object.entries(schema.properties ?? {}).forEach(([k, s]) => visit(s, `${where}.${k}`));
+      visit(schema.items, `${where}[]`);
+      if (schema.type !== 'string' || schema.enum || schema.const !== undefined || strictFormats.has(schema.format ?? '')) return;
+      const pattern = schema.pattern === undefined ? undefined : new RegExp(schema.pattern, 'u');
+      if (!pattern || ['a\u0000b', 'a\u001bb', 'a\u0085b', '\u0000'].some((text) => pattern.test(text))) loose.push(where);
+    };
+    for (const [path, methods] of Object.entries(docs.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        for (const parameter of operation.parameters ?? []) visit(parameter.schema, `${method.toUpperCase()} ${path} ${parameter.name}`);
+        for (const content of Object.values(operation.requestBody?.content ?? {})) visit(content.schema, `${method.toUpperCase()} ${path} body`);
+      }
+    }
+    expect(loose, 'use Text() from protocol/api.ts for these').toEqual([]);
+  });
+
   it('a database refusal of a character is a 400, not a 500, should a field ever slip through', () => {
     for (const code of ['22021', '22P05']) {
       expect(toErrorBody(Object.assign(new Error('invalid byte sequence'), { code }))).toMatchObject({ status: 400, body: { error: { code: 'validation' } }, unexpected: false });
