@@ -86,7 +86,8 @@ interface HandlerContext {
  */
 export class CallSignalling {
   private readonly calls = new Map<string, LiveCall>();
-  private readonly ended = new Set<string>();
+  /** Sessions ended by this process, with why: a connection that raced the end is told the same reason. */
+  private readonly ended = new Map<string, SessionEndReason>();
   private readonly socketsByUser = new Map<string, Set<Socket>>();
   private readonly perUser = new SerialPerKey();
   private readonly connectionLimit = new PerMinuteLimit(CONNECTIONS_PER_MINUTE);
@@ -202,9 +203,14 @@ export class CallSignalling {
         return { row, segmentId: await openSegment(tx, data.organisationId, row.participant_id), admitted: known ? [] : await admittedUsers(tx, data.callId) };
       });
       if (!found) throw new SignalError('not_found', 'This session has ended, is not yours, or you are signed out');
-      if (this.ended.has(data.callId) || !socket.connected) {
-        await this.log.closeSegment(data.organisationId, found.segmentId, this.ended.has(data.callId) ? 'session_ended' : 'disconnected');
+      // Either may have happened while the transaction ran; the segment it opened is then closed at once.
+      if (this.ended.has(data.callId)) {
+        await this.log.closeSegment(data.organisationId, found.segmentId, 'session_ended');
         throw new SignalError('session_ended', 'This session has ended');
+      }
+      if (!socket.connected) {
+        await this.log.closeSegment(data.organisationId, found.segmentId, 'disconnected');
+        throw new SignalError('gone', 'The connection closed');
       }
       let call = this.calls.get(data.callId);
       if (!call) {
@@ -246,6 +252,8 @@ export class CallSignalling {
     const ready = this.register(socket);
     ready.catch((error: unknown) => {
       if (!(error instanceof SignalError)) this.deps.log.error({ err: error }, 'signalling connection failed');
+      const endReason = this.ended.get(data.callId);
+      if (endReason) socket.emit('sessionEnded', { reason: endReason });
       socket.disconnect(true);
     });
 
@@ -457,9 +465,9 @@ export class CallSignalling {
     }
   }
 
-  private markEnded(callId: string): void {
-    this.ended.add(callId);
-    if (this.ended.size > REMEMBERED_ENDED_SESSIONS) this.ended.delete(this.ended.values().next().value!);
+  private markEnded(callId: string, reason: SessionEndReason): void {
+    this.ended.set(callId, reason);
+    if (this.ended.size > REMEMBERED_ENDED_SESSIONS) this.ended.delete(this.ended.keys().next().value!);
   }
 
   /**
@@ -471,7 +479,7 @@ export class CallSignalling {
     const org = call?.organisationId ?? organisationId;
     if (!org) return false;
     // From here no connection registers and no message is answered for this session.
-    this.markEnded(callId);
+    this.markEnded(callId, reason);
     if (call?.staffGrace) {
       clearTimeout(call.staffGrace);
       call.staffGrace = undefined;
