@@ -15,7 +15,8 @@ function benchProcesses(): string[] {
 
 function run(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   // The benchmark's own embedded cluster, not an external one: that is the one that used to be left behind.
-  const { TEST_DATABASE_URL: _external, ...inherited } = process.env;
+  const inherited = { ...process.env };
+  delete inherited.TEST_DATABASE_URL;
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script], {
     cwd: ROOT,
     env: { ...inherited, ...env },

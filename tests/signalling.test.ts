@@ -139,6 +139,24 @@ describe('signalling messages', () => {
 });
 
 describe('when the worker drops', () => {
+  it('a citizen waiting for a worker who never connected is told the session ended after the grace period', async () => {
+    const g = await startHarness({ CALL_RECONNECT_GRACE_SECONDS: '2' }, { serve: true });
+    try {
+      const o = await g.seedOrganisation();
+      const cookie = await g.login(o.workerEmail);
+      // The worker starts the session and closes the tab before their call screen connects.
+      const id = await startCall(g, o, cookie);
+      const citizen = await openSignal(g.baseUrl, await roomToken(g, await citizenCookie(g, o, cookie), id), sockets);
+      const ended = nextEvent<{ reason: string }>(citizen, 'sessionEnded', 20_000);
+      expect(await send(citizen, 'join', { audioOnly: false })).toMatchObject({ ok: true, data: { state: 'waiting' } });
+      expect(await ended).toEqual({ reason: 'staff_left' });
+      await disconnection(citizen);
+      expect((await g.admin`select status, end_reason from call_sessions where id = ${id}`)[0]).toEqual({ status: 'ended', end_reason: 'staff_left' });
+    } finally {
+      await g.close();
+    }
+  });
+
   it('a worker who comes back within the grace period keeps the session; one who does not, ends it for everyone', async () => {
     const g = await startHarness({ CALL_RECONNECT_GRACE_SECONDS: '3' }, { serve: true });
     try {

@@ -333,6 +333,7 @@ export class CallSignalling {
       if (callRoles.waitsToBeAdmitted(member, call) && !call.admitted.has(member.userId)) {
         member.state = 'waiting';
         this.announceWaiting(call);
+        this.awaitOwner(call);
         return { state: 'waiting', peerId: member.participantId };
       }
       return { state: 'in_call', ...(await this.enterRoom(call, member)) };
@@ -455,14 +456,22 @@ export class CallSignalling {
     await this.log.closeSegment(call.organisationId, member.segmentId, reason);
     if (wasInCall) for (const m of inCall(call)) m.socket.emit('peerLeft', { peerId: member.participantId });
     else this.announceWaiting(call);
-    if (member.userId === call.ownerId && !call.members.has(member.userId) && !call.staffGrace && this.calls.get(call.id) === call && !this.ended.has(call.id)) {
-      // The worker dropped: give them the grace period to come back before the session ends for everyone.
-      call.staffGrace = setTimeout(() => {
-        call.staffGrace = undefined;
-        if (!call.members.has(call.ownerId)) void this.endCall(call.id, null, 'staff_left').catch((error: unknown) => this.deps.log.error({ err: error }, 'ending a call failed'));
-      }, this.deps.reconnectGraceMs);
-      call.staffGrace.unref();
-    }
+    // The worker dropped: give them the grace period to come back before the session ends for everyone.
+    if (member.userId === call.ownerId) this.awaitOwner(call);
+  }
+
+  /**
+   * Nobody but the session's owner can admit a waiting citizen. While the owner is not connected — dropped, or never
+   * came (started the session and closed the tab) — they have the grace period to (re)connect; then the session ends
+   * as `staff_left`, so a citizen never waits for a call that no one can admit.
+   */
+  private awaitOwner(call: LiveCall): void {
+    if (call.members.has(call.ownerId) || call.staffGrace || this.calls.get(call.id) !== call || this.ended.has(call.id)) return;
+    call.staffGrace = setTimeout(() => {
+      call.staffGrace = undefined;
+      if (!call.members.has(call.ownerId)) void this.endCall(call.id, null, 'staff_left').catch((error: unknown) => this.deps.log.error({ err: error }, 'ending a call failed'));
+    }, this.deps.reconnectGraceMs);
+    call.staffGrace.unref();
   }
 
   private markEnded(callId: string, reason: SessionEndReason): void {
