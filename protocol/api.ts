@@ -67,6 +67,8 @@ export const User = Type.Object({
   preferredLanguage: Language,
   teamId: Nullable(Uuid),
   active: Type.Boolean(),
+  /** Too many wrong passwords: sign-in refused until the lock runs out or a coordinator lifts it. */
+  signInLocked: Type.Boolean(),
 });
 export type User = Static<typeof User>;
 

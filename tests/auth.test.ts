@@ -252,11 +252,16 @@ describe('per-account lockout', () => {
     const otherOrganisation = await h.login(org.coordinatorEmail);
     expect((await h.request('POST', `/api/users/${locking.workerId}/unlock`, { cookie: otherOrganisation })).statusCode).toBe(404);
     expect((await attempt(PASSWORD)).statusCode).toBe(401);
+    // The coordinator's people list shows whom to unlock.
+    const lockedOf = async () => ((await h.request('GET', '/api/users', { cookie: coordinator })).json() as { id: string; signInLocked: boolean }[])
+      .filter((u) => u.signInLocked).map((u) => u.id);
+    expect(await lockedOf()).toEqual([locking.workerId]);
     const unlocked = await h.request('POST', `/api/users/${locking.workerId}/unlock`, { cookie: coordinator });
     expect(unlocked.statusCode).toBe(200);
     expect(unlocked.json()).toEqual({ wasLocked: true });
     const [audited] = await h.admin<{ actor_id: string }[]>`select actor_id from audit_events where subject_id = ${locking.workerId} and action = 'staff.unlock'`;
     expect(audited?.actor_id).toBe(locking.coordinatorId);
+    expect(await lockedOf()).toEqual([]);
     expect((await attempt(PASSWORD)).statusCode).toBe(200);
   });
 

@@ -6,7 +6,7 @@ import { parseConfig } from '../server/config.js';
 import type { Dispatcher } from '../server/reminders/dispatcher.js';
 import { createDispatcher } from '../server/reminders/setup.js';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { citizenCookie, openSignal, send } from './support/calls.js';
+import { citizenCookie, disconnection, nextEvent, openSignal, send } from './support/calls.js';
 import { startHarness, type Harness, type Org } from './support/harness.js';
 import { SmsGatewayStub } from './support/sms-gateway.js';
 
@@ -184,10 +184,14 @@ describe('reminder join links', () => {
     const links = await h.request('GET', `/api/appointments/${appointment.id}/reminder-links`, { cookie: worker });
     const smsLink = (links.json() as { id: string; channel: string }[]).find((l) => l.channel === 'sms')!;
     const fresh = (await h.request('POST', '/api/join/token', { cookie: join })).json().token as string;
+    const takenOut = nextEvent<{ reason: string }>(socket, 'removed');
+    const gone = disconnection(socket);
     expect((await h.request('POST', `/api/reminder-links/${smsLink.id}/revoke`, { cookie: worker })).statusCode).toBe(200);
+    // the holder who is in the waiting room right now is taken out at once, and told why
+    expect(await takenOut).toEqual({ reason: 'signed_out' });
+    await gone;
     await expect(openSignal(h.baseUrl, fresh, sockets)).rejects.toMatchObject({ code: 'not_found' });
     expect((await h.request('POST', '/api/join/token', { cookie: join })).statusCode).toBe(401);
-    socket.disconnect();
     await h.request('POST', `/api/calls/${call.json().id}/end`, { cookie: worker });
   });
 

@@ -266,7 +266,7 @@ export function reminderLinkRoutes(app: App, deps: FeatureDeps): void {
   }, async (request) => {
     const auth = request.auth!;
     const { linkId } = request.params;
-    return inOrganisation(sql, auth.organisationId, async (tx) => {
+    const revoked = await inOrganisation(sql, auth.organisationId, async (tx) => {
       const [link] = await tx<{ citizen_id: string; worker_id: string; appointment_id: string }[]>`
         select l.citizen_id, a.worker_id, l.appointment_id from reminder_links l join appointments a on a.id = l.appointment_id
         where l.id = ${linkId} for update of l`;
@@ -277,7 +277,10 @@ export function reminderLinkRoutes(app: App, deps: FeatureDeps): void {
       const [row] = await tx<LinkRow[]>`
         select l.id, r.channel, l.created_at, l.expires_at, l.revoked_at, l.first_used_at, l.last_used_at, l.uses
         from reminder_links l left join reminders r on r.id = l.reminder_id where l.id = ${linkId}`;
-      return toReminderLink(row!);
+      return { link: toReminderLink(row!), citizenId: link.citizen_id };
     });
+    // Whoever is in the call through this link is taken out now, not at the next sweep.
+    await app.liveCalls.signInsChanged(auth.organisationId, revoked.citizenId);
+    return revoked.link;
   });
 }

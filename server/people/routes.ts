@@ -20,14 +20,17 @@ interface UserRow {
   preferred_language: User['preferredLanguage'];
   team_id: string | null;
   active: boolean;
+  sign_in_locked: boolean;
 }
 
 const toUser = (r: UserRow): User => ({
   id: r.id, role: r.role, displayName: r.display_name, email: r.email, phone: r.phone,
-  preferredLanguage: r.preferred_language, teamId: r.team_id, active: r.active,
+  preferredLanguage: r.preferred_language, teamId: r.team_id, active: r.active, signInLocked: r.sign_in_locked,
 });
 
-const USER_COLUMNS = 'id, role, display_name, email, phone, preferred_language, team_id, active';
+// sign_in_locked: the per-account lockout (migration 007), so a coordinator sees whom to unlock.
+const USER_COLUMNS = `id, role, display_name, email, phone, preferred_language, team_id, active,
+  exists (select 1 from sign_in_failures f where f.user_id = users.id and f.locked_until > now()) as sign_in_locked`;
 
 export function peopleRoutes(app: App, { sql }: FeatureDeps): void {
   const coordinator = { roles: ['coordinator'] as const };

@@ -54,7 +54,13 @@ export function CoordinatorHome({ me }: { me: Me }) {
             <span className="name">
               {user.displayName} <span className="badge">{t(`role.${user.role}`)}</span>
               {!user.active && <em> ({t('coordinator.inactive')})</em>}
+              {user.signInLocked && <em> ({t('coordinator.locked')})</em>}
             </span>
+            {user.signInLocked && (
+              <button type="button" onClick={() => void run(() => api('POST', `/api/users/${user.id}/unlock`), t('coordinator.unlocked'))}>
+                {t('coordinator.unlock')}
+              </button>
+            )}
             {user.role === 'citizen' && user.active && <LinkButton citizenId={user.id} name={user.displayName} />}
             {user.active && user.id !== me.user.id && (
               <button type="button" onClick={() => void run(() => api('POST', `/api/users/${user.id}/deactivate`), t('coordinator.deactivated'))}>
