@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FALLBACK_CLUSTER_ROOT } from '../server/db/embedded.js';
+import { LOCAL_WORKER_BIN, ROOT } from '../server/paths.js';
 import { startServerProcess } from './support/server-process.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-process-'));
@@ -48,9 +49,20 @@ describe('the server as a process on the embedded database', () => {
 // as the user "postgres", who cannot pass through a private parent folder.
 describe.skipIf(process.getuid?.() !== 0)('as root, from a checkout inside a private (0700) folder', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-home-'));
+  fs.chmodSync(home, 0o700);
+  // A whole checkout inside the private folder — code, node_modules (PostgreSQL's programs are in there) and all — as
+  // after `git clone … /root/naervaer && npm run setup`. Hard links make the copy instant where the file system allows;
+  // a symlink would not do: Node resolves it back to the public tree.
   const checkout = path.join(home, 'naervaer');
   fs.mkdirSync(checkout);
-  fs.chmodSync(home, 0o700);
+  for (const entry of ['package.json', 'dist', 'migrations']) execFileSync('cp', ['-a', path.join(ROOT, entry), checkout]);
+  try {
+    execFileSync('cp', ['-al', path.join(ROOT, 'node_modules'), checkout]);
+  } catch {
+    execFileSync('cp', ['-a', path.join(ROOT, 'node_modules'), checkout]);
+  }
+  fs.mkdirSync(path.join(checkout, '.cache'));
+  if (fs.existsSync(LOCAL_WORKER_BIN)) execFileSync('cp', ['-a', LOCAL_WORKER_BIN, path.join(checkout, '.cache')]);
   const clusters: string[] = [];
   afterAll(() => {
     fs.rmSync(home, { recursive: true, force: true });
@@ -59,7 +71,9 @@ describe.skipIf(process.getuid?.() !== 0)('as root, from a checkout inside a pri
 
   it('starts with the default DATA_DIR, says in one line where the database lives, and stops cleanly', async () => {
     // No DATA_DIR: the default ./data, relative to the working directory, as `npm start` in the checkout does.
-    const server = await startServerProcess({ DATA_DIR: '', DATABASE_URL: '' }, { cwd: checkout });
+    const server = await startServerProcess({ DATA_DIR: '', DATABASE_URL: '' }, { root: checkout });
+    // The database user can reach neither the data folder nor the programs in node_modules: both move, and say so.
+    expect(server.output()).toContain(`embedded PostgreSQL runs its programs from ${FALLBACK_CLUSTER_ROOT}/pg-`);
     const line = server.output().split('\n').find((l) => l.includes('embedded PostgreSQL keeps its data in'));
     expect(line).toBeDefined();
     const cluster = /keeps its data in (\S+):/.exec(line!)![1]!;
@@ -69,11 +83,12 @@ describe.skipIf(process.getuid?.() !== 0)('as root, from a checkout inside a pri
     const health = await fetch(`${server.baseUrl}/api/health`);
     expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok' });
     expect(processesUsing(cluster).length).toBeGreaterThan(0);
+    expect(processesUsing(cluster).every((p) => p.includes(`${FALLBACK_CLUSTER_ROOT}/pg-`))).toBe(true);
     expect(await server.stop()).toBe(0);
     expect(processesUsing(cluster)).toEqual([]);
 
     // The next start finds the same cluster instead of creating a new one.
-    const again = await startServerProcess({ DATA_DIR: '', DATABASE_URL: '' }, { cwd: checkout });
+    const again = await startServerProcess({ DATA_DIR: '', DATABASE_URL: '' }, { root: checkout });
     expect(again.output()).not.toContain('initialising');
     expect(again.output()).toContain(cluster);
     expect(await again.stop()).toBe(0);

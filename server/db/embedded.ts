@@ -113,6 +113,36 @@ export function clusterDirFor(dataDir: string, ids: { uid?: number; gid?: number
   return { pgData: path.join(FALLBACK_CLUSTER_ROOT, `postgres-${tag}`), relocated: true };
 }
 
+/**
+ * The database user must also be able to run PostgreSQL's programs. They ship in node_modules, which in a checkout
+ * under /root (mode 700) it cannot reach. Then the programs (bin, lib, share: about 30 MB, relocatable) are copied
+ * once per package version to /var/lib/naervaer/pg-<version>, owned by root and readable by all, and run from there.
+ */
+export function reachableBinaries(
+  bin: { initdb: string; postgres: string },
+  ids: { uid?: number; gid?: number },
+  log: (line: string) => void,
+): { initdb: string; postgres: string } {
+  if (ids.uid === undefined || reachableAs(bin.postgres, ids)) return bin;
+  const nativeDir = path.dirname(path.dirname(bin.postgres));
+  const { version } = JSON.parse(fs.readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string };
+  const target = path.join(FALLBACK_CLUSTER_ROOT, `pg-${version.replace(/[^A-Za-z0-9._-]/g, '_')}`);
+  const complete = path.join(target, '.complete');
+  if (!fs.existsSync(complete)) {
+    fs.mkdirSync(FALLBACK_CLUSTER_ROOT, { recursive: true, mode: 0o755 });
+    const temp = `${target}.tmp-${process.pid}`;
+    fs.rmSync(temp, { recursive: true, force: true });
+    // verbatimSymlinks: the library folder's version symlinks are relative and must stay so.
+    fs.cpSync(nativeDir, temp, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(temp, 0o755);
+    fs.writeFileSync(path.join(temp, '.complete'), `${version}\n`);
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.renameSync(temp, target);
+  }
+  log(`embedded PostgreSQL runs its programs from ${target}: the database user "${SUPERUSER}" cannot reach ${nativeDir}`);
+  return { initdb: path.join(target, 'bin', 'initdb'), postgres: path.join(target, 'bin', 'postgres') };
+}
+
 /** The most telling line of a failed child process: its stderr, else the spawn error itself (EACCES, ENOENT…). */
 function causeOf(error: unknown): string {
   const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
@@ -139,7 +169,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     return { url: urlFor(running.port), owned: false, pid: running.pid, stop: async () => {} };
   }
 
-  const bin = await binaries();
+  const bin = reachableBinaries(await binaries(), ids, log);
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
     log('initialising embedded PostgreSQL');
     fs.rmSync(pgData, { recursive: true, force: true });

@@ -11,10 +11,12 @@ export interface ServerProcess {
 }
 
 /** Starts the built server (`dist/server/main.js`) as its own process and waits until it says it is ready. */
-export async function startServerProcess(env: Record<string, string>, options: { cwd?: string } = {}): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, options: { cwd?: string; root?: string } = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'server', 'main.js')], {
-    cwd: options.cwd ?? ROOT,
+  // root: another checkout of the built project (a copy in a private folder, say) to run instead of this one.
+  const root = options.root ?? ROOT;
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'server', 'main.js')], {
+    cwd: options.cwd ?? root,
     env: {
       ...process.env,
       HOST: '127.0.0.1',
