@@ -83,6 +83,8 @@ async function withClientParameters<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (!(error instanceof Error)) throw error;
     if (error.name === 'InvalidStateError') throw new SfuError('bad_state', 'That media object has closed');
+    // A worker whose channel is gone is the server's fault, not the client's: let it surface as internal (logged).
+    if (/channel closed|worker (closed|died)|request timeout/i.test(error.message)) throw error;
     throw new SfuError('bad_request', `Media parameters refused: ${error.message.slice(0, 200)}`);
   }
 }

@@ -127,6 +127,7 @@ describe('CSRF and no-store follow the route as routed, not the raw URL', () => 
     const mutating = h.app.apiRoutes.filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method));
     expect(mutating.length).toBeGreaterThan(20);
     const before = await snapshotRows(h.admin);
+    const refused = new Set<string>();
     for (const route of mutating) {
       const path = route.url.replace(/:(\w+)/g, (_, name: string) => ids[name] ?? '5f0c3c2e-0000-4000-8000-00000000000f');
       const body = JSON.stringify(bodies[`${route.method} ${route.url}`] ?? {});
@@ -140,11 +141,17 @@ describe('CSRF and no-store follow the route as routed, not the raw URL', () => 
             expect([403, 404], what).toContain(response.status);
             expectErrorShape(response.body, response.status === 403 ? 'csrf' : 'not_found');
             expect(response.headers['cache-control'], what).toBe('no-store');
+            if (response.status === 403) refused.add(`${route.method} ${route.url} ${spelling}`);
           }
         }
       }
     }
     expect(await snapshotRows(h.admin)).toEqual(before);
+    // The spellings that reached the routes before the fix (and created a team with a 201) reach them still — and
+    // are refused there: a 404 everywhere would also pass the loop above without proving the check.
+    for (const route of mutating) {
+      for (const spelling of ['percent-encoded', 'absolute-form']) expect(refused, `${route.method} ${route.url} ${spelling}`).toContain(`${route.method} ${route.url} ${spelling}`);
+    }
   });
 
   it('answers API reads with no-store, whichever spelling reached them', async () => {

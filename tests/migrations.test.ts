@@ -129,4 +129,18 @@ describe('the application’s database login', () => {
     await migrate(db.admin);
     await expect(connectApp(db.admin, db.url, { appUrl: db.url })).rejects.toThrow(/neither a superuser nor allowed to bypass row-level security/);
   });
+
+  it('refuses a DBA-made login that is also a member of a role that can bypass RLS (it could SET ROLE out)', async () => {
+    const db = await database();
+    await migrate(db.admin);
+    const role = `naervaer_dba_${db.name.slice(-10)}`;
+    const bypass = `naervaer_bypass_${db.name.slice(-10)}`;
+    await db.admin.unsafe(`create role ${bypass} nologin bypassrls`);
+    await db.admin.unsafe(`create role ${role} login password 'dba-chosen-password' noinherit in role naervaer_app, ${bypass}`);
+    cleanups.push(() => db.admin.unsafe(`drop role if exists ${role}`).then(() => db.admin.unsafe(`drop role if exists ${bypass}`)).then(() => {}));
+    const appUrl = new URL(db.url);
+    appUrl.username = role;
+    appUrl.password = 'dba-chosen-password';
+    await expect(connectApp(db.admin, db.url, { appUrl: appUrl.toString() })).rejects.toThrow(new RegExp(`nor a member of a role that is or owns the tables \\(${bypass}\\)`));
+  });
 });

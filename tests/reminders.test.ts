@@ -100,26 +100,35 @@ describe('reminders', () => {
     const appointment = await bookAndMakeDue('phone');
     await h.admin`update reminders set status = 'cancelled' where appointment_id = ${appointment.id} and channel = 'email'`;
     gateway.failNext(429, 503);
-    await dispatcher.drain();
+    // The wait before the next attempt: 15 s, then 30 s (each ±20 % jitter), so it grows between attempts. Measured
+    // from the database clock before and after the attempt, so a slow machine cannot make the bounds flaky:
+    // the retry was planned at some moment between the two.
+    const clock = async () => (await h.admin<{ at: Date }[]>`select clock_timestamp() as at`)[0]!.at.getTime();
+    const nextAttempt = async () => (await h.admin<{ at: Date }[]>`
+      select next_attempt_at as at from reminders where appointment_id = ${appointment.id} and channel = 'sms' and status = 'pending'`)[0]!.at.getTime();
+    const plannedWait = async (attempt: () => Promise<void>) => {
+      const before = await clock();
+      await attempt();
+      const after = await clock();
+      const next = await nextAttempt();
+      return { atLeast: (next - after) / 1000, atMost: (next - before) / 1000 };
+    };
+    const first = await plannedWait(async () => void (await dispatcher.drain()));
     let [sms] = await statuses(appointment.id).then((r) => r.filter((x) => x.channel === 'sms'));
     expect(sms).toMatchObject({ status: 'pending', attempts: 1, last_error: 'SMS gateway answered 429' });
-    // the wait before the next attempt: 15 s, then 30 s (each ±20 % jitter), so it grows between attempts
-    const wait = async () => (await h.admin<{ seconds: number }[]>`
-      select extract(epoch from next_attempt_at - now())::float8 as seconds from reminders where appointment_id = ${appointment.id} and channel = 'sms' and status = 'pending'`)[0]!.seconds;
-    const firstWait = await wait();
-    expect(firstWait).toBeGreaterThanOrEqual(15 * 0.8 - 2);
-    expect(firstWait).toBeLessThanOrEqual(15 * 1.2);
+    expect(first.atMost).toBeGreaterThanOrEqual(15 * 0.8);
+    expect(first.atLeast).toBeLessThanOrEqual(15 * 1.2);
     const again = async () => {
       await h.admin`update reminders set next_attempt_at = now() where appointment_id = ${appointment.id} and status = 'pending' and attempts > 0`;
       await dispatcher.drain();
     };
-    await again();
+    const second = await plannedWait(again);
     [sms] = (await statuses(appointment.id)).filter((x) => x.channel === 'sms');
     expect(sms).toMatchObject({ status: 'pending', attempts: 2, last_error: 'SMS gateway answered 503' });
-    const secondWait = await wait();
-    expect(secondWait).toBeGreaterThanOrEqual(30 * 0.8 - 2);
-    expect(secondWait).toBeLessThanOrEqual(30 * 1.2);
-    expect(secondWait).toBeGreaterThan(firstWait);
+    expect(second.atMost).toBeGreaterThanOrEqual(30 * 0.8);
+    expect(second.atLeast).toBeLessThanOrEqual(30 * 1.2);
+    // 30 s × 0.8 = 24 s > 15 s × 1.2 = 18 s: whatever the jitter, the second wait is longer than the first.
+    expect(second.atMost).toBeGreaterThan(first.atLeast);
     await again();
     [sms] = (await statuses(appointment.id)).filter((x) => x.channel === 'sms');
     expect(sms).toMatchObject({ status: 'sent', attempts: 3 });

@@ -65,7 +65,8 @@ describe('one live connection per participant', () => {
     expect(ack).toEqual({ ok: true, data: {} });
     await disconnection(worker);
     await expect.poll(() => sockets.filter((s) => s.connected).length).toBe(0);
-    expect(await h.admin`select count(*)::int as n from call_segments where left_at is null`).toEqual([{ n: 0 }]);
+    expect(await h.admin`select count(*)::int as n from call_segments s join call_participants p on p.id = s.participant_id
+      where p.session_id = ${callId} and s.left_at is null`).toEqual([{ n: 0 }]);
 
     // a connection with a still-valid room token is refused at the handshake
     await expect(openSignal(h.baseUrl, citizenToken, sockets)).rejects.toMatchObject({ code: 'not_found' });
@@ -89,7 +90,8 @@ describe('one live connection per participant', () => {
       if (answer !== 'no answer' && answer.ok) expect(answer.data).toEqual({ state: 'waiting', peerId: expect.any(String) });
       else if (answer !== 'no answer') expect(answer.error.code).toBe('session_ended');
     }
-    expect(await h.admin`select count(*)::int as n from call_segments where left_at is null`).toEqual([{ n: 0 }]);
+    expect(await h.admin`select count(*)::int as n from call_segments s join call_participants p on p.id = s.participant_id
+      where p.session_id = ${callId} and s.left_at is null`).toEqual([{ n: 0 }]);
   });
 
   it('a worker who hangs up with leave gets the acknowledgement, and the session ends for everyone', async () => {

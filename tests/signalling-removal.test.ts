@@ -61,8 +61,12 @@ async function leaveReasons(callId: string, userId: string): Promise<(string | n
   return rows.map((r) => r.leave_reason);
 }
 
-/** Within a second (a generous bound for a loaded machine is applied by the caller's poll, not a sleep). */
-const withinASecond = { timeout: 1000, interval: 50 };
+/**
+ * "Within a second" is the design (the route pushes the removal at once; nothing waits for the 30 s sweep). The test
+ * does not time it — a shared CI machine is noisy — but its bound is far below the sweep, so a removal that only the
+ * sweep would catch still fails here.
+ */
+const withinASecond = { timeout: 10_000, interval: 50 };
 
 describe('signing out reaches a live call', () => {
   it('logout: the person is told why, disconnected within a second, their transports closed; the call goes on', async () => {

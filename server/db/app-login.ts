@@ -118,9 +118,21 @@ export async function ensureAppLogin(admin: Sql, ownerUrl: string): Promise<stri
  * BYPASSRLS role or one that is not a member of naervaer_app.
  */
 export async function checkAppLogin(app: Sql): Promise<void> {
-  const [me] = await app<{ rolsuper: boolean; rolbypassrls: boolean; member: boolean }[]>`
-    select rolsuper, rolbypassrls, pg_has_role(current_user, ${APP_GROUP}, 'usage') as member from pg_roles where rolname = current_user`;
-  if (!me || me.rolsuper || me.rolbypassrls || !me.member) {
-    throw new Error(`the application's database login must be a member of ${APP_GROUP} and neither a superuser nor allowed to bypass row-level security`);
+  // 'member' (not 'usage'): a role it could SET ROLE to counts even without INHERIT. Any such role that is a
+  // superuser, may bypass RLS or owns a table would be a way out, so none may exist.
+  const [me] = await app<{ rolsuper: boolean; rolbypassrls: boolean; member: boolean; escapes: string[] }[]>`
+    select me.rolsuper, me.rolbypassrls, pg_has_role(current_user, ${APP_GROUP}, 'member') as member,
+      array(
+        select r.rolname::text from pg_roles r
+        where r.rolname <> current_user and pg_has_role(current_user, r.oid, 'member')
+          and (r.rolsuper or r.rolbypassrls or exists (select 1 from pg_class c where c.relowner = r.oid and c.relkind in ('r', 'p')
+                and c.relnamespace = 'public'::regnamespace))
+      ) as escapes
+    from pg_roles me where me.rolname = current_user`;
+  if (!me || me.rolsuper || me.rolbypassrls || !me.member || me.escapes.length > 0) {
+    throw new Error(
+      `the application's database login must be a member of ${APP_GROUP} and neither a superuser nor allowed to bypass row-level security` +
+        (me && me.escapes.length > 0 ? `, nor a member of a role that is or owns the tables (${me.escapes.join(', ')})` : ''),
+    );
   }
 }
