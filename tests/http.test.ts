@@ -89,6 +89,14 @@ describe('logs', () => {
     }
     expect(logs).toContain('/api/citizens/:citizenId/links');
   });
+
+  it('say why a request was refused as cross-site, naming PUBLIC_URL (the usual cause: a browser on another address)', async () => {
+    h.logs.length = 0;
+    const refused = await h.request('POST', '/api/auth/login', { body: { email: 'a@b.dk', password: 'x' }, headers: { origin: 'http://192.0.2.2:8080' } });
+    expect(refused.statusCode).toBe(403);
+    const line = h.logs.map((l) => JSON.parse(l) as { level: number; msg: string; origin?: string; publicUrl?: string }).find((l) => l.msg.includes('csrf'));
+    expect(line).toMatchObject({ level: 40, origin: 'http://192.0.2.2:8080', publicUrl: h.config.publicUrl.origin });
+  });
 });
 
 describe('CSRF and no-store follow the route as routed, not the raw URL', () => {

@@ -16,6 +16,9 @@ export function checkOrigin(publicOrigin: string) {
     const origin = request.headers.origin;
     const fetchSite = request.headers['sec-fetch-site'];
     if (origin !== undefined ? origin !== publicOrigin : request.cookies[SESSION_COOKIE] !== undefined || fetchSite === 'cross-site') {
+      // Said plainly in the log: the usual cause is a browser on another address than PUBLIC_URL (a LAN IP, a proxy
+      // name), which the IT person must be able to see. An origin is a site, not a person.
+      request.log.warn({ origin: origin?.slice(0, 100) ?? null, publicUrl: publicOrigin }, 'refused (csrf): the request did not come from PUBLIC_URL');
       throw new HttpError(403, 'csrf', 'Request refused: it did not come from this site');
     }
   };

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { CallSummary, CaseloadEntry, Me } from '../../../protocol/api';
-import { api } from '../api';
+import { api, ApiError } from '../api';
 import { Agenda } from '../booking/Agenda';
 import { CallScreen, loadCallScreen } from '../call/LazyCallScreen';
 import { useOpenCalls } from '../call/useOpenCalls';
@@ -38,6 +38,12 @@ export function WorkerHome({ me, children }: { me: Me; children?: ReactNode }) {
       const call = await api<CallSummary>('POST', '/api/calls', appointmentId ? { citizenId, appointmentId } : { citizenId });
       await enter(call.id);
     } catch (e) {
+      // The citizen already has an open session (this worker's, left a moment ago): go back into it rather than
+      // showing an error — that is what pressing "Start video" means.
+      if (e instanceof ApiError && e.status === 409) {
+        const open = (await api<CallSummary[]>('GET', '/api/calls/open').catch(() => [])).find((c) => c.citizenId === citizenId);
+        if (open) return void (await enter(open.id));
+      }
       setError(errorText(t, e));
     }
   };
