@@ -170,6 +170,25 @@ describe('a video session survives what phones and servers do', () => {
     }
   });
 
+  it('the worker closes the tab and presses "Start video" again: back into the same session, no error', async () => {
+    const { h, worker, baseUrl } = await setUp();
+    await worker.goto(baseUrl);
+    await worker.getByRole('button', { name: 'Start video' }).click();
+    await worker.getByText('Ingen andre er med endnu.').waitFor();
+    const [first] = await h.admin<{ id: string }[]>`select id from call_sessions where status = 'open'`;
+    await worker.close();
+
+    const again = await worker.context().newPage();
+    await again.goto(baseUrl);
+    await again.getByRole('button', { name: 'Start video' }).click();
+    await again.getByText('Ingen andre er med endnu.').waitFor();
+    expect(await again.getByRole('alert').count()).toBe(0);
+    expect(await h.admin`select id from call_sessions`).toEqual([{ id: first!.id }]);
+    await again.getByRole('button', { name: 'Afslut samtalen' }).click();
+    await again.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
+    current!.worker = again;
+  });
+
   it('camera refused: the citizen is told how to allow it in their browser, and can still join to listen and chat', async () => {
     const { h, org, worker, baseUrl } = await setUp();
     // An Android phone whose user pressed "Block": Chromium's fake-UI flag always allows, so the refusal is made here.
