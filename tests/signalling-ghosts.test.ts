@@ -1,29 +1,20 @@
-import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  citizenCookie, disconnection, joinWithTransports, nextEvent, openSignal, roomToken, rtpParameters, send, startCall,
+  citizenCookie, disconnection, joinWithTransports, nextEvent, openSignal, roomToken, rtpParameters, send
 } from './support/calls.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { useSignallingHarness } from './support/signalling-fixture.js';
+import { type Harness } from './support/harness.js';
 
 /** Issue 7, item 13: one live connection per participant; an ended session keeps none; odd messages are refused. */
 
+const fixture = useSignallingHarness();
+const sockets = fixture.sockets;
 let h: Harness;
-let sockets: Socket[] = [];
-beforeAll(async () => {
-  h = await startHarness({}, { serve: true });
+beforeAll(() => {
+  h = fixture.h;
 });
-afterEach(() => {
-  sockets.forEach((s) => s.close());
-  sockets = [];
-});
-afterAll(() => h.close());
 
-async function freshCall() {
-  const org = await h.seedOrganisation();
-  const workerCookie = await h.login(org.workerEmail);
-  const callId = await startCall(h, org, workerCookie);
-  return { org, workerCookie, callId };
-}
+const freshCall = () => fixture.freshCall();
 
 const logLines = () => h.logs.map((line) => JSON.parse(line) as { level: number; msg: string; event?: string; err?: unknown });
 const errorLines = () => logLines().filter((l) => l.level >= 50);

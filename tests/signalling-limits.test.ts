@@ -1,23 +1,19 @@
-import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTIONS_PER_MINUTE, ROOM_TOKENS_PER_MINUTE } from '../server/calls/limits.js';
 import { PEER_LIMITS } from '../sfu/index.js';
 import { joinWithTransports, openSignal, roomToken, rtpParameters, send, startCall } from './support/calls.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { useSignallingHarness } from './support/signalling-fixture.js';
+import { type Harness } from './support/harness.js';
 
 /** Issue 7, item 12: limits per participant in the SFU and on getting into calls; a flood stays in its own room. */
 
+// One media worker (the harness default): the flooded room and the quiet one share it, the hard case.
+const fixture = useSignallingHarness();
+const sockets = fixture.sockets;
 let h: Harness;
-let sockets: Socket[] = [];
-beforeAll(async () => {
-  // One media worker (the harness default): the flooded room and the quiet one share it, the hard case.
-  h = await startHarness({}, { serve: true });
+beforeAll(() => {
+  h = fixture.h;
 });
-afterEach(() => {
-  sockets.forEach((s) => s.close());
-  sockets = [];
-});
-afterAll(() => h.close());
 
 async function workerInCall() {
   const org = await h.seedOrganisation();

@@ -1,25 +1,22 @@
 import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  citizenCookie, disconnection, joinWithTransports, nextEvent, openSignal, roomToken, rtpParameters, send, startCall,
+  citizenCookie, disconnection, joinWithTransports, nextEvent, openSignal, roomToken, rtpParameters, send, startCall
 } from './support/calls.js';
-import { PASSWORD, startHarness, type Harness, type Org } from './support/harness.js';
+import { useSignallingHarness } from './support/signalling-fixture.js';
+import { PASSWORD, type Harness, type Org } from './support/harness.js';
 
 /**
  * Issue 7, item 8: signing out, changing the password or being deactivated reaches a live call, and a worker can
  * take a participant out of one. (The browser side — the video stops, the screen says why — is e2e/removal.test.ts.)
  */
 
+const fixture = useSignallingHarness();
+const sockets = fixture.sockets;
 let h: Harness;
-let sockets: Socket[] = [];
-beforeAll(async () => {
-  h = await startHarness({}, { serve: true });
+beforeAll(() => {
+  h = fixture.h;
 });
-afterEach(() => {
-  sockets.forEach((s) => s.close());
-  sockets = [];
-});
-afterAll(() => h.close());
 
 interface InCall {
   org: Org;

@@ -1,22 +1,19 @@
 import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PeerInfo } from '../protocol/signalling.js';
 import { callRoles } from '../server/calls/call-roles.js';
 import { citizenCookie, nextEvent, openSignal, roomToken, send, startCall } from './support/calls.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { useSignallingHarness } from './support/signalling-fixture.js';
+import { type Harness } from './support/harness.js';
 
 /** Issue 7, item 14: a volunteer in a call does not see who waits and cannot let anyone in, unless they host it. */
 
+const fixture = useSignallingHarness();
+const sockets = fixture.sockets;
 let h: Harness;
-let sockets: Socket[] = [];
-beforeAll(async () => {
-  h = await startHarness({}, { serve: true });
+beforeAll(() => {
+  h = fixture.h;
 });
-afterEach(() => {
-  sockets.forEach((s) => s.close());
-  sockets = [];
-});
-afterAll(() => h.close());
 
 /** Every 'waiting' push a socket gets, from the moment it is opened. */
 function waitingPushes(socket: Socket): PeerInfo[][] {

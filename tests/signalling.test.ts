@@ -1,27 +1,19 @@
 import { SignJWT } from 'jose';
 import fs from 'node:fs';
-import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { citizenCookie, disconnection, nextEvent, openSignal, roomToken, send, startCall } from './support/calls.js';
-import { startHarness, type Harness, type Org } from './support/harness.js';
+import { useSignallingHarness } from './support/signalling-fixture.js';
+import { startHarness, type Harness } from './support/harness.js';
 
 // Each test makes its own organisation, session and sockets, and closes its sockets after itself.
+const fixture = useSignallingHarness();
+const sockets = fixture.sockets;
 let h: Harness;
-let sockets: Socket[] = [];
-beforeAll(async () => {
-  h = await startHarness({}, { serve: true });
+beforeAll(() => {
+  h = fixture.h;
 });
-afterEach(() => {
-  sockets.forEach((s) => s.close());
-  sockets = [];
-});
-afterAll(() => h.close());
 
-async function freshCall(): Promise<{ org: Org; workerCookie: string; callId: string }> {
-  const org = await h.seedOrganisation();
-  const workerCookie = await h.login(org.workerEmail);
-  return { org, workerCookie, callId: await startCall(h, org, workerCookie) };
-}
+const freshCall = () => fixture.freshCall();
 
 const connect = (token: string, origin = h.baseUrl) => openSignal(h.baseUrl, token, sockets, origin);
 
