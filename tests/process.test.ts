@@ -45,13 +45,13 @@ describe('the server as a process on the embedded database', () => {
   });
 });
 
-// The most common first run on Debian: `git clone … /root/naervaer` as root, where /root is mode 700. The database runs
+// The most common first run on Debian: cloning into root's home as root, and that home is mode 700. The database runs
 // as the user "postgres", who cannot pass through a private parent folder.
 describe.skipIf(process.getuid?.() !== 0)('as root, from a checkout inside a private (0700) folder', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-home-'));
   fs.chmodSync(home, 0o700);
   // A whole checkout inside the private folder — code, node_modules (PostgreSQL's programs are in there) and all — as
-  // after `git clone … /root/naervaer && npm run setup`. Hard links make the copy instant where the file system allows;
+  // after a clone into root's home and `npm run setup`. Hard links make the copy instant where the file system allows;
   // a symlink would not do: Node resolves it back to the public tree.
   const checkout = path.join(home, 'naervaer');
   fs.mkdirSync(checkout);
