@@ -1,5 +1,14 @@
 import type { Tx } from '../db/database.js';
-import type { Auth } from '../auth/session.js';
+
+/**
+ * Who acted: a signed-in person (an Auth fits), or a part of the system acting for no person — the reminder
+ * dispatcher, a reminder link whose holder is unknown — with `userId` null and `role` naming that part.
+ */
+export interface AuditActor {
+  organisationId: string;
+  userId: string | null;
+  role: string;
+}
 
 /**
  * Records that a staff member read or changed something, in the caller's transaction: if the work rolls back, so
@@ -8,7 +17,7 @@ import type { Auth } from '../auth/session.js';
  */
 export async function audit(
   tx: Tx,
-  actor: Auth,
+  actor: AuditActor,
   action: string,
   subjects: string | readonly string[] | null,
   detail: Record<string, string | number | boolean | null> = {},

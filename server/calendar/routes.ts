@@ -38,8 +38,9 @@ export function calendarRoutes(app: App, { sql, config }: FeatureDeps): void {
   app.get('/calendar/:token', { schema: { hide: true, params: Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}\\.ics$' }) }) } }, async (request, reply) => {
     const token = request.params.token.slice(0, -4);
     const [found] = await sql<{ organisation_id: string | null }[]>`select calendar_feed_organisation(${hash(token)}) as organisation_id`;
-    if (!found?.organisation_id) throw new HttpError(404, 'not_found', 'No such calendar');
-    const ics = await inOrganisation(sql, found.organisation_id, async (tx) => {
+    const organisationId = found?.organisation_id;
+    if (!organisationId) throw new HttpError(404, 'not_found', 'No such calendar');
+    const ics = await inOrganisation(sql, organisationId, async (tx) => {
       const [feed] = await tx<{ id: string; worker_id: string; calendar_titles: string }[]>`
         select f.id, f.worker_id, o.calendar_titles from calendar_feeds f join organisations o on o.id = f.organisation_id
         where f.token_hash = ${hash(token)} and f.revoked_at is null`;
@@ -50,10 +51,8 @@ export function calendarRoutes(app: App, { sql, config }: FeatureDeps): void {
         where a.worker_id = ${feed.worker_id} and a.starts_at > now() - interval '30 days' and a.starts_at < now() + interval '180 days'
         order by a.starts_at`;
       // The calendar app reads on the worker's behalf (it holds the worker's token); the subject is the feed.
-      await tx`
-        insert into audit_events (organisation_id, actor_id, actor_role, action, subject_id, detail)
-        values (${found.organisation_id}, ${feed.worker_id}, 'worker', 'calendar_feed.read', ${feed.id},
-                ${tx.json({ appointments: rows.length, titles: feed.calendar_titles })})`;
+      await audit(tx, { organisationId, userId: feed.worker_id, role: 'worker' }, 'calendar_feed.read', feed.id,
+        { appointments: rows.length, titles: feed.calendar_titles });
       return appointmentIcs(
         rows.map((r) => ({ ...r, title: feed.calendar_titles === 'initials' ? `Aftale ${initials(r.citizen_name)}` : 'Aftale', cancelled: r.status === 'cancelled' })),
         config.publicUrl.hostname,

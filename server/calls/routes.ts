@@ -7,7 +7,8 @@ import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/er
 import type { App, FeatureDeps } from '../http/types.js';
 import { assertCitizenAccess } from '../people/access.js';
 import { callRoles } from './call-roles.js';
-import { PerMinuteLimit, ROOM_TOKENS_PER_MINUTE } from './limits.js';
+import { AttemptCounter } from '../http/rate-limit.js';
+import { ROOM_TOKENS_PER_MINUTE } from './limits.js';
 import type { CallSignalling } from './signalling.js';
 import { addParticipant, loadCall, participantOf, recordRemoval, wasRemoved } from './store.js';
 
@@ -24,7 +25,7 @@ interface SummaryRow {
 
 export function callRoutes(app: App, deps: FeatureDeps, signalling: CallSignalling): void {
   const { sql, tokens } = deps;
-  const tokenLimit = new PerMinuteLimit(ROOM_TOKENS_PER_MINUTE);
+  const tokenLimit = new AttemptCounter(ROOM_TOKENS_PER_MINUTE, 60_000);
   const anyone = { roles: ['citizen', 'worker', 'volunteer', 'coordinator'] as const };
   const summary = (r: SummaryRow): CallSummary => ({
     id: r.id, kind: r.kind, status: r.status, citizenId: r.citizen_id, otherName: r.other_name,
@@ -85,9 +86,9 @@ export function callRoutes(app: App, deps: FeatureDeps, signalling: CallSignalli
   }, async (request, reply) => {
     const auth = request.auth!;
     const { callId } = request.params;
-    const wait = tokenLimit.take(auth.userId);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
+    const limit = tokenLimit.hit(auth.userId);
+    if (limit.limited) {
+      reply.header('retry-after', String(limit.retryAfterSeconds));
       throw new HttpError(429, 'rate_limited', 'Too many attempts to join. Wait a minute and try again.');
     }
     await inOrganisation(sql, auth.organisationId, async (tx) => {

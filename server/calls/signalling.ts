@@ -11,7 +11,8 @@ import type { Role } from '../../protocol/api.js';
 import type { TokenService } from '../auth/tokens.js';
 import { inOrganisation } from '../db/database.js';
 import { callRoles } from './call-roles.js';
-import { CONNECTIONS_PER_MINUTE, PerMinuteLimit, SerialPerKey } from './limits.js';
+import { AttemptCounter } from '../http/rate-limit.js';
+import { CONNECTIONS_PER_MINUTE, SerialPerKey } from './limits.js';
 import { inCall, peerInfo, waiting, type LiveCall, type Member } from './live.js';
 import { admission, admittedUsers, CallLog, openSegment, validSignIns, type LeaveReason } from './store.js';
 
@@ -90,7 +91,7 @@ export class CallSignalling {
   private readonly ended = new Map<string, SessionEndReason>();
   private readonly socketsByUser = new Map<string, Set<Socket>>();
   private readonly perUser = new SerialPerKey();
-  private readonly connectionLimit = new PerMinuteLimit(CONNECTIONS_PER_MINUTE);
+  private readonly connectionLimit = new AttemptCounter(CONNECTIONS_PER_MINUTE, 60_000);
   private readonly sweep: NodeJS.Timeout;
   private readonly log: CallLog;
 
@@ -177,8 +178,8 @@ export class CallSignalling {
     if (!claims?.call || ![claims.sub, claims.org, claims.sid, claims.call].every((id) => UUID.test(id))) {
       throw new SignalError('unauthorized', 'The room token is missing, expired or invalid');
     }
-    const wait = this.connectionLimit.take(claims.sub);
-    if (wait > 0) throw new SignalError('rate_limited', `Too many connections; try again in ${wait} seconds`);
+    const limit = this.connectionLimit.hit(claims.sub);
+    if (limit.limited) throw new SignalError('rate_limited', `Too many connections; try again in ${limit.retryAfterSeconds} seconds`);
     const who = { userId: claims.sub, authSessionId: claims.sid, callId: claims.call };
     const row = await inOrganisation(this.deps.sql, claims.org, (tx) => admission(tx, who, { lock: false }));
     if (!row) throw new SignalError('not_found', 'This session has ended, is not yours, or you are signed out');

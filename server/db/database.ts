@@ -1,16 +1,14 @@
 import postgres, { type Sql, type TransactionSql } from 'postgres';
-import { APP_GROUP, checkAppLogin, ensureAppLogin } from './app-login.js';
+import { checkAppLogin, ensureAppLogin } from './app-login.js';
 import { startEmbeddedPostgres } from './embedded.js';
 
-/** The group every request's login belongs to (created by the first migration); it cannot bypass row-level security. */
-export const APP_ROLE = APP_GROUP;
 
 export type Tx = TransactionSql;
 
 export interface Database {
   /** The schema owner's connection: migrations and installation-level work only. */
   admin: Sql;
-  /** Logs in as the application's own login (a member of APP_ROLE, not the owner), so RLS always applies. */
+  /** Logs in as the application's own login (a member of the group naervaer_app, not the owner), so RLS always applies. */
   app: Sql;
   url: string;
   /** pid of the embedded server when this process started it. */

@@ -85,10 +85,8 @@ export async function reminderJoinSecret(tx: Tx, keys: readonly SigningKey[], re
     values (${reminder.organisationId}, ${reminder.appointmentId}, ${reminder.citizenId}, ${reminder.reminderId}, ${hashSecret(secret)},
             ${current.kid}, ${reminder.workerId}, ${new Date(reminder.endsAt.getTime() + LINK_GRACE_MS)})
     returning id`;
-  await tx`
-    insert into audit_events (organisation_id, actor_id, actor_role, action, subject_id, detail)
-    values (${reminder.organisationId}, null, 'dispatcher', 'reminder_link.create', ${reminder.citizenId},
-            ${tx.json({ linkId: created!.id, appointmentId: reminder.appointmentId, reminderId: reminder.reminderId })})`;
+  await audit(tx, { organisationId: reminder.organisationId, userId: null, role: 'dispatcher' }, 'reminder_link.create', reminder.citizenId,
+    { linkId: created!.id, appointmentId: reminder.appointmentId, reminderId: reminder.reminderId });
   return secret;
 }
 
@@ -195,10 +193,8 @@ export function reminderLinkRoutes(app: App, deps: FeatureDeps): void {
       await tx`
         update reminder_links set uses = uses + 1, first_used_at = coalesce(first_used_at, now()), last_used_at = now() where id = ${link.id}`;
       // Whoever holds the link is not necessarily the citizen, so the actor is the link, not a person.
-      await tx`
-        insert into audit_events (organisation_id, actor_id, actor_role, action, subject_id, detail)
-        values (${organisationId}, null, 'reminder_link', 'reminder_link.use', ${link.citizen_id},
-                ${tx.json({ linkId: link.id, appointmentId: link.appointment_id })})`;
+      await audit(tx, { organisationId, userId: null, role: 'reminder_link' }, 'reminder_link.use', link.citizen_id,
+        { linkId: link.id, appointmentId: link.appointment_id });
       return { state: await joinState(tx, link.appointment_id, link.citizen_id, link.expires_at), expiresAt: link.expires_at };
     });
     setJoinCookie(reply, `${organisationId}.${token}`, expiresAt);
