@@ -126,11 +126,7 @@ export class CallSignalling {
    */
   async signInsChanged(organisationId: string, userId: string): Promise<void> {
     try {
-      await this.perUser.run(userId, async () => {
-        const sockets = [...(this.socketsByUser.get(userId) ?? [])];
-        const valid = await inOrganisation(this.deps.sql, organisationId, (tx) => validSignIns(tx, sockets.map((s) => dataOf(s))));
-        for (const socket of sockets) if (!valid.has(dataOf(socket).authSessionId)) this.takeOut(socket, 'signed_out');
-      });
+      await this.perUser.run(userId, () => this.takeOutSignedOut(organisationId, [...(this.socketsByUser.get(userId) ?? [])]));
     } catch (error) {
       this.deps.log.error({ err: error }, 'could not check the live calls of a signed-out user');
     }
@@ -153,6 +149,12 @@ export class CallSignalling {
     socket.disconnect(true);
   }
 
+  /** Of these connections (one organisation's), those whose sign-in no longer holds are taken out. */
+  private async takeOutSignedOut(organisationId: string, sockets: Socket[]): Promise<void> {
+    const valid = await inOrganisation(this.deps.sql, organisationId, (tx) => validSignIns(tx, sockets.map((s) => dataOf(s))));
+    for (const socket of sockets) if (socket.connected && !valid.has(dataOf(socket).authSessionId)) this.takeOut(socket, 'signed_out');
+  }
+
   private async sweepSignIns(): Promise<void> {
     const byOrganisation = new Map<string, Socket[]>();
     for (const sockets of this.socketsByUser.values()) {
@@ -164,8 +166,7 @@ export class CallSignalling {
     }
     for (const [organisationId, sockets] of byOrganisation) {
       try {
-        const valid = await inOrganisation(this.deps.sql, organisationId, (tx) => validSignIns(tx, sockets.map((s) => dataOf(s))));
-        for (const socket of sockets) if (socket.connected && !valid.has(dataOf(socket).authSessionId)) this.takeOut(socket, 'signed_out');
+        await this.takeOutSignedOut(organisationId, sockets);
       } catch (error) {
         this.deps.log.error({ err: error }, 'sign-in sweep of live calls failed');
       }
