@@ -14,6 +14,7 @@ import type { MediaServer } from '../sfu/index.js';
 import { auditRoutes } from './audit/routes.js';
 import { callRoutes } from './calls/routes.js';
 import { bookingRoutes } from './booking/routes.js';
+import { bookingStore } from './booking/store.js';
 import { citizenBookingRoutes } from './booking/citizen-routes.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { CallSignalling } from './calls/signalling.js';
@@ -98,6 +99,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return reply.code(status).send(body);
   });
 
+  // Stores: each feature's data access, decorated on the instance so routes (and other features) reach it by name.
+  app.decorate('booking', bookingStore(deps.sql));
+
   healthRoutes(app, features);
   authRoutes(app, features);
   lockoutRoutes(app, features);
@@ -105,7 +109,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   organisationRoutes(app, features);
   citizenLinkRoutes(app, features);
   auditRoutes(app, features);
-  bookingRoutes(app, features);
+  bookingRoutes(app);
   citizenBookingRoutes(app, features);
   calendarRoutes(app, features);
 

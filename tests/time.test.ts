@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWeeks, danishDateTime, fromLocal, toLocal } from '../server/booking/time.js';
+import { addWeeks, danishDateTime, fromLocal, toLocal } from '../server/time.js';
 
 const CPH = 'Europe/Copenhagen';
 

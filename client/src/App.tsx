@@ -20,7 +20,7 @@ export function App() {
 
   const refresh = useCallback(async () => {
     try {
-      setState({ kind: 'signed-in', me: await api<Me>('GET', '/api/me') });
+      setState({ kind: 'signed-in', me: await api('GET /api/me') });
     } catch (error) {
       setState(error instanceof ApiError && error.status === 401 ? { kind: 'signed-out' } : { kind: 'error' });
     }
@@ -35,7 +35,7 @@ export function App() {
     setState({ kind: 'signed-in', me });
   };
   const logout = async () => {
-    await api('POST', '/api/auth/logout').catch(() => undefined);
+    await api('POST /api/auth/logout').catch(() => undefined);
     setState({ kind: 'signed-out' });
   };
 

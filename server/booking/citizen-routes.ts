@@ -11,7 +11,7 @@ import type { App, FeatureDeps } from '../http/types.js';
 import { assertCitizenAccess } from '../people/access.js';
 import { MEDICATION_PLAN_HOURS, replanCitizenReminders } from '../reminders/plan.js';
 import { appointmentIcs } from '../calendar/ics.js';
-import { danishDateTime, toLocal } from './time.js';
+import { danishDateTime, toLocal } from '../time.js';
 
 const citizen = { roles: ['citizen'] as const };
 const staff = { roles: ['worker', 'coordinator'] as const };

@@ -1,13 +1,18 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorBody, ErrorCode, OverlapDetail } from '../../protocol/errors.js';
+
+export type { ErrorBody, ErrorCode };
 
 /** The one error shape every failure has: {"error":{"code","message"}}. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
+    /** Only with `overlap`: what the request collides with. */
+    readonly overlapsWith?: OverlapDetail,
   ) {
     super(message);
   }
@@ -19,10 +24,6 @@ export const unauthorized = (message = 'Sign in first') => new HttpError(401, 'u
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
 export const badRequest = (message: string) => new HttpError(400, 'bad_request', message);
 
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
-
 interface PostgresLikeError {
   code?: string;
   constraint_name?: string;
@@ -30,12 +31,16 @@ interface PostgresLikeError {
 
 /** Maps errors from validation, parsing and the database to the error shape; anything else is a 500. */
 export function toErrorBody(error: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
-  const make = (status: number, code: string, message: string, unexpected = false) => ({
+  const make = (status: number, code: ErrorCode, message: string, unexpected = false): { status: number; body: ErrorBody; unexpected: boolean } => ({
     status,
     body: { error: { code, message } },
     unexpected,
   });
-  if (error instanceof HttpError) return make(error.statusCode, error.code, error.message);
+  if (error instanceof HttpError) {
+    const made = make(error.statusCode, error.code, error.message);
+    if (error.overlapsWith) made.body.error.overlapsWith = error.overlapsWith;
+    return made;
+  }
   const e = error as { code?: string; statusCode?: number; message?: string; validation?: unknown; validationContext?: string };
   if (e.validation) return make(400, 'validation', e.message ?? 'Invalid request');
   switch (e.code) {
@@ -85,7 +90,7 @@ function duplicateMessage(constraint: string | undefined): string {
  * error, and nothing of the request is repeated back.
  */
 export function frameworkError(error: { code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
-  const [status, code, message] = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+  const [status, code, message]: [number, ErrorCode, string] = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
     ? [414, 'uri_too_long', 'A part of the address is too long']
     : [400, 'bad_url', 'The address is not valid'];
   void reply.code(status).header('cache-control', 'no-store').send({ error: { code, message } } satisfies ErrorBody);
@@ -98,7 +103,7 @@ export function frameworkError(error: { code?: string }, _request: FastifyReques
  */
 export function clientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] =
+  const [status, code, message]: [number, ErrorCode, string] =
     error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers_too_large', 'The request headers or address are too large']
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'timeout', 'The request took too long to arrive']
         : [400, 'bad_request', 'The request is not valid HTTP'];

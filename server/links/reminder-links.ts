@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { AppointmentParams, ExchangeLinkBody, JoinState, ReminderLink, ReminderLinkParams, RoomToken, type Modality } from '../../protocol/api.js';
 import { audit } from '../audit/audit.js';
 import type { SigningKey } from '../auth/keys.js';
-import { danishDateTime, toLocal } from '../booking/time.js';
+import { danishDateTime, toLocal } from '../time.js';
 import { wasRemoved } from '../calls/store.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { HttpError, notFound, unauthorized } from '../http/errors.js';

@@ -1,4 +1,4 @@
-import { danishDateTime } from '../booking/time.js';
+import { danishDateTime } from '../time.js';
 
 export interface ReminderFacts {
   kind: 'appointment' | 'medication';

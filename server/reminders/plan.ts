@@ -1,5 +1,5 @@
 import type { Tx } from '../db/database.js';
-import { fromLocal, toLocal } from '../booking/time.js';
+import { fromLocal, toLocal } from '../time.js';
 
 /** How far ahead medication reminders are planned (the dispatcher tops this up every few minutes). */
 export const MEDICATION_PLAN_HOURS = 48;

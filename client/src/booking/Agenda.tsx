@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Appointment, CaseloadEntry, CitizenSettings, Modality } from '../../../protocol/api';
+import type { Appointment, CaseloadEntry, CitizenSettings, Modality, SetStatusBody, BookBody } from '../../../protocol/api';
+
+type Outcome = SetStatusBody['status'];
 import { api, ApiError } from '../api';
 import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';
@@ -20,7 +22,7 @@ export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string;
   const latest = useRef(0);
   const load = useCallback(async () => {
     const ticket = ++latest.current;
-    const list = await api<Appointment[]>('GET', `/api/appointments?from=${from}&days=${view === 'day' ? 1 : 7}&workerId=${workerId}`);
+    const list = await api('GET /api/appointments', { query: { from, days: view === 'day' ? '1' : '7', workerId } });
     if (ticket === latest.current) setItems(list);
   }, [from, view, workerId]);
   useEffect(() => {
@@ -35,7 +37,7 @@ export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string;
       await load();
       return true;
     } catch (e) {
-      const text = e instanceof ApiError && e.code === 'overlap' ? `${t('error.overlap')} ${e.message.split(': ')[1] ?? ''}` : errorText(t, e);
+      const text = e instanceof ApiError && e.code === 'overlap' ? `${t('error.overlap')} ${e.overlapsWith ? `${e.overlapsWith.start.replace('T', ' ')}–${e.overlapsWith.end.slice(11)}` : ''}` : errorText(t, e);
       setMessage({ text, error: true });
       return false;
     }
@@ -66,7 +68,7 @@ export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string;
           </div>
         );
       })}
-      <BookingForm caseload={caseload} defaultDate={from} onBook={(body) => act(() => api('POST', '/api/appointments', body), t('agenda.booked'))} />
+      <BookingForm caseload={caseload} defaultDate={from} onBook={(body) => act(() => api('POST /api/appointments', { body }), t('agenda.booked'))} />
     </section>
   );
 }
@@ -85,8 +87,8 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const work = editing === 'cancel'
-      ? () => api('POST', `/api/appointments/${a.id}/cancel`, { reason })
-      : () => api('POST', `/api/appointments/${a.id}/reschedule`, { start, reason });
+      ? () => api('POST /api/appointments/:appointmentId/cancel', { params: { appointmentId: a.id }, body: { reason } })
+      : () => api('POST /api/appointments/:appointmentId/reschedule', { params: { appointmentId: a.id }, body: { start, reason } });
     void act(work).then((ok) => ok && setEditing(null));
   };
   return (
@@ -104,8 +106,8 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
         {a.openRequest && (
           <p className="request">
             {a.openRequest.kind === 'cancel' ? t('agenda.request.cancel') : t('agenda.request.modality', { modality: t(`modality.${a.openRequest.requestedModality as Modality}`) })}{' '}
-            <button type="button" onClick={() => void act(() => api('POST', `/api/change-requests/${a.openRequest!.id}/decide`, { accept: true }))}>{t('agenda.accept')}</button>{' '}
-            <button type="button" onClick={() => void act(() => api('POST', `/api/change-requests/${a.openRequest!.id}/decide`, { accept: false }))}>{t('agenda.decline')}</button>
+            <button type="button" onClick={() => void act(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: true } }))}>{t('agenda.accept')}</button>{' '}
+            <button type="button" onClick={() => void act(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: false } }))}>{t('agenda.decline')}</button>
           </p>
         )}
       </div>
@@ -119,7 +121,7 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
       {a.status === 'booked' && past && (
         <label>
           {t('agenda.outcome')}
-          <select value="" onChange={(e) => void act(() => api('POST', `/api/appointments/${a.id}/status`, { status: e.target.value }))}>
+          <select value="" onChange={(e) => void act(() => api('POST /api/appointments/:appointmentId/status', { params: { appointmentId: a.id }, body: { status: e.target.value as Outcome } }))}>
             <option value="">—</option>
             {(['held', 'no_show', 'technical_failure'] as const).map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
           </select>
@@ -144,7 +146,7 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
   );
 }
 
-function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntry[]; defaultDate: string; onBook(body: Record<string, unknown>): Promise<boolean> }) {
+function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntry[]; defaultDate: string; onBook(body: BookBody): Promise<boolean> }) {
   const { t } = useI18n();
   const [citizenId, setCitizenId] = useState('');
   const [date, setDate] = useState(defaultDate);
@@ -157,14 +159,14 @@ function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntr
   useEffect(() => {
     setPreference(null);
     if (!citizenId) return;
-    api<CitizenSettings>('GET', `/api/citizens/${citizenId}/settings`).then((s) => {
+    api('GET /api/citizens/:citizenId/settings', { params: { citizenId } }).then((s) => {
       setPreference(s.preferredModality);
       if (s.preferredModality) setModality(s.preferredModality);
     }, () => undefined);
   }, [citizenId]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const body: Record<string, unknown> = { citizenId, start: `${date}T${time}`, durationMinutes: minutes, modality };
+    const body: BookBody = { citizenId, start: `${date}T${time}`, durationMinutes: minutes, modality };
     if (repeat > 1) body.repeatWeeks = repeat;
     if (note.trim()) body.staffNote = note.trim();
     void onBook(body);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { CitizenSettings, MyAppointment } from '../../../protocol/api';
-import { api } from '../api';
+import type { ChangeRequestBody, CitizenSettings, MyAppointment } from '../../../protocol/api';
+import { api, routeUrl } from '../api';
 import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';
 
@@ -9,13 +9,13 @@ export function MyAppointments() {
   const { t } = useI18n();
   const [items, setItems] = useState<MyAppointment[]>([]);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-  const load = useCallback(async () => setItems(await api<MyAppointment[]>('GET', '/api/my/appointments')), []);
+  const load = useCallback(async () => setItems(await api('GET /api/my/appointments')), []);
   useEffect(() => {
     load().catch(() => undefined);
   }, [load]);
-  const ask = async (id: string, body: Record<string, unknown>) => {
+  const ask = async (id: string, body: ChangeRequestBody) => {
     try {
-      await api('POST', `/api/my/appointments/${id}/requests`, body);
+      await api('POST /api/my/appointments/:appointmentId/requests', { params: { appointmentId: id }, body });
       setMessage({ text: t('mine.asked'), error: false });
       await load();
     } catch (e) {
@@ -35,7 +35,7 @@ export function MyAppointments() {
               <p>{t(`modality.${a.modality}`)} · {t('mine.with', { name: a.workerName })}</p>
               {a.pendingRequest && <p className="hint">{t('mine.asked')}</p>}
             </div>
-            <a className="button-link" href={`/api/my/appointments/${a.id}/ics`} download>{t('mine.calendar')}</a>
+            <a className="button-link" href={routeUrl('GET /api/my/appointments/:appointmentId/ics', { appointmentId: a.id })} download>{t('mine.calendar')}</a>
             {!a.pendingRequest && (
               <>
                 {a.modality !== 'video' && <button type="button" onClick={() => void ask(a.id, { kind: 'modality', modality: 'video' })}>{t('mine.preferVideo')}</button>}
@@ -57,12 +57,12 @@ function ReminderSettings() {
   const [settings, setSettings] = useState<CitizenSettings | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   useEffect(() => {
-    api<CitizenSettings>('GET', '/api/my/settings').then(setSettings, () => undefined);
+    api('GET /api/my/settings').then(setSettings, () => undefined);
   }, []);
   if (!settings) return null;
   const change = async (patch: Partial<CitizenSettings>) => {
     try {
-      setSettings(await api<CitizenSettings>('PUT', '/api/my/settings', patch));
+      setSettings(await api('PUT /api/my/settings', { body: patch }));
       setMessage({ text: t('settings.saved'), error: false });
     } catch (e) {
       setMessage({ text: errorText(t, e), error: true });

@@ -6,17 +6,17 @@ import { useI18n } from '../i18n/i18n';
 import { CallEngine, type RemotePeer } from './engine';
 
 /** The call itself: remote video, own preview, controls, chat; for staff also the waiting room and colleagues. */
-export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenUrl }: {
+export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRoute }: {
   callId: string;
   role: Role;
   stream: MediaStream | null;
   audioOnly: boolean;
   onClose(): void;
   /** Joining from a reminder link: room tokens come from the link's narrow session (see engine.ts). */
-  tokenUrl?: string;
+  tokenRoute?: 'POST /api/join/token';
 }) {
   const { t } = useI18n();
-  const [engine] = useState(() => new CallEngine(callId, { audioOnly, localStream: stream, ...(tokenUrl ? { tokenUrl } : {}) }));
+  const [engine] = useState(() => new CallEngine(callId, { audioOnly, localStream: stream, ...(tokenRoute ? { tokenRoute } : {}) }));
   const view = useSyncExternalStore((cb) => engine.subscribe(cb), () => engine.view);
   const staff = role !== 'citizen';
 
@@ -189,11 +189,11 @@ function InviteColleague({ callId }: { callId: string }) {
   const [chosen, setChosen] = useState('');
   const [done, setDone] = useState(false);
   useEffect(() => {
-    api<Colleague[]>('GET', '/api/colleagues').then(setColleagues, () => undefined);
+    api('GET /api/colleagues').then(setColleagues, () => undefined);
   }, []);
   if (colleagues.length === 0) return null;
   return (
-    <form className="inline-form invite" onSubmit={(e) => { e.preventDefault(); if (chosen) void api('POST', `/api/calls/${callId}/participants`, { userId: chosen }).then(() => setDone(true)); }}>
+    <form className="inline-form invite" onSubmit={(e) => { e.preventDefault(); if (chosen) void api('POST /api/calls/:callId/participants', { params: { callId }, body: { userId: chosen } }).then(() => setDone(true)); }}>
       <label className="grow">
         {t('call.invite')}
         <select value={chosen} onChange={(e) => { setChosen(e.target.value); setDone(false); }}>

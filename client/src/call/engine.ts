@@ -1,7 +1,6 @@
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
-import type { RoomToken } from '../../../protocol/api';
 import type { Ack, ClientMessage, ClientMessageName, JoinResult, PeerInfo, ProducerAnnouncement, RoomState, ServerEvents } from '../../../protocol/signalling';
 import { api } from '../api';
 
@@ -65,13 +64,14 @@ export class CallEngine {
   private joinedOnce = false;
   private facing: 'user' | 'environment' = 'user';
   /** Where room tokens come from: the signed-in user's call route, or the reminder join link's (/api/join/token). */
-  private readonly tokenUrl: string;
+  /** Where room tokens come from: a signed-in participant's call, or a reminder join link's narrow session. */
+  private readonly tokenRoute: 'POST /api/calls/:callId/token' | 'POST /api/join/token';
 
   constructor(
     private readonly callId: string,
-    options: { audioOnly: boolean; localStream: MediaStream | null; tokenUrl?: string },
+    options: { audioOnly: boolean; localStream: MediaStream | null; tokenRoute?: 'POST /api/calls/:callId/token' | 'POST /api/join/token' },
   ) {
-    this.tokenUrl = options.tokenUrl ?? `/api/calls/${callId}/token`;
+    this.tokenRoute = options.tokenRoute ?? 'POST /api/calls/:callId/token';
     this.view.audioOnly = options.audioOnly;
     this.view.localStream = options.localStream;
     this.view.cameraOn = !options.audioOnly && (options.localStream?.getVideoTracks().length ?? 0) > 0;
@@ -108,7 +108,7 @@ export class CallEngine {
       transports: ['websocket'],
       // A fresh room token on every (re)connection: they live two minutes.
       auth: (cb) => {
-        api<RoomToken>('POST', this.tokenUrl).then(
+        (this.tokenRoute === 'POST /api/join/token' ? api('POST /api/join/token') : api('POST /api/calls/:callId/token', { params: { callId: this.callId } })).then(
           ({ token }) => cb({ token }),
           (error: { code?: string }) => {
             if (error.code === 'session_ended' || error.code === 'not_found') this.finish('ended_by_staff');

@@ -11,7 +11,7 @@ export function useOpenCalls(enabled: boolean): [CallSummary[], () => void] {
     let stopped = false;
     const load = () => {
       if (document.visibilityState === 'hidden') return;
-      api<CallSummary[]>('GET', '/api/calls/open').then((c) => !stopped && setCalls(c), () => undefined);
+      api('GET /api/calls/open').then((c) => !stopped && setCalls(c), () => undefined);
     };
     load();
     const timer = window.setInterval(load, 4000);

@@ -14,7 +14,7 @@ export function CoordinatorHome({ me }: { me: Me }) {
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
   const load = useCallback(async () => {
-    const [u, tm] = await Promise.all([api<User[]>('GET', '/api/users?includeInactive=true'), api<Team[]>('GET', '/api/teams')]);
+    const [u, tm] = await Promise.all([api('GET /api/users', { query: { includeInactive: 'true' } }), api('GET /api/teams')]);
     setUsers(u);
     setTeams(tm);
   }, []);
@@ -45,8 +45,8 @@ export function CoordinatorHome({ me }: { me: Me }) {
           {message.text}
         </p>
       )}
-      <NewPersonForm teams={teams} onCreate={(body) => run(() => api('POST', '/api/users', body), t('coordinator.created'))} />
-      <AssignForm workers={workers} citizens={citizens} onAssign={(w, c) => run(() => api('PUT', `/api/workers/${w}/caseload/${c}`), t('coordinator.assigned'))} />
+      <NewPersonForm teams={teams} onCreate={(body) => run(() => api('POST /api/users', { body }), t('coordinator.created'))} />
+      <AssignForm workers={workers} citizens={citizens} onAssign={(w, c) => run(() => api('PUT /api/workers/:workerId/caseload/:citizenId', { params: { workerId: w, citizenId: c } }), t('coordinator.assigned'))} />
       <h2>{t('coordinator.people')}</h2>
       <ul className="list">
         {users.map((user) => (
@@ -57,20 +57,20 @@ export function CoordinatorHome({ me }: { me: Me }) {
               {user.signInLocked && <em> ({t('coordinator.locked')})</em>}
             </span>
             {user.signInLocked && (
-              <button type="button" onClick={() => void run(() => api('POST', `/api/users/${user.id}/unlock`), t('coordinator.unlocked'))}>
+              <button type="button" onClick={() => void run(() => api('POST /api/users/:userId/unlock', { params: { userId: user.id } }), t('coordinator.unlocked'))}>
                 {t('coordinator.unlock')}
               </button>
             )}
             {user.role === 'citizen' && user.active && <LinkButton citizenId={user.id} name={user.displayName} />}
             {user.active && user.id !== me.user.id && (
-              <button type="button" onClick={() => void run(() => api('POST', `/api/users/${user.id}/deactivate`), t('coordinator.deactivated'))}>
+              <button type="button" onClick={() => void run(() => api('POST /api/users/:userId/deactivate', { params: { userId: user.id } }), t('coordinator.deactivated'))}>
                 {t('coordinator.deactivate')}
               </button>
             )}
           </li>
         ))}
       </ul>
-      <TeamsSection teams={teams} onCreate={(name) => run(() => api('POST', '/api/teams', { name }), t('coordinator.created'))} />
+      <TeamsSection teams={teams} onCreate={(name) => run(() => api('POST /api/teams', { body: { name } }), t('coordinator.created'))} />
     </div>
   );
 }

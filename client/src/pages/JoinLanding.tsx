@@ -44,7 +44,7 @@ export function JoinLanding() {
     }
     // No secret (a reload): go on with the session of an earlier tap on this device, if there is one. A GET.
     let stopped = false;
-    api<JoinState>('GET', '/api/join').then(
+    api('GET /api/join').then(
       (state) => !stopped && setStep({ kind: 'ready', state }),
       () => !stopped && setStep({ kind: 'error', message: t('link.missing') }),
     );
@@ -55,7 +55,7 @@ export function JoinLanding() {
 
   const tap = () => {
     setStep({ kind: 'busy' });
-    api<JoinState>('POST', '/api/join/exchange', { secret: secret.current }).then((state) => {
+    api('POST /api/join/exchange', { body: { secret: secret.current ?? '' } }).then((state) => {
       // Used: out of the address bar (and the history), so it is not shown or shared by accident; a reload goes on
       // with the session this tap gave.
       window.history.replaceState(null, '', '/join');
@@ -69,7 +69,7 @@ export function JoinLanding() {
     if (!waiting) return;
     const timer = window.setInterval(() => {
       if (document.visibilityState === 'hidden') return;
-      api<JoinState>('GET', '/api/join').then((state) => setStep({ kind: 'ready', state }), failed);
+      api('GET /api/join').then((state) => setStep({ kind: 'ready', state }), failed);
     }, POLL_MS);
     return () => window.clearInterval(timer);
   }, [waiting, failed]);
@@ -79,7 +79,7 @@ export function JoinLanding() {
   }
   if (step.kind === 'call') {
     return (
-      <CallScreen callId={step.callId} role="citizen" stream={step.stream} audioOnly={step.audioOnly} tokenUrl="/api/join/token"
+      <CallScreen callId={step.callId} role="citizen" stream={step.stream} audioOnly={step.audioOnly} tokenRoute="POST /api/join/token"
         onClose={() => setStep({ kind: 'busy' })} />
     );
   }

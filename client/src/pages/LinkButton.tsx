@@ -15,7 +15,7 @@ export function LinkButton({ citizenId, name }: { citizenId: string; name: strin
     setError(null);
     setCopied(false);
     try {
-      setLink(await api<CitizenLinkCreated>('POST', `/api/citizens/${citizenId}/links`));
+      setLink(await api('POST /api/citizens/:citizenId/links', { params: { citizenId } }));
     } catch (e) {
       setError(errorText(t, e));
     }

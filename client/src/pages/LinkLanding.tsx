@@ -24,10 +24,10 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
 
   const proceed = () => {
     setBusy(true);
-    api<Me>('POST', '/api/citizen-links/exchange', { secret: secret.current }).then(onSignedIn, async (e: unknown) => {
+    api('POST /api/citizen-links/exchange', { body: { secret: secret.current ?? '' } }).then(onSignedIn, async (e: unknown) => {
       // Already signed in on this device (the link was opened twice): just go on.
       if (e instanceof ApiError && e.code === 'link_used') {
-        const me = await api<Me>('GET', '/api/me').catch(() => null);
+        const me = await api('GET /api/me').catch(() => null);
         if (me) return onSignedIn(me);
       }
       setError(errorText(t, e));

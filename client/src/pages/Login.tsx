@@ -16,7 +16,7 @@ export function Login({ onSignedIn }: { onSignedIn(me: Me): void }) {
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await api<Me>('POST', '/api/auth/login', { email, password }));
+      onSignedIn(await api('POST /api/auth/login', { body: { email, password } }));
     } catch (e) {
       setError(errorText(t, e));
       setBusy(false);

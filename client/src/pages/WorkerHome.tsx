@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import type { CallSummary, CaseloadEntry, Me } from '../../../protocol/api';
+import type { CaseloadEntry, Me } from '../../../protocol/api';
 import { api, ApiError } from '../api';
 import { Agenda } from '../booking/Agenda';
 import { CallScreen, loadCallScreen } from '../call/LazyCallScreen';
@@ -24,7 +24,7 @@ export function WorkerHome({ me, children }: { me: Me; children?: ReactNode }) {
 
   useEffect(() => {
     if (me.user.role !== 'worker') return setCaseload([]);
-    api<CaseloadEntry[]>('GET', `/api/workers/${me.user.id}/caseload`).then(setCaseload, (e: unknown) => setError(errorText(t, e)));
+    api('GET /api/workers/:workerId/caseload', { params: { workerId: me.user.id } }).then(setCaseload, (e: unknown) => setError(errorText(t, e)));
   }, [me.user.id, me.user.role, t]);
 
   const enter = async (callId: string) => {
@@ -35,13 +35,13 @@ export function WorkerHome({ me, children }: { me: Me; children?: ReactNode }) {
   const start = async (citizenId: string, appointmentId?: string) => {
     setError(null);
     try {
-      const call = await api<CallSummary>('POST', '/api/calls', appointmentId ? { citizenId, appointmentId } : { citizenId });
+      const call = await api('POST /api/calls', { body: appointmentId ? { citizenId, appointmentId } : { citizenId } });
       await enter(call.id);
     } catch (e) {
       // The citizen already has an open session (this worker's, left a moment ago): go back into it rather than
       // showing an error — that is what pressing "Start video" means.
       if (e instanceof ApiError && e.status === 409) {
-        const open = (await api<CallSummary[]>('GET', '/api/calls/open').catch(() => [])).find((c) => c.citizenId === citizenId);
+        const open = (await api('GET /api/calls/open').catch(() => [])).find((c) => c.citizenId === citizenId);
         if (open) return void (await enter(open.id));
       }
       setError(errorText(t, e));

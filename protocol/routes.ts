@@ -1,0 +1,30 @@
+/** Every HTTP route of the product, merged from the features' tables. Adding a feature means adding its table here. */
+import { auditRoutes } from './audit.js';
+import { authRoutes } from './auth.js';
+import { bookingRoutes } from './booking.js';
+import { calendarRoutes } from './calendar.js';
+import { callRoutes } from './calls.js';
+import type { RouteTable } from './contract.js';
+import { healthRoutes } from './health.js';
+import { joinRoutes } from './join.js';
+import { linkRoutes } from './links.js';
+import { organisationRoutes } from './organisation.js';
+import { peopleRoutes } from './people.js';
+import { reminderRoutes } from './reminders.js';
+
+export const routes = {
+  ...healthRoutes,
+  ...authRoutes,
+  ...peopleRoutes,
+  ...organisationRoutes,
+  ...linkRoutes,
+  ...joinRoutes,
+  ...auditRoutes,
+  ...bookingRoutes,
+  ...reminderRoutes,
+  ...calendarRoutes,
+  ...callRoutes,
+} as const satisfies RouteTable;
+
+export type Routes = typeof routes;
+export type RouteKey = keyof Routes;
