@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import type { SigningKey } from '../auth/keys.js';
 import { inOrganisation, type Tx } from '../db/database.js';
+import type { Logger } from '../log.js';
 import { reminderJoinSecret, reminderLinkUrl } from '../links/reminder-links.js';
 import { composeReminder } from './compose.js';
 import { MEDICATION_PLAN_HOURS } from './plan.js';
@@ -12,7 +13,8 @@ export interface DispatcherOptions {
   publicUrl: URL;
   /** The server's signing keys, newest first: reminder join links are derived from them (read when first needed). */
   linkKeys: () => readonly SigningKey[];
-  log: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
+  /** The dispatcher logs through a child of this (`module: 'dispatcher'`). */
+  log: Logger;
   batchSize?: number;
   /** How long a claimed reminder is ours; a dispatcher that dies mid-batch frees its rows after this. */
   leaseSeconds?: number;
@@ -60,14 +62,17 @@ export class Dispatcher {
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private lastPlanned = 0;
+  private readonly log: Logger;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    this.log = options.log.child({ module: 'dispatcher' });
+  }
 
   start(): void {
     const tick = () => {
       if (this.stopped) return;
       this.running = this.drain()
-        .catch((error: unknown) => this.options.log('error', 'reminder dispatch failed', { error: (error as Error).message }))
+        .catch((error: unknown) => this.log.error({ error: (error as Error).message }, 'reminder dispatch failed'))
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs ?? 1000);
         });
@@ -193,6 +198,6 @@ export class Dispatcher {
       }
     });
     const failed = other.filter((o) => o.result === 'failed').length;
-    if (failed > 0) this.options.log('warn', 'reminders failed for good', { count: failed });
+    if (failed > 0) this.log.warn({ count: failed }, 'reminders failed for good');
   }
 }
