@@ -1,19 +1,16 @@
 import ICAL from 'ical.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { citizenCookie } from './support/calls.js';
-import { count, startHarness, type Harness, type Org } from './support/harness.js';
+import { count } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let h: Harness;
-let org: Org;
+const { h, org, cookies } = useHarness({ signIn: ['worker'] });
 let worker: string;
 
 beforeAll(async () => {
-  h = await startHarness();
-  org = await h.seedOrganisation();
-  worker = await h.login(org.workerEmail);
+  worker = cookies.worker;
   await h.admin`update users set email = 'carl@example.dk' where id = ${org.citizenId}`;
 });
-afterAll(() => h.close());
 
 const nextYear = new Date().getUTCFullYear() + 1;
 const book = (body: Record<string, unknown>, cookie = worker) => h.request('POST', '/api/appointments', { cookie, body: { citizenId: org.citizenId, modality: 'video', ...body } });

@@ -2,15 +2,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../server/demo/seed.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const { h } = useHarness({ organisation: false });
 
 describe('npm run demo', () => {
   it('seeds idempotently and prints credentials that work', async () => {

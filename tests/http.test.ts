@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../protocol/api.js';
 import { toErrorBody } from '../server/http/errors.js';
-import { PASSWORD, startHarness, type Harness, type Org } from './support/harness.js';
+import { PASSWORD, startHarness } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 import { rawRequest, requestHead, type RawResponse } from './support/raw-http.js';
 import { snapshotRows } from './support/snapshot.js';
 
-let h: Harness;
-let org: Org;
+// Listening for real: some requests below are written byte for byte to a socket, as no HTTP client would send them.
+const { h, org } = useHarness({ serve: true });
 let port: number;
 
-beforeAll(async () => {
-  // Listening for real: some requests below are written byte for byte to a socket, as no HTTP client would send them.
-  h = await startHarness({}, { serve: true });
+beforeAll(() => {
   port = Number(new URL(h.baseUrl).port);
-  org = await h.seedOrganisation();
 });
-afterAll(() => h.close());
 
 /** The error shape, with nothing else in the body. */
 function expectErrorShape(body: string, code?: string) {

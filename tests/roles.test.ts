@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../protocol/api.js';
-import { startHarness, type Harness, type Org } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let h: Harness;
-let org: Org;
+const { h, org } = useHarness();
 const cookies = {} as Record<Role, string>;
 
 async function signIn(): Promise<Record<Role, string>> {
@@ -18,11 +17,8 @@ async function signIn(): Promise<Record<Role, string>> {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
-  org = await h.seedOrganisation();
   Object.assign(cookies, await signIn());
 });
-afterAll(() => h.close());
 
 /** Who may call what. A new route must be added here, so that its roles are a decision, not an accident. */
 const EXPECTED: Record<string, Role[] | 'public'> = {
