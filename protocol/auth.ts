@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Language, NewPassword, NoContent, Role, strict, Text, Uuid } from './common.js';
 import type { RouteTable } from './contract.js';
+import { ErrorBody } from './errors.js';
 import { Roles } from './roles.js';
 
 export const LoginBody = Type.Object(
@@ -20,7 +21,8 @@ export const Me = Type.Object({
 export type Me = Static<typeof Me>;
 
 export const authRoutes = {
-  'POST /api/auth/login': { roles: null, tags: ['auth'], body: LoginBody, reply: { 200: Me } },
+  /** The 401 is listed so that the published document shows what a wrong e-mail or password gets. */
+  'POST /api/auth/login': { roles: null, tags: ['auth'], body: LoginBody, reply: { 200: Me, 401: ErrorBody } },
   'POST /api/auth/logout': { roles: Roles.everyone, tags: ['auth'], reply: { 204: NoContent } },
   'GET /api/me': { roles: Roles.everyone, tags: ['auth'], reply: { 200: Me } },
   'POST /api/auth/password': { roles: Roles.allStaff, tags: ['auth'], body: ChangePasswordBody, reply: { 204: NoContent } },

@@ -11,6 +11,7 @@ import type { Role } from '../protocol/api.js';
 import type { Config } from './config.js';
 import { Server as SocketServer } from 'socket.io';
 import type { MediaServer } from '../sfu/index.js';
+import { auditStore } from './audit/audit.js';
 import { auditRoutes } from './audit/routes.js';
 import { callRoutes } from './calls/routes.js';
 import { bookingRoutes } from './booking/routes.js';
@@ -21,8 +22,10 @@ import { CallSignalling } from './calls/signalling.js';
 import { lockoutRoutes } from './auth/lockout.js';
 import { authRoutes } from './auth/routes.js';
 import { requireRoles } from './auth/session.js';
+import { authStore } from './auth/store.js';
 import type { TokenService } from './auth/tokens.js';
 import { healthRoutes } from './health/routes.js';
+import { healthStore } from './health/store.js';
 import { clientError, frameworkError, toErrorBody } from './http/errors.js';
 import { addApiFormats, API_FORMATS } from './http/formats.js';
 import { trustProxyOption } from './http/proxy.js';
@@ -32,6 +35,7 @@ import type { App, FeatureDeps } from './http/types.js';
 import { citizenLinkRoutes } from './links/routes.js';
 import { peopleRoutes } from './people/routes.js';
 import { organisationRoutes } from './people/organisation-routes.js';
+import { peopleStore } from './people/store.js';
 import { CLIENT_DIR } from './paths.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -90,7 +94,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorateRequest('auth', null);
   app.addHook('onRequest', checkOrigin(config.publicUrl.origin));
   const features: FeatureDeps = { config, sql: deps.sql, tokens: deps.tokens };
-  app.addHook('onRequest', requireRoles(deps.sql, deps.tokens));
+  app.decorate('signIns', authStore(deps.sql));
+  app.addHook('onRequest', requireRoles(app.signIns, deps.tokens));
   app.addHook('onSend', securityHeaders(config.publicUrl.protocol === 'https:'));
 
   app.setErrorHandler((error, request, reply) => {
@@ -101,14 +106,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   // Stores: each feature's data access, decorated on the instance so routes (and other features) reach it by name.
   app.decorate('booking', bookingStore(deps.sql));
+  app.decorate('people', peopleStore(deps.sql));
+  app.decorate('audit', auditStore(deps.sql));
+  app.decorate('health', healthStore(deps.sql));
 
-  healthRoutes(app, features);
+  healthRoutes(app);
   authRoutes(app, features);
-  lockoutRoutes(app, features);
-  peopleRoutes(app, features);
-  organisationRoutes(app, features);
+  lockoutRoutes(app);
+  peopleRoutes(app);
+  organisationRoutes(app);
   citizenLinkRoutes(app, features);
-  auditRoutes(app, features);
+  auditRoutes(app);
   bookingRoutes(app);
   citizenBookingRoutes(app, features);
   calendarRoutes(app, features);
@@ -128,7 +136,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('liveCalls', signalling);
   app.addHook('preClose', () => signalling.close());
   callRoutes(app, features, signalling);
-  app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
 
   const clientDir = deps.clientDir ?? CLIENT_DIR;
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));

@@ -1,11 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Type } from '@sinclair/typebox';
-import type { Sql } from 'postgres';
-import { IdParams } from '../../protocol/api.js';
-import { audit } from '../audit/audit.js';
-import { inOrganisation } from '../db/database.js';
-import { notFound } from '../http/errors.js';
-import type { App, FeatureDeps } from '../http/types.js';
+import { route } from '../http/route.js';
+import type { App } from '../http/types.js';
+import type { AuthStore } from './store.js';
 
 /**
  * Per-account sign-in lockout, kept in the database (migrations/007_sign_in_lockout.sql) so it holds across app
@@ -17,7 +13,7 @@ export class SignInLockout {
   // How long a password check takes here, so that a locked account's answer takes as long (without the CPU cost).
   #typicalCheckMs = 100;
 
-  constructor(private readonly sql: Sql) {}
+  constructor(private readonly store: Pick<AuthStore, 'recordSignInFailure' | 'recordSignInSuccess'>) {}
 
   /** Remembers how long one sign-in check took (lookup and password hash). */
   noteCheckDuration(ms: number): void {
@@ -30,36 +26,15 @@ export class SignInLockout {
   }
 
   /** Counts a wrong password (null: no account to count against); answers the end of the lock it started, if any. */
-  async recordFailure(userId: string | null): Promise<Date | null> {
-    const [row] = await this.sql<{ locked_until: Date | null }[]>`select public.record_sign_in_failure(${userId}) as locked_until`;
-    return row?.locked_until ?? null;
+  recordFailure(userId: string | null): Promise<Date | null> {
+    return this.store.recordSignInFailure(userId);
   }
 
-  async recordSuccess(userId: string): Promise<void> {
-    await this.sql`select public.record_sign_in_success(${userId})`;
+  recordSuccess(userId: string): Promise<void> {
+    return this.store.recordSignInSuccess(userId);
   }
 }
 
-export function lockoutRoutes(app: App, { sql }: FeatureDeps): void {
-  app.post('/api/users/:userId/unlock', {
-    config: { roles: ['coordinator'] },
-    schema: {
-      tags: ['people'],
-      description: 'Lifts a sign-in lockout (after too many wrong passwords) and starts the count of wrong passwords again.',
-      params: IdParams.user,
-      response: { 200: Type.Object({ wasLocked: Type.Boolean() }) },
-    },
-  }, async (request) => {
-    const auth = request.auth!;
-    return inOrganisation(sql, auth.organisationId, async (tx) => {
-      const [user] = await tx`select 1 from users where id = ${request.params.userId} and role <> 'citizen'`;
-      if (!user) throw notFound('No such staff member');
-      const removed = await tx<{ locked: boolean }[]>`
-        delete from sign_in_failures where user_id = ${request.params.userId}
-        returning coalesce(locked_until > now(), false) as locked`;
-      const wasLocked = removed[0]?.locked ?? false;
-      await audit(tx, auth, 'staff.unlock', request.params.userId, { wasLocked });
-      return { wasLocked };
-    });
-  });
+export function lockoutRoutes(app: App): void {
+  route(app, 'POST /api/users/:userId/unlock', async ({ auth, params }) => app.signIns.unlock(auth, params.userId));
 }

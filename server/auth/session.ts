@@ -1,20 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Sql } from 'postgres';
-import type { Role } from '../../protocol/api.js';
+import type { Role } from '../../protocol/common.js';
 import type { Config } from '../config.js';
-import { inOrganisation, type Tx } from '../db/database.js';
+import type { Tx } from '../db/database.js';
 import { forbidden, unauthorized } from '../http/errors.js';
+import { SESSION_COOKIE, type Auth } from './auth.js';
+import { insertSignIn, type AuthStore } from './store.js';
 import type { TokenService } from './tokens.js';
 
-export const SESSION_COOKIE = 'naervaer_session';
-
-/** Who is calling: set on every request to a route that declares roles. */
-export interface Auth {
-  userId: string;
-  organisationId: string;
-  role: Role;
-  sessionId: string;
-}
+// Other features and the tests name these from here.
+export { SESSION_COOKIE, type Auth };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,18 +24,18 @@ export function sessionLifetimeMs(config: Config, role: Role): number {
   return role === 'citizen' ? config.citizenSessionDays * 24 * 3600_000 : config.staffSessionHours * 3600_000;
 }
 
-/** Creates the session row and sets the cookie holding its signed token. */
-export async function startSession(
-  tx: Tx,
-  reply: FastifyReply,
-  deps: { config: Config; tokens: TokenService },
-  user: { id: string; organisationId: string; role: Role },
-): Promise<string> {
-  const expiresAt = new Date(Date.now() + sessionLifetimeMs(deps.config, user.role));
-  const [row] = await tx<{ id: string }[]>`
-    insert into auth_sessions (organisation_id, user_id, expires_at)
-    values (${user.organisationId}, ${user.id}, ${expiresAt}) returning id`;
-  const token = await deps.tokens.sign({ sub: user.id, org: user.organisationId, role: user.role, sid: row!.id }, 'session', expiresAt);
+/**
+ * A session token's claims under the names this code uses. The token itself keeps the claim `sid` for the sign-in,
+ * so tokens already issued still verify.
+ */
+async function readSessionToken(tokens: TokenService, token: string): Promise<Omit<Auth, 'role'> | undefined> {
+  const claims = await tokens.verify(token, 'session');
+  return claims && { userId: claims.sub, organisationId: claims.org, sessionId: claims.sid };
+}
+
+/** Sets the cookie holding the signed token of a sign-in. */
+export async function setSessionCookie(reply: FastifyReply, deps: { config: Config; tokens: TokenService }, auth: Auth, expiresAt: Date): Promise<void> {
+  const token = await deps.tokens.sign({ sub: auth.userId, org: auth.organisationId, role: auth.role, sid: auth.sessionId }, 'session', expiresAt);
   reply.setCookie(SESSION_COOKIE, token, {
     path: '/',
     httpOnly: true,
@@ -49,7 +43,19 @@ export async function startSession(
     secure: deps.config.publicUrl.protocol === 'https:',
     expires: expiresAt,
   });
-  return row!.id;
+}
+
+/** Creates the session row in the caller's transaction and sets the cookie holding its signed token. */
+export async function startSession(
+  tx: Tx,
+  reply: FastifyReply,
+  deps: { config: Config; tokens: TokenService },
+  user: { id: string; organisationId: string; role: Role },
+): Promise<string> {
+  const expiresAt = new Date(Date.now() + sessionLifetimeMs(deps.config, user.role));
+  const sessionId = await insertSignIn(tx, { organisationId: user.organisationId, userId: user.id, expiresAt });
+  await setSessionCookie(reply, deps, { userId: user.id, organisationId: user.organisationId, role: user.role, sessionId }, expiresAt);
+  return sessionId;
 }
 
 export function clearSessionCookie(reply: FastifyReply, config: Config): void {
@@ -60,23 +66,17 @@ export function clearSessionCookie(reply: FastifyReply, config: Config): void {
  * onRequest hook: a route with `config.roles` needs a valid, unrevoked session of an active user in one of them.
  * 401 when there is none, 403 when the role does not fit.
  */
-export function requireRoles(sql: Sql, tokens: TokenService) {
+export function requireRoles(signIns: Pick<AuthStore, 'currentRole'>, tokens: TokenService) {
   return async (request: FastifyRequest) => {
     request.auth = null;
     const roles = request.routeOptions.config.roles;
     if (!roles) return;
     const token = request.cookies[SESSION_COOKIE];
-    const claims = token ? await tokens.verify(token, 'session') : undefined;
-    if (!claims) throw unauthorized();
-    const rows = await inOrganisation(sql, claims.org, (tx) => tx<{ role: Role }[]>`
-      select u.role from auth_sessions s join users u on u.id = s.user_id
-      where s.id = ${claims.sid} and s.user_id = ${claims.sub}
-        and s.revoked_at is null and s.expires_at > now() and u.active
-        -- a reminder join session (one appointment's call only) is never a sign-in, whatever token names it
-        and s.reminder_link_id is null`);
-    const row = rows[0];
-    if (!row) throw unauthorized('Your session has ended. Sign in again.');
-    request.auth = { userId: claims.sub, organisationId: claims.org, role: row.role, sessionId: claims.sid };
-    if (!roles.includes(row.role)) throw forbidden();
+    const session = token ? await readSessionToken(tokens, token) : undefined;
+    if (!session) throw unauthorized();
+    const role = await signIns.currentRole(session);
+    if (!role) throw unauthorized('Your session has ended. Sign in again.');
+    request.auth = { ...session, role };
+    if (!roles.includes(role)) throw forbidden();
   };
 }

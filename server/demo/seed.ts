@@ -7,7 +7,7 @@ import type { Sql } from 'postgres';
 import type { Config } from '../config.js';
 import { inOrganisation } from '../db/database.js';
 import { citizenLinkUrl, issueCitizenLink } from '../links/routes.js';
-import { createOrganisation, upsertUser } from '../people/organisations.js';
+import { assignCaseload, createOrganisation, upsertUser } from '../people/store.js';
 
 const ORG_ID = 'de300000-0000-4000-8000-000000000001';
 const id = (n: number) => `de300000-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`;
@@ -41,9 +41,7 @@ export async function seedDemo(admin: Sql, app: Sql, config: Config): Promise<De
   }
   for (const citizen of CITIZENS) {
     await upsertUser(admin, { organisationId: ORG_ID, role: 'citizen', id: citizen.id, displayName: citizen.displayName, phone: citizen.phone });
-    await admin`
-      insert into caseloads (organisation_id, worker_id, citizen_id) values (${ORG_ID}, ${citizen.worker}, ${citizen.id})
-      on conflict do nothing`;
+    await assignCaseload(admin, { organisationId: ORG_ID, workerId: citizen.worker, citizenId: citizen.id });
   }
   const first = CITIZENS[0];
   const link = await inOrganisation(app, ORG_ID, (tx) =>
