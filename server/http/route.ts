@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest, LogLevel, onRequestHookHandler } fro
 import type { BodyOf, ParamsOf, QueryOf, ReplyOf, RouteSpec, SuccessStatus } from '../../protocol/contract.js';
 import { splitKey } from '../../protocol/contract.js';
 import { routes, type RouteKey, type Routes } from '../../protocol/routes.js';
-import type { Auth } from '../auth/session.js';
+import type { Auth } from '../auth/auth.js';
 import type { App } from './types.js';
 
 declare module 'fastify' {
