@@ -1,70 +1,85 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { Me } from '../../protocol/api';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { Me } from '../../protocol/auth';
 import { api, ApiError } from './api';
 import { useI18n, type Locale } from './i18n/i18n';
+import { AgendaPage } from './pages/AgendaPage';
+import { AppointmentsPage } from './pages/AppointmentsPage';
+import { CallPage } from './pages/CallPage';
 import { CitizenHome } from './pages/CitizenHome';
 import { CoordinatorHome } from './pages/CoordinatorHome';
 import { JoinLanding } from './pages/JoinLanding';
 import { LinkLanding } from './pages/LinkLanding';
 import { Login } from './pages/Login';
+import { PeoplePage } from './pages/PeoplePage';
 import { WorkerHome } from './pages/WorkerHome';
+import { home, isDestination, navigate, screenPath, useScreen, type Destination, type Screen } from './router';
 
-type State = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'signed-in'; me: Me } | { kind: 'error' };
+type Session =
+  | { kind: 'loading' }
+  /** `loggedOut`: by the button here, so whoever signs in next on this device starts at their own home, not on this screen. */
+  | { kind: 'signed-out'; loggedOut: boolean }
+  | { kind: 'signed-in'; me: Me }
+  | { kind: 'error' };
 
 export function App() {
   const { t } = useI18n();
-  const [state, setState] = useState<State>({ kind: 'loading' });
-  const onLinkPage = window.location.pathname === '/link';
-  // A reminder's join link: it never signs anybody in, so the page does not ask who is signed in either.
-  const onJoinPage = window.location.pathname === '/join';
-
-  const refresh = useCallback(async () => {
-    try {
-      setState({ kind: 'signed-in', me: await api('GET /api/me') });
-    } catch (error) {
-      setState(error instanceof ApiError && error.status === 401 ? { kind: 'signed-out' } : { kind: 'error' });
-    }
-  }, []);
+  const screen = useScreen();
+  const [session, setSession] = useState<Session>({ kind: 'loading' });
+  // The link pages do not ask who is signed in: /link is how a citizen signs in, and a reminder's join link (/join and
+  // its call) never signs anybody in.
+  const onLinkPage = screen.name === 'link' || screen.name === 'join' || (screen.name === 'call' && screen.via === 'join-link');
 
   useEffect(() => {
-    if (!onLinkPage && !onJoinPage) void refresh();
-  }, [onLinkPage, onJoinPage, refresh]);
+    if (onLinkPage || session.kind !== 'loading') return;
+    let stopped = false;
+    api('GET /api/me').then(
+      (me) => !stopped && setSession({ kind: 'signed-in', me }),
+      (error: unknown) => !stopped && setSession(error instanceof ApiError && error.status === 401 ? { kind: 'signed-out', loggedOut: false } : { kind: 'error' }),
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [onLinkPage, session.kind]);
 
-  const signedIn = (me: Me) => {
-    window.history.replaceState(null, '', '/');
-    setState({ kind: 'signed-in', me });
-  };
+  const signedIn = (me: Me) => setSession({ kind: 'signed-in', me });
   const logout = async () => {
     await api('POST /api/auth/logout').catch(() => undefined);
-    setState({ kind: 'signed-out' });
+    setSession({ kind: 'signed-out', loggedOut: true });
   };
 
-  let page;
-  if (onJoinPage) page = <JoinLanding />;
-  else if (onLinkPage && state.kind === 'loading') page = <LinkLanding onSignedIn={signedIn} />;
-  else if (state.kind === 'loading') page = <p role="status">{t('app.loading')}</p>;
-  else if (state.kind === 'error') page = <p role="alert">{t('app.error')}</p>;
-  else if (state.kind === 'signed-out') page = <Login onSignedIn={signedIn} />;
-  else {
-    const { me } = state;
-    page = {
-      citizen: <CitizenHome me={me} />,
-      worker: <WorkerHome me={me} />,
-      volunteer: <WorkerHome me={me} />,
-      coordinator: (
-        <WorkerHome me={me}>
-          <CoordinatorHome me={me} />
-        </WorkerHome>
-      ),
-    }[me.user.role];
+  let page: ReactNode;
+  let redirect: Screen | null = null;
+  if (screen.name === 'join') page = <JoinLanding />;
+  else if (screen.name === 'call' && screen.via === 'join-link') page = <CallPage key={screenPath(screen)} route={screen} role="citizen" back={{ name: 'join' }} />;
+  // Signed in through the link: on home (below), in place of the used link.
+  else if (screen.name === 'link' && session.kind !== 'signed-in') page = <LinkLanding onSignedIn={signedIn} />;
+  else if (session.kind === 'loading') page = <p role="status">{t('app.loading')}</p>;
+  else if (session.kind === 'error') page = <p role="alert">{t('app.error')}</p>;
+  else if (session.kind === 'signed-out') {
+    page = <Login onSignedIn={signedIn} />;
+    // Signing in first, then on to the screen the address named (a deep link, a reload after the session expired).
+    if (screen.name !== 'login') redirect = { name: 'login', then: isDestination(screen) && !session.loggedOut ? screen : home };
+  } else {
+    const { me } = session;
+    const wanted = screen.name === 'login' ? screen.then : screen;
+    const shown = isDestination(wanted) && mayOpen(wanted, me) ? wanted : home;
+    if (shown !== screen) redirect = shown;
+    page = signedInPage(shown, me);
   }
+
+  // The address bar follows the screen shown, without a history entry of its own.
+  const redirectPath = redirect && screenPath(redirect);
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+    // redirect is a new object on every render; its path says whether it changed.
+  }, [redirectPath]);
 
   return (
     <>
       <header className="topbar">
         <span className="brand">{t('app.name')}</span>
         <LanguageSwitch />
-        {state.kind === 'signed-in' && (
+        {session.kind === 'signed-in' && (
           <button type="button" className="link-button" onClick={() => void logout()}>
             {t('nav.logout')}
           </button>
@@ -73,6 +88,44 @@ export function App() {
       <main id="main">{page}</main>
     </>
   );
+}
+
+/** Screens for one role only; another role opening one (a link shared between colleagues) goes home instead. */
+function mayOpen(screen: Destination, me: Me): boolean {
+  switch (screen.name) {
+    case 'agenda':
+      return me.user.role === 'worker';
+    case 'people':
+      return me.user.role === 'coordinator';
+    case 'appointments':
+      return me.user.role === 'citizen';
+    default:
+      return true;
+  }
+}
+
+function signedInPage(screen: Destination, me: Me): ReactNode {
+  switch (screen.name) {
+    case 'home':
+      return {
+        citizen: <CitizenHome me={me} />,
+        worker: <WorkerHome me={me} />,
+        volunteer: <WorkerHome me={me} />,
+        coordinator: (
+          <WorkerHome me={me}>
+            <CoordinatorHome me={me} />
+          </WorkerHome>
+        ),
+      }[me.user.role];
+    case 'agenda':
+      return <AgendaPage me={me} />;
+    case 'people':
+      return <PeoplePage me={me} />;
+    case 'appointments':
+      return <AppointmentsPage me={me} />;
+    case 'call':
+      return <CallPage key={screenPath(screen)} route={screen} role={me.user.role} back={home} />;
+  }
 }
 
 function LanguageSwitch() {

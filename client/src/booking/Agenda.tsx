@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Appointment, CaseloadEntry, CitizenSettings, Modality, SetStatusBody, BookBody } from '../../../protocol/api';
-
-type Outcome = SetStatusBody['status'];
+import type { Appointment, BookBody, Modality, SetStatusBody } from '../../../protocol/booking';
+import type { CaseloadEntry } from '../../../protocol/people';
+import type { CitizenSettings } from '../../../protocol/reminders';
 import { api, ApiError } from '../api';
 import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';
+
+type Outcome = SetStatusBody['status'];
 
 const MODALITIES: Modality[] = ['video', 'phone', 'home_visit', 'chat'];
 const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(new Date());

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ChangeRequestBody, CitizenSettings, MyAppointment } from '../../../protocol/api';
+import type { ChangeRequestBody, MyAppointment } from '../../../protocol/booking';
+import type { CitizenSettings } from '../../../protocol/reminders';
 import { api, routeUrl } from '../api';
 import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { CreateUserBody, Me, Role, Team, User } from '../../../protocol/api';
+import type { Me } from '../../../protocol/auth';
+import type { Role } from '../../../protocol/common';
+import type { CreateUserBody, Team, User } from '../../../protocol/people';
 import { api } from '../api';
 import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';

@@ -1,4 +1,4 @@
-import type { Me } from '../../../protocol/api';
+import type { Me } from '../../../protocol/auth';
 import { useI18n } from '../i18n/i18n';
 
 export function Greeting({ me }: { me: Me }) {

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { JoinState } from '../../../protocol/api';
+import type { JoinState } from '../../../protocol/join';
 import { api, ApiError } from '../api';
-import { DeviceCheck } from '../call/DeviceCheck';
-import { CallScreen, loadCallScreen } from '../call/LazyCallScreen';
+import { loadCallScreen } from '../call/LazyCallScreen';
 import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';
+import { navigate } from '../router';
 
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 const POLL_MS = 4000;
@@ -13,15 +13,14 @@ type Step =
   | { kind: 'tap' }
   | { kind: 'busy' }
   | { kind: 'ready'; state: JoinState }
-  | { kind: 'check'; callId: string }
-  | { kind: 'call'; callId: string; stream: MediaStream | null; audioOnly: boolean }
   | { kind: 'error'; message: string };
 
 /**
  * /join#<secret>: the link in a video appointment's reminder. The page does nothing with the secret until the
  * person taps "Deltag": link scanners (mail filters, messaging previews) open links, some even run their scripts,
  * and a link must not be spent or opened by them. The tap posts the secret and gets a narrow session that can only
- * see this appointment and join its video session. A reload on the same device goes on with that session.
+ * see this appointment and join its video session (at /join/call/<id>, see CallPage). A reload on the same device
+ * goes on with that session.
  */
 export function JoinLanding() {
   const { t } = useI18n();
@@ -58,7 +57,7 @@ export function JoinLanding() {
     api('POST /api/join/exchange', { body: { secret: secret.current ?? '' } }).then((state) => {
       // Used: out of the address bar (and the history), so it is not shown or shared by accident; a reload goes on
       // with the session this tap gave.
-      window.history.replaceState(null, '', '/join');
+      navigate({ name: 'join' }, { replace: true });
       setStep({ kind: 'ready', state });
     }, failed);
   };
@@ -73,16 +72,6 @@ export function JoinLanding() {
     }, POLL_MS);
     return () => window.clearInterval(timer);
   }, [waiting, failed]);
-
-  if (step.kind === 'check') {
-    return <DeviceCheck onJoin={(stream, audioOnly) => setStep({ kind: 'call', callId: step.callId, stream, audioOnly })} />;
-  }
-  if (step.kind === 'call') {
-    return (
-      <CallScreen callId={step.callId} role="citizen" stream={step.stream} audioOnly={step.audioOnly} tokenRoute="POST /api/join/token"
-        onClose={() => setStep({ kind: 'busy' })} />
-    );
-  }
 
   return (
     <section className="card narrow">
@@ -102,7 +91,7 @@ export function JoinLanding() {
               <p>{t('join.ready')}</p>
               <button type="button" className="primary big-button" onClick={() => {
                   void loadCallScreen();
-                  setStep({ kind: 'check', callId: step.state.session!.id });
+                  navigate({ name: 'call', callId: step.state.session!.id, step: 'check', via: 'join-link' });
                 }}>
                 {t('call.join')}
               </button>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CitizenLinkCreated } from '../../../protocol/api';
+import type { CitizenLinkCreated } from '../../../protocol/links';
 import { api } from '../api';
 import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';

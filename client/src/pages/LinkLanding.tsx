@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Me } from '../../../protocol/api';
+import type { Me } from '../../../protocol/auth';
 import { api, ApiError } from '../api';
 import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';
+import { navigate } from '../router';
 
 /**
  * /link#<secret>: the secret lives in the fragment, which browsers never send to the server or in a Referer.
@@ -18,7 +19,7 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
   useEffect(() => {
     if (secret.current !== null) return;
     secret.current = window.location.hash.slice(1);
-    window.history.replaceState(null, '', '/link');
+    navigate({ name: 'link' }, { replace: true });
     if (!/^[A-Za-z0-9_-]{43}$/.test(secret.current)) setError(t('link.missing'));
   }, [t]);
 

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { Me } from '../../../protocol/api';
+import type { Me } from '../../../protocol/auth';
 import { api } from '../api';
 import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';

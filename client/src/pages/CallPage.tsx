@@ -1,0 +1,78 @@
+import { useEffect, useState } from 'react';
+import type { Role } from '../../../protocol/common';
+import { DeviceCheck } from '../call/DeviceCheck';
+import { CallScreen, loadCallScreen } from '../call/LazyCallScreen';
+import { useI18n } from '../i18n/i18n';
+import { goBack, joinedAudioOnly, navigate, type Screen } from '../router';
+
+type CallRoute = Extract<Screen, { name: 'call' }>;
+
+interface Media {
+  callId: string;
+  stream: MediaStream | null;
+  audioOnly: boolean;
+}
+
+/**
+ * The device check opened the camera and microphone; the call screen (the next history entry) takes them over.
+ * A stream cannot live in a history entry, so it waits here for the one call it was opened for.
+ */
+let handedOver: Media | null = null;
+
+/** Staff open the camera straight away: they use a known work device, the device check is for citizens. */
+function staffStream(): Promise<MediaStream | null> {
+  return navigator.mediaDevices.getUserMedia({ audio: true, video: { width: { ideal: 640 }, height: { ideal: 480 } } }).catch(() => null);
+}
+
+/** A citizen back in a call without the device check (a reload): what the check would have opened, as they chose it there. */
+function citizenStream(audioOnly: boolean): Promise<MediaStream | null> {
+  const audio = { echoCancellation: true, noiseSuppression: true };
+  const video = { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } };
+  return navigator.mediaDevices.getUserMedia(audioOnly ? { audio } : { audio, video }).catch(() => null);
+}
+
+/**
+ * /call/<id> (or /join/call/<id> from a reminder's join link): an open video session. Citizens come through the
+ * device check at …/check first; a reload, or going forward into the call again, opens the camera anew and rejoins.
+ * "Tilbage" on the ended screen goes back to where the call was started from.
+ */
+export function CallPage({ route, role, back }: { route: CallRoute; role: Role; back: Screen }) {
+  if (route.step === 'check') {
+    return (
+      <DeviceCheck onJoin={(stream, audioOnly) => {
+          handedOver = { callId: route.callId, stream, audioOnly };
+          // The check is passed: back from the call goes to where the citizen came from, not to the check again.
+          navigate({ ...route, step: 'call' }, { replace: true, audioOnly });
+        }} />
+    );
+  }
+  return <InCall route={route} role={role} back={back} />;
+}
+
+function InCall({ route, role, back }: { route: CallRoute; role: Role; back: Screen }) {
+  const { t } = useI18n();
+  const { callId } = route;
+  const [media, setMedia] = useState<Media | null>(() => (handedOver?.callId === callId ? handedOver : null));
+
+  useEffect(() => {
+    if (handedOver?.callId === callId) handedOver = null;
+    if (media) return;
+    void loadCallScreen(); // downloads while the camera opens
+    let stopped = false;
+    const audioOnly = role === 'citizen' && joinedAudioOnly();
+    void (role === 'citizen' ? citizenStream(audioOnly) : staffStream()).then((stream) => {
+      if (stopped) stream?.getTracks().forEach((track) => track.stop());
+      else setMedia({ callId, stream, audioOnly });
+    });
+    return () => {
+      stopped = true;
+    };
+  }, [callId, role, media]);
+
+  if (!media) return <p role="status">{t('app.loading')}</p>;
+  return (
+    <CallScreen callId={callId} role={role} stream={media.stream} audioOnly={media.audioOnly}
+      tokenRoute={route.via === 'join-link' ? 'POST /api/join/token' : undefined}
+      onClose={() => goBack(back)} />
+  );
+}

@@ -1,0 +1,49 @@
+import { useEffect, useState } from 'react';
+import type { Me } from '../../../protocol/auth';
+import type { CaseloadEntry } from '../../../protocol/people';
+import { api, ApiError } from '../api';
+import { loadCallScreen } from '../call/LazyCallScreen';
+import { errorText } from '../errors';
+import { useI18n } from '../i18n/i18n';
+import { navigate } from '../router';
+
+/** What the staff screens share: a worker's caseload, and going into a video session. */
+
+/** The worker's citizens (null while they load); empty for the other staff roles, who have no caseload. */
+export function useCaseload(me: Me): { caseload: CaseloadEntry[] | null; error: string | null } {
+  const { t } = useI18n();
+  const [caseload, setCaseload] = useState<CaseloadEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (me.user.role !== 'worker') return setCaseload([]);
+    api('GET /api/workers/:workerId/caseload', { params: { workerId: me.user.id } }).then(setCaseload, (e: unknown) => setError(errorText(t, e)));
+  }, [me.user.id, me.user.role, t]);
+  return { caseload, error };
+}
+
+/** Into an open session (its call screen), or a new session with a citizen started first. */
+export function useVideoSessions(onError: (message: string | null) => void) {
+  const { t } = useI18n();
+
+  const enter = (callId: string) => {
+    void loadCallScreen(); // downloads while the camera opens
+    if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
+    navigate({ name: 'call', callId, step: 'call', via: 'sign-in' });
+  };
+  const start = async (citizenId: string, appointmentId?: string) => {
+    onError(null);
+    try {
+      const call = await api('POST /api/calls', { body: appointmentId ? { citizenId, appointmentId } : { citizenId } });
+      enter(call.id);
+    } catch (e) {
+      // The citizen already has an open session (this worker's, left a moment ago): go back into it rather than
+      // showing an error — that is what pressing "Start video" means.
+      if (e instanceof ApiError && e.status === 409) {
+        const open = (await api('GET /api/calls/open').catch(() => [])).find((c) => c.citizenId === citizenId);
+        if (open) return enter(open.id);
+      }
+      onError(errorText(t, e));
+    }
+  };
+  return { enter, start };
+}

@@ -1,0 +1,149 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * The client's screens and their addresses, on the History API. Every screen has a path, so a reload keeps a person
+ * where they were, the phone's back button goes to the previous screen instead of out of the app, and a link (SMS,
+ * e-mail) opens the screen it names. Paths hold ids at most, never personal data (see DESIGN.md).
+ */
+export type Screen =
+  | { name: 'home' }
+  /** Sign-in for staff; `then` is where a signed-out visit was going (/login?next=…), reached after signing in. */
+  | { name: 'login'; then: Destination }
+  /** /link#<secret>: a citizen's sign-in link (LinkLanding). */
+  | { name: 'link' }
+  /** /join#<secret>: a reminder's join link (JoinLanding); it never signs anybody in. */
+  | { name: 'join' }
+  | { name: 'agenda' }
+  | { name: 'people' }
+  | { name: 'appointments' }
+  /** An open video session, signed in (/call/<id>) or through a reminder's join link (/join/call/<id>); `check` is the device check before it. */
+  | { name: 'call'; callId: string; step: CallStep; via: CallVia }
+  | { name: 'unknown' };
+
+export type CallStep = 'check' | 'call';
+export type CallVia = 'sign-in' | 'join-link';
+/** The screens a sign-in can lead on to. */
+export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'call' }>;
+
+export const home: Destination = { name: 'home' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function screenPath(screen: Screen): string {
+  switch (screen.name) {
+    case 'home':
+    case 'unknown':
+      return '/';
+    case 'login':
+      return screen.then.name === 'home' ? '/login' : `/login?next=${encodeURIComponent(screenPath(screen.then))}`;
+    case 'call':
+      return `${screen.via === 'join-link' ? '/join' : ''}/call/${screen.callId}${screen.step === 'check' ? '/check' : ''}`;
+    default:
+      return `/${screen.name}`;
+  }
+}
+
+export function parseScreen(pathname: string, search = ''): Screen {
+  const parts = pathname.split('/').filter(Boolean);
+  const [first, second, third] = parts;
+  const call = (via: CallVia, id: string | undefined, rest: (string | undefined)[]): Screen => {
+    if (!id || !UUID.test(id)) return { name: 'unknown' };
+    if (rest.length === 0) return { name: 'call', callId: id, step: 'call', via };
+    if (rest.length === 1 && rest[0] === 'check') return { name: 'call', callId: id, step: 'check', via };
+    return { name: 'unknown' };
+  };
+  if (parts.length === 0) return home;
+  if (first === 'call') return call('sign-in', second, parts.slice(2));
+  if (first === 'join' && second === 'call') return call('join-link', third, parts.slice(3));
+  if (parts.length > 1) return { name: 'unknown' };
+  switch (first) {
+    case 'login':
+      return { name: 'login', then: parseDestination(new URLSearchParams(search).get('next')) };
+    case 'link':
+    case 'join':
+    case 'agenda':
+    case 'people':
+    case 'appointments':
+      return { name: first };
+    default:
+      return { name: 'unknown' };
+  }
+}
+
+/** ?next= comes from the address bar: only a path of ours that a sign-in may lead to, anything else is home. */
+function parseDestination(next: string | null): Destination {
+  if (!next?.startsWith('/') || next.startsWith('//')) return { name: 'home' };
+  const [pathname = '/', search = ''] = next.split('?');
+  const screen = parseScreen(pathname, search);
+  return isDestination(screen) ? screen : { name: 'home' };
+}
+
+export function isDestination(screen: Screen): screen is Destination {
+  return ['home', 'agenda', 'people', 'appointments'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
+}
+
+/** What the router keeps in each history entry: its place in our own history, and how a call was joined. */
+interface EntryState {
+  /** 0 for the entry the app was opened on; one more for each screen pushed after it. */
+  index: number;
+  /** The citizen chose audio only at the device check: a reload of the call opens the microphone alone again. */
+  audioOnly?: boolean;
+}
+
+function entryState(): EntryState {
+  const state = window.history.state as Partial<EntryState> | null;
+  return { index: typeof state?.index === 'number' ? state.index : 0, ...(state?.audioOnly ? { audioOnly: true } : {}) };
+}
+
+/** Whether the citizen joined this call audio only (kept in the history entry, so it survives a reload). */
+export function joinedAudioOnly(): boolean {
+  return entryState().audioOnly === true;
+}
+
+const listeners = new Set<() => void>();
+
+/**
+ * Goes to a screen: a new history entry (back returns here), or with `replace` instead of the current one — for a
+ * step that should not be gone back to (a used link, a sign-in, the device check once passed).
+ */
+export function navigate(screen: Screen, options: { replace?: boolean; audioOnly?: boolean } = {}): void {
+  const index = entryState().index + (options.replace ? 0 : 1);
+  const state: EntryState = { index, ...(options.audioOnly ? { audioOnly: true } : {}) };
+  const path = screenPath(screen);
+  if (options.replace) window.history.replaceState(state, '', path);
+  else {
+    window.history.pushState(state, '', path);
+    window.scrollTo(0, 0);
+  }
+  for (const listener of listeners) listener();
+}
+
+/**
+ * Back to the screen before this one, as the phone's back button does; when this screen was the first one opened
+ * (a link, a reload of a fresh tab), there is nothing of ours to go back to, so `fallback` takes its place.
+ */
+export function goBack(fallback: Screen): void {
+  if (entryState().index > 0) window.history.back();
+  else navigate(fallback, { replace: true });
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+let current: { address: string; screen: Screen } | null = null;
+function currentScreen(): Screen {
+  const address = window.location.pathname + window.location.search;
+  if (current?.address !== address) current = { address, screen: parseScreen(window.location.pathname, window.location.search) };
+  return current.screen;
+}
+
+/** The screen the address bar names; re-renders on navigate() and on back/forward. */
+export function useScreen(): Screen {
+  return useSyncExternalStore(subscribe, currentScreen);
+}
