@@ -1,18 +1,12 @@
 import fs from 'node:fs';
 import { SignJWT, base64url } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../server/auth/session.js';
 import { AttemptCounter, clientKey, MAX_TRACKED_ADDRESSES } from '../server/http/rate-limit.js';
-import { PASSWORD, sessionCookie, startHarness, type Harness, type Org } from './support/harness.js';
+import { PASSWORD, sessionCookie, startHarness } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let h: Harness;
-let org: Org;
-
-beforeAll(async () => {
-  h = await startHarness();
-  org = await h.seedOrganisation();
-});
-afterAll(() => h.close());
+const { h, org } = useHarness();
 
 describe('sign-in', () => {
   it('signs a worker in with an HttpOnly SameSite cookie and shows who they are', async () => {

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, startHarness, type Harness, type Org } from './support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { count } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let h: Harness;
-let org: Org;
+const { h, org, cookies } = useHarness({ signIn: ['coordinator'] });
 let coordinator: string;
 
-beforeAll(async () => {
-  h = await startHarness();
-  org = await h.seedOrganisation();
-  coordinator = await h.login(org.coordinatorEmail);
+beforeAll(() => {
+  coordinator = cookies.coordinator;
 });
-afterAll(() => h.close());
 
 const auditOf = (subject: string) => h.admin<{ action: string; actor_id: string }[]>`select action, actor_id from audit_events where subject_id = ${subject} order by id`;
 

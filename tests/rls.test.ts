@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from 'postgres';
 import { connectApp, inOrganisation } from '../server/db/database.js';
-import { startHarness, type Harness, type Org } from './support/harness.js';
+import type { Org } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let h: Harness;
+const { h } = useHarness({ organisation: false });
 let a: Org;
 let b: Org;
 let tables: TenantTable[];
@@ -86,14 +87,12 @@ async function outcome(run: () => Promise<readonly unknown[]>): Promise<string> 
 }
 
 beforeAll(async () => {
-  h = await startHarness();
   a = await h.seedOrganisation('Aarhus');
   b = await h.seedOrganisation('Billund');
   await seedEveryTable(h.admin, a);
   await seedEveryTable(h.admin, b);
   tables = await tenantTables(h.admin);
 });
-afterAll(() => h.close());
 
 describe('row-level security on every tenant table (listed from the catalog)', () => {
   it('finds the tenant tables, and every one has rows of both organisations to test with', async () => {
