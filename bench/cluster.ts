@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../server/db/embedded.js';
+import { createLogger } from '../server/log.js';
 
 /**
  * The PostgreSQL a benchmark's harness creates its database in: TEST_DATABASE_URL when given, else an embedded one
@@ -14,7 +15,7 @@ import { startEmbeddedPostgres } from '../server/db/embedded.js';
 export async function benchCluster(): Promise<{ work: string; stop(): Promise<void> }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-bench-'));
   fs.chmodSync(work, 0o711);
-  const cluster = process.env.TEST_DATABASE_URL ? undefined : await startEmbeddedPostgres(path.join(work, 'pg'), () => {});
+  const cluster = process.env.TEST_DATABASE_URL ? undefined : await startEmbeddedPostgres(path.join(work, 'pg'), createLogger({ level: 'silent' }));
   process.env.NAERVAER_CLUSTER_URL = process.env.TEST_DATABASE_URL || cluster!.url;
 
   let stopped = false;

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { DestinationStream } from 'pino';
 import type { Sql } from 'postgres';
 import type { Role } from '../protocol/api.js';
 import type { Config } from './config.js';
+import type { Logger } from './log.js';
 import { Server as SocketServer } from 'socket.io';
 import type { MediaServer } from '../sfu/index.js';
 import { auditStore } from './audit/audit.js';
@@ -29,7 +29,6 @@ import { healthStore } from './health/store.js';
 import { clientError, frameworkError, toErrorBody } from './http/errors.js';
 import { addApiFormats, API_FORMATS } from './http/formats.js';
 import { trustProxyOption } from './http/proxy.js';
-import { loggerOptions } from './http/logging.js';
 import { checkOrigin, securityHeaders } from './http/security.js';
 import type { App, FeatureDeps } from './http/types.js';
 import { citizenLinkRoutes } from './links/routes.js';
@@ -44,7 +43,8 @@ export interface AppDeps {
   sql: Sql;
   tokens: TokenService;
   media: MediaServer;
-  logStream?: DestinationStream;
+  /** The process's logger (server/log.ts): Fastify logs requests through it. */
+  log: Logger;
   /** Folder with the built client; served when it exists. */
   clientDir?: string;
 }
@@ -63,8 +63,10 @@ declare module 'fastify' {
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  // As Fastify's base logger: the type request.log and app.log have in every feature (App).
+  const loggerInstance: FastifyBaseLogger = deps.log;
   const app: App = Fastify({
-    logger: loggerOptions(config.logLevel, deps.logStream),
+    loggerInstance,
     bodyLimit: BODY_LIMIT,
     trustProxy: trustProxyOption(config.trustProxy),
     // Unknown fields are an error, not silently dropped; types are not coerced; dates must exist in the calendar.

@@ -10,6 +10,7 @@ import { ConfigError, parseConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { MigrationError, migrate } from './db/migrate.js';
 import { endSessionsLeftOpen } from './calls/recovery.js';
+import { createLogger } from './log.js';
 import { startMediaServer } from './media.js';
 import { createDispatcher } from './reminders/setup.js';
 import type { MediaServer } from '../sfu/index.js';
@@ -28,41 +29,37 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  // Before the HTTP server's logger exists: the same JSON lines pino writes (level numbers as pino's).
-  const PINO_LEVELS = { info: 30, warn: 40, error: 50 } as const;
-  const say = (line: string, level: keyof typeof PINO_LEVELS = 'info', detail?: Record<string, unknown>) =>
-    console.log(JSON.stringify({ level: PINO_LEVELS[level], time: Date.now(), msg: line, ...detail }));
+  // The one logger of the process: the database, media, HTTP and the dispatcher each log through a child of it.
+  const log = createLogger({ level: config.logLevel });
   let db: Database | undefined;
   let media: MediaServer | undefined;
   try {
-    db = await openDatabase(config, say);
+    db = await openDatabase(config, log);
     const { applied } = await migrate(db.admin);
-    if (applied.length > 0) say(`applied migrations: ${applied.join(', ')}`);
+    if (applied.length > 0) log.info(`applied migrations: ${applied.join(', ')}`);
     const leftOpen = await endSessionsLeftOpen(db.admin);
-    if (leftOpen.sessions > 0) say(`ended ${leftOpen.sessions} video session(s) left open by the previous run`);
+    if (leftOpen.sessions > 0) log.info(`ended ${leftOpen.sessions} video session(s) left open by the previous run`);
     const tokens = new TokenService(loadSigningKeys(config));
-    media = await startMediaServer(config, (level, message, detail) => say(message, level, detail));
-    const app = await buildApp(config, { sql: db.app, tokens, media });
+    media = await startMediaServer(config, log);
+    const app = await buildApp(config, { sql: db.app, tokens, media, log });
     await app.listen({ port: config.port, host: config.host });
-    const dispatcher = config.dispatcherInServer
-      ? createDispatcher(config, db.app, (level, message, detail) => app.log[level]({ ...detail }, message))
-      : undefined;
+    const dispatcher = config.dispatcherInServer ? createDispatcher(config, db.app, log) : undefined;
     dispatcher?.start();
-    app.log.info({ publicUrl: config.publicUrl.origin, embeddedDatabase: !config.databaseUrl }, 'Nærvær is ready');
+    log.info({ publicUrl: config.publicUrl.origin, embeddedDatabase: !config.databaseUrl }, 'Nærvær is ready');
 
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) {
-        app.log.warn('second signal: exiting at once');
+        log.warn('second signal: exiting at once');
         process.exit(1);
       }
       stopping = true;
-      app.log.info({ signal }, 'shutting down');
+      log.info({ signal }, 'shutting down');
       await dispatcher?.stop();
       await app.close();
       await media!.close();
       await db!.close();
-      app.log.info('stopped');
+      log.info('stopped');
       process.exit(0);
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { MediaServer } from '../sfu/index.js';
 import type { Config } from './config.js';
+import type { Logger } from './log.js';
 import { isWildcardAddress, thisMachinesDefaultRouteAddress, type InterfaceAddress } from './network.js';
 import { LOCAL_WORKER_BIN } from './paths.js';
-
-type Log = (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
 
 /** The address browsers are told to send media to, and why that one (for the start-up log). */
 export interface MediaAddress {
@@ -30,7 +29,8 @@ export function chooseMediaAddress(
 }
 
 /** Starts the SFU with the server's configuration; the one place that translates Config for sfu/. */
-export function startMediaServer(config: Config, log: Log, defaultRoute?: () => InterfaceAddress | undefined): Promise<MediaServer> {
+export function startMediaServer(config: Config, parentLog: Logger, defaultRoute?: () => InterfaceAddress | undefined): Promise<MediaServer> {
+  const log = parentLog.child({ module: 'media' });
   const workerBin = config.mediasoupWorkerBin ?? (fs.existsSync(LOCAL_WORKER_BIN) ? LOCAL_WORKER_BIN : undefined);
   const media = chooseMediaAddress(config, defaultRoute);
   logMediaAddress(media, log);
@@ -46,12 +46,13 @@ export function startMediaServer(config: Config, log: Log, defaultRoute?: () => 
   });
 }
 
-function logMediaAddress(media: MediaAddress, log: Log): void {
+// The messages keep their "media: " prefix: the README's troubleshooting tells operators to look for these words.
+function logMediaAddress(media: MediaAddress, log: Logger): void {
   if (media.source === 'default_route') {
-    log('warn', `media: browsers are told to send video to ${media.address} (${media.interface}, the interface with the default route); in production set RTC_ANNOUNCED_ADDRESS to the address browsers reach`, { announcedAddress: media.address });
+    log.warn({ announcedAddress: media.address }, `media: browsers are told to send video to ${media.address} (${media.interface}, the interface with the default route); in production set RTC_ANNOUNCED_ADDRESS to the address browsers reach`);
   } else if (media.source === 'loopback_fallback') {
-    log('warn', 'media: no network interface with a default route, so video works only from browsers on this machine (not Firefox, which ignores 127.0.0.1); set RTC_ANNOUNCED_ADDRESS to the address browsers reach', { announcedAddress: media.address });
+    log.warn({ announcedAddress: media.address }, 'media: no network interface with a default route, so video works only from browsers on this machine (not Firefox, which ignores 127.0.0.1); set RTC_ANNOUNCED_ADDRESS to the address browsers reach');
   } else {
-    log('info', `media: browsers are told to send video to ${media.address}`, { announcedAddress: media.address });
+    log.info({ announcedAddress: media.address }, `media: browsers are told to send video to ${media.address}`);
   }
 }

@@ -54,7 +54,7 @@ export class MediaServer {
         if (this.rooms.get(id) === room) this.rooms.delete(id);
       });
       this.rooms.set(id, room);
-      this.options.log('info', 'room opened', { room: id, worker: host.worker.pid });
+      this.options.log.info({ room: id, worker: host.worker.pid }, 'room opened');
       return room;
     })();
     this.creating.set(id, creation);

@@ -49,7 +49,7 @@ export class WorkerPool extends EventEmitter<{ died: [PooledWorker] }> {
 
   private async replace(dead: PooledWorker, error: Error): Promise<void> {
     if (this.closed) return;
-    this.options.log('error', 'media worker died; replacing it', { pid: dead.worker.pid, index: dead.index, error: error.message });
+    this.options.log.error({ pid: dead.worker.pid, index: dead.index, error: error.message }, 'media worker died; replacing it');
     const slot = this.workers.indexOf(dead);
     this.workers.splice(slot, 1);
     this.emit('died', dead);
@@ -57,7 +57,7 @@ export class WorkerPool extends EventEmitter<{ died: [PooledWorker] }> {
       // Same index, so the same ports (freed by the dead process): firewall rules stay true.
       this.workers.push(await this.spawn(dead.index));
     } catch (spawnError) {
-      this.options.log('error', 'could not start a replacement media worker', { error: (spawnError as Error).message });
+      this.options.log.error({ error: (spawnError as Error).message }, 'could not start a replacement media worker');
     }
   }
 

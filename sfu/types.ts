@@ -12,7 +12,17 @@ export interface MediaServerOptions {
   basePort: number;
   enableUdp: boolean;
   enableTcp: boolean;
-  log: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
+  log: MediaLog;
+}
+
+/**
+ * What the media server logs through: structured detail first, then the message. The server's pino logger satisfies
+ * it as it is; sfu/ names no logging library.
+ */
+export interface MediaLog {
+  info(detail: object, message: string): void;
+  warn(detail: object, message: string): void;
+  error(detail: object, message: string): void;
 }
 
 export type Direction = 'send' | 'recv';

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../server/config.js';
+import { ConfigError, parseConfig, VARIABLES } from '../server/config.js';
 
 describe('configuration', () => {
   it('has working defaults: embedded database, port 8080, local public URL', () => {
@@ -29,6 +30,10 @@ describe('configuration', () => {
     [{ SIGNING_KEYS: 'short' }, 'SIGNING_KEYS', /kid:secret/],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL', /smtp/],
     [{ STAFF_SESSION_HOURS: '0' }, 'STAFF_SESSION_HOURS', /1 to/],
+    [{ DISPATCH_LEASE_SECONDS: 'soon' }, 'DISPATCH_LEASE_SECONDS', /whole number from 1 to 3600/],
+    [{ RTC_PORT: '80' }, 'RTC_PORT', /0 or from 1024/],
+    [{ SMS_SENDER: 'Nærvær Kommune' }, 'SMS_SENDER', /1 to 11 letters/],
+    [{ RTC_UDP: 'maybe' }, 'RTC_UDP', /true or false/],
   ];
   for (const [env, variable, message] of bad) {
     it(`names ${variable} when it is wrong (${JSON.stringify(env)})`, () => {
@@ -51,6 +56,29 @@ describe('configuration', () => {
     expect(parseConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(parseConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,2001:db8::/32' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16', '2001:db8::/32']);
     expect(parseConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
+  });
+
+  it('DISPATCH_LEASE_SECONDS is read like every other variable (npm run dispatcher used to read it by itself)', () => {
+    expect(parseConfig({}).dispatchLeaseSeconds).toBe(60);
+    expect(parseConfig({ DISPATCH_LEASE_SECONDS: '2' }).dispatchLeaseSeconds).toBe(2);
+  });
+
+  it('every default the table shows is the value used when the variable is unset', () => {
+    const unset = parseConfig({}, '/srv/naervaer');
+    // Defaults in brackets describe what happens instead (an embedded database, the number of cores…).
+    const literal = VARIABLES.filter((v) => !v.default.startsWith('(') && !v.default.includes('$'));
+    expect(literal.length).toBeGreaterThan(15);
+    for (const variable of literal) {
+      expect(parseConfig({ [variable.name]: variable.default }, '/srv/naervaer'), variable.name).toEqual(unset);
+    }
+  });
+
+  it("the README's configuration table is the table in server/config.ts", () => {
+    const readme = fs.readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Configuration\n'), readme.indexOf('\n### ', readme.indexOf('\n## Configuration\n')));
+    const documented = section.split('\n').filter((line) => line.startsWith('|'));
+    const rows = VARIABLES.map((v) => `| \`${v.name}\` | ${v.default} | ${v.description}${v.production ? ' **Set in production.**' : ''} |`);
+    expect(documented).toEqual(['| Variable | Default | Meaning |', '|---|---|---|', ...rows]);
   });
 
   it('a bad value stops the server with one clear line naming the variable', () => {

@@ -32,6 +32,18 @@ describe('docker-compose.yml', () => {
     for (const variable of VARIABLES.filter((v) => v.production)) expect(env, variable.name).toHaveProperty(variable.name);
   });
 
+  it('takes every secret from .env, never writing one into the file', () => {
+    const env = app.environment!;
+    for (const variable of VARIABLES.filter((v) => v.secret && v.name in env)) expect(env[variable.name], variable.name).toMatch(/\$\{\w+:\?/);
+  });
+
+  it('the image sets only variables the server knows (besides NODE_ENV)', () => {
+    const known = new Set(VARIABLES.map((v) => v.name));
+    const set = [...fs.readFileSync('Dockerfile', 'utf8').matchAll(/^ENV (.+)$/gm)].flatMap((m) => [...m[1]!.matchAll(/(\w+)=/g)].map((n) => n[1]!));
+    expect(set.length).toBeGreaterThan(0);
+    for (const name of set.filter((n) => n !== 'NODE_ENV')) expect(known, name).toContain(name);
+  });
+
   it('gives the app an environment the config accepts, pointing at the db service', () => {
     const env = Object.fromEntries(Object.entries(app.environment!).map(([k, v]) => [k, substitute(String(v))]));
     const config = parseConfig(env);

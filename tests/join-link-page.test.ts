@@ -5,6 +5,7 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeerInfo } from '../protocol/signalling.js';
 import { parseConfig } from '../server/config.js';
+import { createLogger } from '../server/log.js';
 import { CLIENT_DIR } from '../server/paths.js';
 import { createDispatcher } from '../server/reminders/setup.js';
 import { launchChromium } from './support/browser.js';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   // the reminders link to this served app
   const config = parseConfig({ PUBLIC_URL: h.baseUrl, DATA_DIR: h.dataDir, SMS_GATEWAY_URL: gatewayUrl, SMS_GATEWAY_TOKEN: gateway.token });
-  const dispatcher = createDispatcher(config, h.sql, () => {});
+  const dispatcher = createDispatcher(config, h.sql, createLogger({ level: 'silent' }));
   const start = new Date(Date.now() + 3 * 86_400_000);
   const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(start);
   const booked = await h.request('POST', '/api/appointments', { cookie: worker, body: { citizenId: org.citizenId, modality: 'video', start: `${local}T10:00` } });

@@ -3,6 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config.js';
+import { createLogger } from '../server/log.js';
 import type { Dispatcher } from '../server/reminders/dispatcher.js';
 import { createDispatcher } from '../server/reminders/setup.js';
 import type { Socket as ClientSocket } from 'socket.io-client';
@@ -46,7 +47,7 @@ beforeAll(async () => {
     PUBLIC_URL: 'http://naervaer.test', DATA_DIR: h.dataDir, SMS_GATEWAY_URL: gatewayUrl, SMS_GATEWAY_TOKEN: gateway.token,
     SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`, SMTP_FROM: 'paamindelse@kommune.dk',
   });
-  dispatcher = createDispatcher(config, h.sql, () => {});
+  dispatcher = createDispatcher(config, h.sql, createLogger({ level: 'silent' }));
   expect((await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: worker, body: { smsReminders: true, emailReminders: true } })).statusCode).toBe(200);
 });
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appLoginRoleName, ensureAppLogin } from '../server/db/app-login.js';
 import { connect, connectApp, openDatabase } from '../server/db/database.js';
 import { MigrationError, migrate, readMigrations } from '../server/db/migrate.js';
+import { createLogger } from '../server/log.js';
 import { MIGRATIONS_DIR } from '../server/paths.js';
 import { freshDatabase } from './support/harness.js';
 
@@ -118,7 +119,7 @@ describe('the application’s database login', () => {
     const appUrl = new URL(db.url);
     appUrl.username = role;
     appUrl.password = 'dba-chosen-password';
-    const opened = await openDatabase({ databaseUrl: db.url, dataDir: os.tmpdir(), appDatabaseUrl: appUrl.toString() }, () => {});
+    const opened = await openDatabase({ databaseUrl: db.url, dataDir: os.tmpdir(), appDatabaseUrl: appUrl.toString() }, createLogger({ level: 'silent' }));
     cleanups.push(() => opened.close());
     expect(await opened.app`select current_user as me`).toEqual([{ me: role }]);
     expect(await db.admin`select 1 from pg_roles where rolname = ${appLoginRoleName(db.name)}`).toHaveLength(0);

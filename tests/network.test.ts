@@ -1,6 +1,8 @@
 import type os from 'node:os';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config.js';
+import { createLogger } from '../server/log.js';
 import { chooseMediaAddress, startMediaServer } from '../server/media.js';
 import { defaultRouteAddress, defaultRouteInterfaces, thisMachinesDefaultRouteAddress } from '../server/network.js';
 
@@ -70,8 +72,13 @@ describe('the media address announced to browsers', () => {
 
   it('is what a real media server offers browsers as ICE candidates on the defaults, and the start-up log says so', async () => {
     const logged: string[] = [];
+    const write = (line: string) => {
+      const { level, msg } = JSON.parse(line) as { level: number; msg: string };
+      logged.push(`${pino.levels.labels[level]}: ${msg}`);
+    };
+    const log = createLogger({ level: 'info', stream: { write } });
     // RTC_PORT=0: the default 20000 may be held by another test or a developer's running server.
-    const media = await startMediaServer(parseConfig({ MEDIA_WORKERS: '1', RTC_PORT: '0' }), (level, message) => void logged.push(`${level}: ${message}`));
+    const media = await startMediaServer(parseConfig({ MEDIA_WORKERS: '1', RTC_PORT: '0' }), log);
     try {
       const room = await media.openRoom('network-test');
       const transport = await room.join('peer-1').createTransport('recv');

@@ -2,6 +2,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config.js';
+import { createLogger } from '../server/log.js';
 import type { Dispatcher } from '../server/reminders/dispatcher.js';
 import { createDispatcher } from '../server/reminders/setup.js';
 import { citizenCookie } from './support/calls.js';
@@ -39,7 +40,7 @@ beforeAll(async () => {
     PUBLIC_URL: 'http://naervaer.test', SMS_GATEWAY_URL: gatewayUrl, SMS_GATEWAY_TOKEN: gateway.token,
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMTP_FROM: 'paamindelse@kommune.dk',
   });
-  dispatcher = createDispatcher(config, h.sql, () => {});
+  dispatcher = createDispatcher(config, h.sql, createLogger({ level: 'silent' }));
   const settings = await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: worker, body: { smsReminders: true, emailReminders: true } });
   expect(settings.statusCode).toBe(200);
 });

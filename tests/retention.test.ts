@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from 'postgres';
+import { pino } from 'pino';
+import { createLogger } from '../server/log.js';
 import { upsertUser } from '../server/people/organisations.js';
 import { createDispatcher } from '../server/reminders/setup.js';
 import { applyRetention } from '../server/retention/retention.js';
@@ -147,7 +149,11 @@ describe('retention, run by the dispatcher on its schedule', () => {
   it('removes what is past the limits and keeps what is inside them, in one organisation only', async () => {
     beforeB = await snapshot(b.id);
     const logs: string[] = [];
-    const dispatcher = createDispatcher(h.config, h.sql, (level, message, detail) => void logs.push(`${level} ${message} ${JSON.stringify(detail ?? {})}`), {
+    const write = (line: string) => {
+      const { level, msg } = JSON.parse(line) as { level: number; msg: string };
+      logs.push(`${pino.levels.labels[level]} ${msg}`);
+    };
+    const dispatcher = createDispatcher(h.config, h.sql, createLogger({ level: 'info', stream: { write } }), {
       retention: { firstRunMs: 0, intervalMs: 3600_000 },
     });
     dispatcher.start();

@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config.js';
+import { createLogger } from '../server/log.js';
 import { startMediaServer } from '../server/media.js';
 import { PEER_LIMITS, type MediaServer } from '../sfu/index.js';
 import { rtpParameters } from './support/calls.js';
 
 let media: MediaServer;
 beforeAll(async () => {
-  media = await startMediaServer(parseConfig({ MEDIA_WORKERS: '2', RTC_PORT: '0', RTC_LISTEN_IP: '127.0.0.1' }), () => {});
+  media = await startMediaServer(parseConfig({ MEDIA_WORKERS: '2', RTC_PORT: '0', RTC_LISTEN_IP: '127.0.0.1' }), createLogger({ level: 'silent' }));
 });
 afterAll(() => media.close());
 

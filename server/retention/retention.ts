@@ -1,22 +1,12 @@
 import type { Sql } from 'postgres';
+import type { Logger } from '../log.js';
+import { retentionStore, type RetentionOutcome, type RetentionStore } from './store.js';
 
-/** What one application of the retention rules did: per organisation and category, how many rows. */
-export interface RetentionOutcome {
-  organisationId: string;
-  /** citizens_anonymised, links_deleted, reminder_links_deleted, sign_ins_deleted, calendar_feeds_deleted, reminders_deleted, call_logs_deleted or audit_events_deleted */
-  category: string;
-  affected: number;
-}
+export type { RetentionOutcome } from './store.js';
 
-/**
- * Applies every organisation's retention settings once (migration 008, apply_retention). It runs over the
- * application's own login: the function, owned by the schema owner, does exactly the deleting and anonymising the
- * settings call for and nothing else, so the dispatcher never needs the owner's connection. Runs that overlap (two
- * dispatchers) do not both work: the second returns nothing.
- */
-export async function applyRetention(sql: Sql): Promise<RetentionOutcome[]> {
-  const rows = await sql<{ organisation_id: string; category: string; affected: number }[]>`select * from apply_retention()`;
-  return rows.map((r) => ({ organisationId: r.organisation_id, category: r.category, affected: r.affected }));
+/** Applies every organisation's retention settings once (see RetentionStore.apply): `npm run retention` and tests. */
+export function applyRetention(sql: Sql): Promise<RetentionOutcome[]> {
+  return retentionStore(sql).apply();
 }
 
 /** Totals per category over all organisations, for a log line that names no organisation's data. */
@@ -27,8 +17,9 @@ export function retentionTotals(outcomes: readonly RetentionOutcome[]): Record<s
 }
 
 export interface RetentionScheduleOptions {
-  sql: Sql;
-  log: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
+  store: RetentionStore;
+  /** The schedule logs through a child of this (`module: 'retention'`). */
+  log: Logger;
   /** Delay before the first run after start: not during start-up, but soon, so a server restarted often still runs it. */
   firstRunMs?: number;
   intervalMs?: number;
@@ -39,8 +30,11 @@ export class RetentionSchedule {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> = Promise.resolve();
   #stopped = false;
+  readonly #log: Logger;
 
-  constructor(private readonly options: RetentionScheduleOptions) {}
+  constructor(private readonly options: RetentionScheduleOptions) {
+    this.#log = options.log.child({ module: 'retention' });
+  }
 
   start(): void {
     this.#stopped = false;
@@ -65,11 +59,11 @@ export class RetentionSchedule {
   /** One run; failures are logged, not thrown, and the next run comes at the usual time. */
   async runOnce(): Promise<RetentionOutcome[]> {
     try {
-      const outcomes = await applyRetention(this.options.sql);
-      if (outcomes.length > 0) this.options.log('info', 'retention applied', { totals: retentionTotals(outcomes) });
+      const outcomes = await this.options.store.apply();
+      if (outcomes.length > 0) this.#log.info({ totals: retentionTotals(outcomes) }, 'retention applied');
       return outcomes;
     } catch (error) {
-      this.options.log('error', 'retention failed', { error: (error as Error).message });
+      this.#log.error({ error: (error as Error).message }, 'retention failed');
       return [];
     }
   }

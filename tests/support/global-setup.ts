@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../server/db/embedded.js';
+import { createLogger } from '../../server/log.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,7 +20,7 @@ export async function setup(project: TestProject): Promise<void> {
   let url = process.env.TEST_DATABASE_URL;
   if (!url) {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-test-pg-'));
-    embedded = await startEmbeddedPostgres(dataDir, () => {});
+    embedded = await startEmbeddedPostgres(dataDir, createLogger({ level: 'silent' }));
     url = embedded.url;
   }
   project.provide('clusterUrl', url);

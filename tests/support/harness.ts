@@ -13,6 +13,7 @@ import { appLoginRoleName } from '../../server/db/app-login.js';
 import { connect, connectApp } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { createOrganisation, upsertUser } from '../../server/people/organisations.js';
+import { createLogger } from '../../server/log.js';
 import { startMediaServer } from '../../server/media.js';
 import { freePort } from '../../server/db/embedded.js';
 import { CLIENT_DIR } from '../../server/paths.js';
@@ -94,8 +95,9 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
   });
   const tokens = new TokenService(loadSigningKeys(config));
   const logs: string[] = [];
-  const media = await startMediaServer(config, () => {});
-  const app = await buildApp(config, { sql, tokens, media, logStream: { write: (line: string) => void logs.push(line) }, clientDir: options.clientDir ?? (options.serve ? CLIENT_DIR : path.join(dataDir, 'no-client')) });
+  const media = await startMediaServer(config, createLogger({ level: 'silent' }));
+  const log = createLogger({ level: config.logLevel, stream: { write: (line: string) => void logs.push(line) } });
+  const app = await buildApp(config, { sql, tokens, media, log, clientDir: options.clientDir ?? (options.serve ? CLIENT_DIR : path.join(dataDir, 'no-client')) });
   await app.ready();
   if (options.serve) await app.listen({ port, host: '127.0.0.1' });
 
