@@ -17,7 +17,9 @@ import { callRoutes } from './calls/routes.js';
 import { bookingRoutes } from './booking/routes.js';
 import { bookingStore } from './booking/store.js';
 import { citizenBookingRoutes } from './booking/citizen-routes.js';
+import { citizenBookingStore } from './booking/citizen-store.js';
 import { calendarRoutes } from './calendar/routes.js';
+import { calendarStore } from './calendar/store.js';
 import { CallSignalling } from './calls/signalling.js';
 import { lockoutRoutes } from './auth/lockout.js';
 import { authRoutes } from './auth/routes.js';
@@ -31,7 +33,13 @@ import { addApiFormats, API_FORMATS } from './http/formats.js';
 import { trustProxyOption } from './http/proxy.js';
 import { checkOrigin, securityHeaders } from './http/security.js';
 import type { App, FeatureDeps } from './http/types.js';
+import { joinRoutes } from './links/join-routes.js';
 import { citizenLinkRoutes } from './links/routes.js';
+import { linkStore } from './links/store.js';
+import { medicationRoutes } from './reminders/medication-routes.js';
+import { medicationStore } from './reminders/medication-store.js';
+import { settingsRoutes } from './reminders/settings-routes.js';
+import { settingsStore } from './reminders/settings-store.js';
 import { peopleRoutes } from './people/routes.js';
 import { organisationRoutes } from './people/organisation-routes.js';
 import { peopleStore } from './people/store.js';
@@ -108,6 +116,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   // Stores: each feature's data access, decorated on the instance so routes (and other features) reach it by name.
   app.decorate('booking', bookingStore(deps.sql));
+  app.decorate('citizenBooking', citizenBookingStore(deps.sql));
+  app.decorate('reminderSettings', settingsStore(deps.sql));
+  app.decorate('medication', medicationStore(deps.sql));
+  app.decorate('links', linkStore(deps.sql));
+  app.decorate('calendar', calendarStore(deps.sql));
   app.decorate('people', peopleStore(deps.sql));
   app.decorate('audit', auditStore(deps.sql));
   app.decorate('health', healthStore(deps.sql));
@@ -118,9 +131,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   peopleRoutes(app);
   organisationRoutes(app);
   citizenLinkRoutes(app, features);
+  joinRoutes(app, features);
   auditRoutes(app);
   bookingRoutes(app);
   citizenBookingRoutes(app, features);
+  settingsRoutes(app);
+  medicationRoutes(app);
   calendarRoutes(app, features);
 
   // Signalling shares the HTTP server: same origin, same TLS, same port.

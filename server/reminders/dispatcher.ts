@@ -1,11 +1,12 @@
 import type { Sql } from 'postgres';
 import type { SigningKey } from '../auth/keys.js';
-import { inOrganisation, type Tx } from '../db/database.js';
+import type { Tx } from '../db/database.js';
+import { reminderJoinSecret, reminderLinkUrl } from '../links/links.js';
 import type { Logger } from '../log.js';
-import { reminderJoinSecret, reminderLinkUrl } from '../links/reminder-links.js';
 import { composeReminder } from './compose.js';
-import { MEDICATION_PLAN_HOURS } from './plan.js';
+import { outbox } from './outbox.js';
 import { SendError, type Sender } from './senders.js';
+import { dispatchStore, type ReminderToSend, type SendOutcome } from './store.js';
 
 export interface DispatcherOptions {
   sql: Sql;
@@ -26,32 +27,6 @@ const MAX_ATTEMPTS = 6;
 /** The wait before attempt n + 1: 15 s doubling per attempt up to an hour, with ±20 % jitter so retries spread out. */
 export const backoffMs = (attempts: number) => Math.min(3600_000, 15_000 * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
 
-interface Loaded {
-  id: string;
-  kind: 'appointment' | 'medication';
-  channel: 'sms' | 'email';
-  idempotency_key: string;
-  attempts: number;
-  due_at: Date;
-  phone: string | null;
-  email: string | null;
-  user_active: boolean;
-  language: 'da' | 'en' | 'sv';
-  time_zone: string;
-  appointment_id: string | null;
-  starts_at: Date | null;
-  ends_at: Date | null;
-  channel_allowed: boolean;
-  modality: 'video' | 'phone' | 'home_visit' | 'chat' | null;
-  appointment_status: string | null;
-  worker_id: string | null;
-  citizen_id: string;
-  wording: string | null;
-  schedule_active: boolean | null;
-}
-
-type Outcome = { id: string; result: 'sent'; providerId: string } | { id: string; result: 'retry' | 'failed' | 'cancelled'; error: string; attempts: number };
-
 /**
  * Sends due reminders. Any number may run at once (in the server, and as `npm run dispatcher`): rows are claimed
  * with FOR UPDATE SKIP LOCKED plus a lease. Every attempt carries the reminder's idempotency key, so a crash
@@ -63,9 +38,11 @@ export class Dispatcher {
   private stopped = false;
   private lastPlanned = 0;
   private readonly log: Logger;
+  private readonly store: ReturnType<typeof dispatchStore>;
 
   constructor(private readonly options: DispatcherOptions) {
     this.log = options.log.child({ module: 'dispatcher' });
+    this.store = dispatchStore(options.sql);
   }
 
   start(): void {
@@ -101,13 +78,11 @@ export class Dispatcher {
   private async planMedication(): Promise<void> {
     if (Date.now() - this.lastPlanned < 10 * 60_000) return;
     this.lastPlanned = Date.now();
-    await this.options.sql`select plan_medication_reminders(now(), now() + ${MEDICATION_PLAN_HOURS} * interval '1 hour')`;
+    await outbox.planAllMedication(this.options.sql);
   }
 
   async runOnce(): Promise<number> {
-    const { sql } = this.options;
-    const claimed = await sql<{ reminder_id: string; organisation_id: string }[]>`
-      select * from claim_due_reminders(${this.options.batchSize ?? 200}, ${this.options.leaseSeconds ?? 60})`;
+    const claimed = await this.store.claimDue(this.options.batchSize ?? 200, this.options.leaseSeconds ?? 60);
     if (claimed.length === 0) return 0;
     const byOrg = new Map<string, string[]>();
     for (const c of claimed) byOrg.set(c.organisation_id, [...(byOrg.get(c.organisation_id) ?? []), c.reminder_id]);
@@ -116,31 +91,20 @@ export class Dispatcher {
   }
 
   private async sendForOrganisation(org: string, ids: string[]): Promise<void> {
-    const { sql } = this.options;
-    const prepared = await inOrganisation(sql, org, async (tx) => {
-      const rows = await tx<Loaded[]>`
-        select r.id, r.kind, r.channel, r.idempotency_key, r.attempts, r.due_at, r.citizen_id,
-               u.phone, u.email, u.active as user_active, u.preferred_language as language, o.time_zone,
-               a.id as appointment_id, a.starts_at, a.ends_at, a.modality, a.status as appointment_status, a.worker_id,
-               m.wording, m.active as schedule_active, reminder_channel_allowed(r.citizen_id, r.channel) as channel_allowed
-        from reminders r
-        join users u on u.id = r.citizen_id
-        join organisations o on o.id = r.organisation_id
-        left join appointments a on a.id = r.appointment_id
-        left join medication_schedules m on m.id = r.medication_schedule_id
-        where r.id = any(${tx.array(ids)}::uuid[]) and r.status = 'pending'`;
-      return Promise.all(rows.map((row) => this.prepare(tx, org, row)));
-    });
-    const outcomes: Outcome[] = [];
+    const prepared = await this.store.withClaimed(org, ids, (tx, row) => this.prepare(tx, org, row));
+    const outcomes: SendOutcome[] = [];
     const queue = [...prepared];
     const workers = Array.from({ length: Math.min(this.options.concurrency ?? 16, queue.length) }, async () => {
       for (let item = queue.shift(); item; item = queue.shift()) outcomes.push(await this.deliver(item));
     });
     await Promise.all(workers);
-    await this.record(org, outcomes);
+    if (outcomes.length === 0) return;
+    await this.store.record(org, outcomes);
+    const failed = outcomes.filter((o) => o.result === 'failed').length;
+    if (failed > 0) this.log.warn({ count: failed }, 'reminders failed for good');
   }
 
-  private async prepare(tx: Tx, organisationId: string, row: Loaded) {
+  private async prepare(tx: Tx, organisationId: string, row: ReminderToSend) {
     const stale =
       !row.user_active ||
       !row.channel_allowed ||
@@ -162,7 +126,7 @@ export class Dispatcher {
     return { row, stale, to, words };
   }
 
-  private async deliver(item: Awaited<ReturnType<Dispatcher['prepare']>>): Promise<Outcome> {
+  private async deliver(item: Awaited<ReturnType<Dispatcher['prepare']>>): Promise<SendOutcome> {
     const { row, stale, to, words } = item;
     if (stale) return { id: row.id, result: 'cancelled', error: 'no longer wanted', attempts: row.attempts };
     const sender = this.options.senders[row.channel];
@@ -174,30 +138,8 @@ export class Dispatcher {
     } catch (error) {
       const temporary = error instanceof SendError ? error.temporary : true;
       const message = error instanceof Error ? error.message : String(error);
-      return { id: row.id, result: temporary && row.attempts < MAX_ATTEMPTS ? 'retry' : 'failed', error: message, attempts: row.attempts };
+      if (temporary && row.attempts < MAX_ATTEMPTS) return { id: row.id, result: 'retry', error: message, attempts: row.attempts, retryInSeconds: backoffMs(row.attempts) / 1000 };
+      return { id: row.id, result: 'failed', error: message, attempts: row.attempts };
     }
-  }
-
-  private async record(org: string, outcomes: Outcome[]): Promise<void> {
-    if (outcomes.length === 0) return;
-    const sent = outcomes.filter((o): o is Extract<Outcome, { result: 'sent' }> => o.result === 'sent');
-    const other = outcomes.filter((o): o is Exclude<Outcome, { result: 'sent' }> => o.result !== 'sent');
-    await inOrganisation(this.options.sql, org, async (tx) => {
-      if (sent.length > 0) {
-        await tx`
-          update reminders r set status = 'sent', sent_at = now(), provider_message_id = s.provider, leased_until = null, last_error = null
-          from unnest(${tx.array(sent.map((s) => s.id))}::uuid[], ${tx.array(sent.map((s) => s.providerId))}::text[]) as s(id, provider)
-          where r.id = s.id`;
-      }
-      for (const o of other) {
-        if (o.result === 'retry') {
-          await tx`update reminders set next_attempt_at = now() + ${backoffMs(o.attempts) / 1000} * interval '1 second', leased_until = null, last_error = ${o.error} where id = ${o.id}`;
-        } else {
-          await tx`update reminders set status = ${o.result}, leased_until = null, last_error = ${o.error} where id = ${o.id}`;
-        }
-      }
-    });
-    const failed = other.filter((o) => o.result === 'failed').length;
-    if (failed > 0) this.log.warn({ count: failed }, 'reminders failed for good');
   }
 }

@@ -1,20 +1,91 @@
 /**
- * The reminder outbox: the one place that plans, cancels and re-plans reminders of every kind. Features call these
- * inside their own transaction, so an appointment and its reminders change together or not at all.
+ * The reminder outbox: the one place that plans, cancels and re-plans reminders of every kind — appointments and
+ * medication. Features call these inside their own transaction, so an appointment (or a schedule, or a citizen's
+ * settings) and its reminders change together or not at all. Whether a channel may be used is the database's one
+ * consent rule (reminder_channel_allowed), asked by every query in reminders/store.ts that plans or cancels.
  */
+import type { Sql } from 'postgres';
 import type { Tx } from '../db/database.js';
-import { cancelAppointmentReminders, planAppointmentReminders, replanCitizenReminders } from './plan.js';
+import { fromLocal, toLocal } from '../time.js';
+import {
+  appointmentsToPlan, cancelPendingNoLongerAllowed, cancelPendingOfAppointments, cancelPendingOfSchedule, insertAppointmentReminders,
+  planMedicationReminders, upcomingAppointmentIds, type PlannedReminder,
+} from './store.js';
+
+/** How far ahead medication reminders are planned (the dispatcher tops this up every few minutes). */
+export const MEDICATION_PLAN_HOURS = 48;
+
+/**
+ * Writes the outbox rows for appointments, in the caller's transaction: one per offset (default 24 h and 1 h before)
+ * and per channel the citizen chose with consent. SMS never lands in the organisation's quiet hours unless the
+ * citizen chose that: it moves to the end of the quiet hours if that is still before the appointment, else to just
+ * before they begin. The idempotency key names the appointment, its start, the offset and the channel.
+ */
+async function planAppointments(tx: Tx, appointmentIds: readonly string[], now = new Date()): Promise<number> {
+  if (appointmentIds.length === 0) return 0;
+  const planned: PlannedReminder[] = [];
+  for (const row of await appointmentsToPlan(tx, appointmentIds)) {
+    for (const offset of row.offsets) {
+      for (const channel of ['sms', 'email'] as const) {
+        if (!row[channel]) continue;
+        let due = new Date(row.starts_at.getTime() - offset * 60_000);
+        if (channel === 'sms' && !row.at_night) due = outsideQuietHours(due, row.starts_at, row);
+        if (due <= now) continue;
+        planned.push({
+          organisationId: row.organisation_id, citizenId: row.citizen_id, appointmentId: row.id, channel, dueAt: due,
+          idempotencyKey: `appointment:${row.id}:${row.starts_at.getTime()}:${offset}:${channel}`,
+        });
+      }
+    }
+  }
+  return insertAppointmentReminders(tx, planned);
+}
+
+async function replanAppointments(tx: Tx, appointmentIds: readonly string[]): Promise<void> {
+  await cancelPendingOfAppointments(tx, appointmentIds);
+  await planAppointments(tx, appointmentIds);
+}
+
+function outsideQuietHours(due: Date, appointmentStart: Date, org: { time_zone: string; quiet_start: string; quiet_end: string }): Date {
+  const local = toLocal(due, org.time_zone);
+  const [day, time] = local.split('T') as [string, string];
+  const wraps = org.quiet_start > org.quiet_end; // e.g. 21:00–08:00
+  const quiet = wraps ? time >= org.quiet_start || time < org.quiet_end : time >= org.quiet_start && time < org.quiet_end;
+  if (!quiet) return due;
+  const shiftDay = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  // The quiet period this moment falls in: where it began and where it ends, in local time.
+  const beganOn = wraps && time < org.quiet_end ? shiftDay(day, -1) : day;
+  const endsOn = wraps && time >= org.quiet_start ? shiftDay(day, 1) : day;
+  const end = fromLocal(`${endsOn}T${org.quiet_end}`, org.time_zone);
+  if (end && end < appointmentStart) return end;
+  const begin = fromLocal(`${beganOn}T${org.quiet_start}`, org.time_zone);
+  return begin ? new Date(begin.getTime() - 60_000) : due;
+}
 
 export const outbox = {
   /** Reminders for newly booked appointments, by the organisation's offsets and the citizen's consent. */
-  planAppointments: (tx: Tx, appointmentIds: readonly string[]) => planAppointmentReminders(tx, appointmentIds),
+  planAppointments: (tx: Tx, appointmentIds: readonly string[]) => planAppointments(tx, appointmentIds),
   /** The appointments are cancelled, closed or moved: their pending reminders will not be sent. */
-  cancelAppointments: (tx: Tx, appointmentIds: readonly string[]) => cancelAppointmentReminders(tx, appointmentIds),
+  cancelAppointments: (tx: Tx, appointmentIds: readonly string[]) => cancelPendingOfAppointments(tx, appointmentIds),
   /** An appointment moved: cancel what was planned and plan again for the new time. */
-  replanAppointments: async (tx: Tx, appointmentIds: readonly string[]) => {
-    await cancelAppointmentReminders(tx, appointmentIds);
-    await planAppointmentReminders(tx, appointmentIds);
+  replanAppointments,
+
+  /**
+   * After a citizen's reminder choices changed: cancels the pending reminders the consent rule no longer allows, and
+   * plans what it now allows: appointment reminders anew (their SMS times depend on the night-time choice), medication
+   * reminders for the coming hours, bringing back any that were cancelled when a channel was switched off and is on
+   * again. Nothing else is touched.
+   */
+  replanCitizen: async (tx: Tx, citizenId: string) => {
+    await cancelPendingNoLongerAllowed(tx, citizenId);
+    await replanAppointments(tx, await upcomingAppointmentIds(tx, citizenId));
+    await planMedicationReminders(tx, MEDICATION_PLAN_HOURS, citizenId);
   },
-  /** The citizen's consent or contact details changed: everything pending for them is planned again. */
-  replanCitizen: (tx: Tx, citizenId: string) => replanCitizenReminders(tx, citizenId),
+
+  /** A citizen's medication schedules changed: their doses of the coming hours are planned now, not at the dispatcher's next round. */
+  planMedication: (tx: Tx, citizenId: string) => planMedicationReminders(tx, MEDICATION_PLAN_HOURS, citizenId),
+  /** Keeps every organisation's medication reminders planned ahead (the dispatcher, outside any organisation). */
+  planAllMedication: (sql: Sql) => planMedicationReminders(sql, MEDICATION_PLAN_HOURS),
+  /** A medication schedule was stopped: its pending reminders will not be sent. */
+  cancelMedicationSchedule: (tx: Tx, scheduleId: string) => cancelPendingOfSchedule(tx, scheduleId),
 };

@@ -1,0 +1,183 @@
+/**
+ * The reminder outbox in the database: every query that plans, cancels, claims or records a reminder. Only
+ * reminders/outbox.ts (the rules of planning) and reminders/dispatcher.ts (sending) call these. Whether a channel may
+ * be used for a citizen is the database's one consent rule, reminder_channel_allowed (migration 006): every query
+ * here that plans, cancels after a change of settings, or sends asks it, and nothing in TypeScript repeats it.
+ */
+import type { Sql } from 'postgres';
+import { inOrganisation, type Tx } from '../db/database.js';
+
+/** An appointment to plan reminders for, with its organisation's offsets and quiet hours and what the citizen allows. */
+export interface AppointmentToPlan {
+  id: string;
+  organisation_id: string;
+  citizen_id: string;
+  starts_at: Date;
+  time_zone: string;
+  offsets: number[];
+  quiet_start: string;
+  quiet_end: string;
+  /** reminder_channel_allowed for the citizen, per channel. */
+  sms: boolean;
+  email: boolean;
+  at_night: boolean;
+}
+
+export interface PlannedReminder {
+  organisationId: string;
+  citizenId: string;
+  appointmentId: string;
+  channel: 'sms' | 'email';
+  dueAt: Date;
+  idempotencyKey: string;
+}
+
+/** The booked appointments among these, for planning; an inactive citizen's appointments are left out. */
+export function appointmentsToPlan(tx: Tx, appointmentIds: readonly string[]): Promise<AppointmentToPlan[]> {
+  return tx<AppointmentToPlan[]>`
+    select a.id, a.organisation_id, a.citizen_id, a.starts_at, o.time_zone, o.reminder_offsets_minutes as offsets,
+           to_char(o.quiet_hours_start, 'HH24:MI') as quiet_start, to_char(o.quiet_hours_end, 'HH24:MI') as quiet_end,
+           reminder_channel_allowed(a.citizen_id, 'sms') as sms,
+           reminder_channel_allowed(a.citizen_id, 'email') as email,
+           coalesce(s.reminders_at_night, false) as at_night
+    from appointments a
+    join organisations o on o.id = a.organisation_id
+    join users u on u.id = a.citizen_id and u.active
+    left join citizen_settings s on s.citizen_id = a.citizen_id
+    where a.id = any(${tx.array(appointmentIds as string[])}::uuid[]) and a.status = 'booked'`;
+}
+
+/** Writes planned appointment reminders; returns how many rows were new or brought back. */
+export async function insertAppointmentReminders(tx: Tx, planned: readonly PlannedReminder[]): Promise<number> {
+  if (planned.length === 0) return 0;
+  const inserted = await tx`
+    insert into reminders (organisation_id, citizen_id, appointment_id, kind, channel, due_at, next_attempt_at, idempotency_key)
+    select org, citizen, appointment, 'appointment', channel, due, due, key
+    from unnest(${tx.array(planned.map((p) => p.organisationId))}::uuid[], ${tx.array(planned.map((p) => p.citizenId))}::uuid[],
+                ${tx.array(planned.map((p) => p.appointmentId))}::uuid[], ${tx.array(planned.map((p) => p.channel))}::text[],
+                ${tx.array(planned.map((p) => p.dueAt.toISOString()))}::timestamptz[], ${tx.array(planned.map((p) => p.idempotencyKey))}::text[])
+      as p(org, citizen, appointment, channel, due, key)
+    -- the same reminder planned again (a channel switched back on) comes back to life under its own key
+    on conflict (idempotency_key) do update set status = 'pending', attempts = 0, last_error = null, leased_until = null,
+      due_at = excluded.due_at, next_attempt_at = excluded.next_attempt_at
+      where reminders.status = 'cancelled'
+    returning id`;
+  return inserted.length;
+}
+
+/**
+ * Medication reminders for the coming `hours`, by the database's plan_medication_reminders (migration 006): one row
+ * per dose and channel the consent rule allows, cancelled ones still ahead brought back. With a citizen, only theirs;
+ * on the pool outside any organisation (the dispatcher), everybody's.
+ */
+export async function planMedicationReminders(db: Sql | Tx, hours: number, citizenId: string | null = null): Promise<void> {
+  await db`select plan_medication_reminders(now(), now() + ${hours} * interval '1 hour', ${citizenId}::uuid)`;
+}
+
+/** Pending reminders of these appointments will not be sent. */
+export async function cancelPendingOfAppointments(tx: Tx, appointmentIds: readonly string[]): Promise<void> {
+  await tx`
+    update reminders set status = 'cancelled', leased_until = null
+    where appointment_id = any(${tx.array(appointmentIds as string[])}::uuid[]) and status = 'pending'`;
+}
+
+/** Pending reminders of a medication schedule will not be sent. */
+export async function cancelPendingOfSchedule(tx: Tx, scheduleId: string): Promise<void> {
+  await tx`update reminders set status = 'cancelled', leased_until = null where medication_schedule_id = ${scheduleId} and status = 'pending'`;
+}
+
+/** The citizen's pending reminders on a channel the consent rule no longer allows will not be sent. */
+export async function cancelPendingNoLongerAllowed(tx: Tx, citizenId: string): Promise<void> {
+  await tx`
+    update reminders set status = 'cancelled', leased_until = null
+    where citizen_id = ${citizenId} and status = 'pending' and not reminder_channel_allowed(citizen_id, channel)`;
+}
+
+export async function upcomingAppointmentIds(tx: Tx, citizenId: string): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`select id from appointments where citizen_id = ${citizenId} and status = 'booked' and starts_at > now()`;
+  return rows.map((a) => a.id);
+}
+
+/** A claimed reminder with what sending it needs, read in its organisation. */
+export interface ReminderToSend {
+  id: string;
+  kind: 'appointment' | 'medication';
+  channel: 'sms' | 'email';
+  idempotency_key: string;
+  attempts: number;
+  due_at: Date;
+  phone: string | null;
+  email: string | null;
+  user_active: boolean;
+  language: 'da' | 'en' | 'sv';
+  time_zone: string;
+  appointment_id: string | null;
+  starts_at: Date | null;
+  ends_at: Date | null;
+  /** reminder_channel_allowed, asked once more just before sending. */
+  channel_allowed: boolean;
+  modality: 'video' | 'phone' | 'home_visit' | 'chat' | null;
+  appointment_status: string | null;
+  worker_id: string | null;
+  citizen_id: string;
+  wording: string | null;
+  schedule_active: boolean | null;
+}
+
+/** How one attempt went. */
+export type SendOutcome =
+  | { id: string; result: 'sent'; providerId: string }
+  | { id: string; result: 'retry'; error: string; attempts: number; retryInSeconds: number }
+  | { id: string; result: 'failed' | 'cancelled'; error: string; attempts: number };
+
+/** The dispatcher's queries. */
+export function dispatchStore(sql: Sql) {
+  return {
+    /**
+     * Claims up to `batchSize` due reminders across organisations (FOR UPDATE SKIP LOCKED plus a lease, in the
+     * database function claim_due_reminders), so any number of dispatchers can run at once.
+     */
+    claimDue(batchSize: number, leaseSeconds: number): Promise<{ reminder_id: string; organisation_id: string }[]> {
+      return sql<{ reminder_id: string; organisation_id: string }[]>`select * from claim_due_reminders(${batchSize}, ${leaseSeconds})`;
+    },
+
+    /** Reads the claimed reminders of one organisation that are still pending, and prepares each in that transaction. */
+    withClaimed<T>(organisationId: string, ids: readonly string[], prepare: (tx: Tx, row: ReminderToSend) => Promise<T>): Promise<T[]> {
+      return inOrganisation(sql, organisationId, async (tx) => {
+        const rows = await tx<ReminderToSend[]>`
+          select r.id, r.kind, r.channel, r.idempotency_key, r.attempts, r.due_at, r.citizen_id,
+                 u.phone, u.email, u.active as user_active, u.preferred_language as language, o.time_zone,
+                 a.id as appointment_id, a.starts_at, a.ends_at, a.modality, a.status as appointment_status, a.worker_id,
+                 m.wording, m.active as schedule_active, reminder_channel_allowed(r.citizen_id, r.channel) as channel_allowed
+          from reminders r
+          join users u on u.id = r.citizen_id
+          join organisations o on o.id = r.organisation_id
+          left join appointments a on a.id = r.appointment_id
+          left join medication_schedules m on m.id = r.medication_schedule_id
+          where r.id = any(${tx.array(ids as string[])}::uuid[]) and r.status = 'pending'`;
+        return Promise.all(rows.map((row) => prepare(tx, row)));
+      });
+    },
+
+    /** Records how the attempts went, releasing their leases. */
+    async record(organisationId: string, outcomes: readonly SendOutcome[]): Promise<void> {
+      const sent = outcomes.filter((o): o is Extract<SendOutcome, { result: 'sent' }> => o.result === 'sent');
+      const other = outcomes.filter((o): o is Exclude<SendOutcome, { result: 'sent' }> => o.result !== 'sent');
+      await inOrganisation(sql, organisationId, async (tx) => {
+        if (sent.length > 0) {
+          await tx`
+            update reminders r set status = 'sent', sent_at = now(), provider_message_id = s.provider, leased_until = null, last_error = null
+            from unnest(${tx.array(sent.map((s) => s.id))}::uuid[], ${tx.array(sent.map((s) => s.providerId))}::text[]) as s(id, provider)
+            where r.id = s.id`;
+        }
+        for (const o of other) {
+          if (o.result === 'retry') {
+            await tx`update reminders set next_attempt_at = now() + ${o.retryInSeconds} * interval '1 second', leased_until = null, last_error = ${o.error} where id = ${o.id}`;
+          } else {
+            await tx`update reminders set status = ${o.result}, leased_until = null, last_error = ${o.error} where id = ${o.id}`;
+          }
+        }
+      });
+    },
+  };
+}
