@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { Config } from '../config.js';
 import { inOrganisation } from '../db/database.js';
-import { citizenLinkUrl, issueCitizenLink } from '../links/routes.js';
+import { citizenLinkUrl, issueCitizenLink } from '../links/links.js';
 import { assignCaseload, createOrganisation, upsertUser } from '../people/store.js';
 
 const ORG_ID = 'de300000-0000-4000-8000-000000000001';

@@ -8,9 +8,6 @@ import { route } from '../http/route.js';
 import type { App, FeatureDeps } from '../http/types.js';
 import { citizenLinkUrl, newCitizenLink } from './links.js';
 
-// Until server/demo/seed.ts imports these from links/links.ts, where they now live.
-export { citizenLinkUrl, issueCitizenLink } from './links.js';
-
 export function citizenLinkRoutes(app: App, deps: FeatureDeps): void {
   const { config } = deps;
   const store = app.links;
