@@ -69,7 +69,7 @@ describe('screens have addresses', () => {
       expect(await openSessions()).toEqual([{ id: callId }]);
       await expect.poll(async () => (await h.admin`
         select count(*)::int as n from call_segments s join call_participants p on p.id = s.participant_id
-        where p.session_id = ${callId!} and p.role = 'worker'`)[0]!.n).toBe(2);
+        where p.session_id = ${callId!} and p.role = 'worker'`)[0]!.n, { timeout: 10_000 }).toBe(2);
 
       // the session ends; "Tilbage" goes to the screen the call was started from
       await worker.getByRole('button', { name: 'Afslut samtalen' }).click();
@@ -135,10 +135,10 @@ describe('screens have addresses', () => {
 
       await page.goto(`${baseUrl}/agenda`);
       await page.getByRole('heading', { name: 'Hej Karin Koordinator' }).waitFor();
-      await expect.poll(() => path(page)).toBe('/');
+      await expect.poll(() => path(page), { timeout: 10_000 }).toBe('/');
       await page.goto(`${baseUrl}/no/such/screen`);
       await page.getByRole('heading', { name: 'Hej Karin Koordinator' }).waitFor();
-      await expect.poll(() => path(page)).toBe('/');
+      await expect.poll(() => path(page), { timeout: 10_000 }).toBe('/');
 
       // signing out: the next person to sign in on this device starts at their own home
       await page.goto(`${baseUrl}/people`);
