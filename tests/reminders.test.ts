@@ -1,58 +1,22 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../server/config.js';
-import { createLogger } from '../server/log.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dispatcher } from '../server/reminders/dispatcher.js';
-import { createDispatcher } from '../server/reminders/setup.js';
 import { citizenCookie } from './support/calls.js';
-import { startHarness, type Harness, type Org } from './support/harness.js';
-import { SmsGatewayStub } from './support/sms-gateway.js';
+import { useHarness } from './support/use-harness.js';
+import { useOutbound } from './support/use-outbound.js';
 
-let h: Harness;
-let org: Org;
+const { h, org, cookies } = useHarness({ signIn: ['worker'] });
+const outbound = useOutbound(h);
+const { gateway, mails } = outbound;
 let worker: string;
-let gateway: SmsGatewayStub;
-let smtp: SMTPServer;
-const mails: ParsedMail[] = [];
 let dispatcher: Dispatcher;
-
 beforeAll(async () => {
-  h = await startHarness();
-  org = await h.seedOrganisation();
-  worker = await h.login(org.workerEmail);
+  worker = cookies.worker;
+  ({ dispatcher } = outbound);
   await h.admin`update users set email = 'carl@example.dk' where id = ${org.citizenId}`;
-  gateway = new SmsGatewayStub();
-  const gatewayUrl = await gateway.start();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        mails.push(mail);
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const smtpPort = (smtp.server.address() as { port: number }).port;
-  const config = parseConfig({
-    PUBLIC_URL: 'http://naervaer.test', SMS_GATEWAY_URL: gatewayUrl, SMS_GATEWAY_TOKEN: gateway.token,
-    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMTP_FROM: 'paamindelse@kommune.dk',
-  });
-  dispatcher = createDispatcher(config, h.sql, createLogger({ level: 'silent' }));
   const settings = await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: worker, body: { smsReminders: true, emailReminders: true } });
   expect(settings.statusCode).toBe(200);
 });
-afterAll(async () => {
-  await gateway.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
-  await h.close();
-});
-beforeEach(() => {
-  gateway.delivered.length = 0;
-  mails.length = 0;
-});
+
 
 const nextYear = new Date().getUTCFullYear() + 1;
 let day = 1;
