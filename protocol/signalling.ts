@@ -1,28 +1,40 @@
 /**
- * The socket.io contract between the call screen and the server. Every client message is a request with an
- * acknowledgement; its payload is validated against the schema here before anything else happens.
+ * The socket.io contract between the call screen and the server, as request/reply pairs. Every client message is a
+ * request with an acknowledgement: its payload schema here is checked before anything else happens, and its reply
+ * type is in `SignalReplies`. The server's pushes are `ServerToClientEvents`. Both ends apply these to socket.io's
+ * generics (server/calls/signalling/server.ts, client/src/call/signalling.ts), so neither can send what the other does
+ * not expect.
+ *
+ * Media objects carry mediasoup-client's types: what the browser's library sends, and what it is given back (the
+ * server's mediasoup objects fit them as they are).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from 'mediasoup-client/types';
+import type { Role } from './common.js';
+import type { ErrorCode } from './errors.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
-/** mediasoup validates the inside of these; here only "an object of bounded size". */
-const MediaObject = Type.Object({}, { additionalProperties: true });
 const strict = { additionalProperties: false } as const;
+/**
+ * A media object of mediasoup's. The schema bounds only its shape — an object, within MAX_MESSAGE_BYTES; mediasoup
+ * validates the inside, and refuses a bad one as `bad_request`.
+ */
+const mediaObject = <T>() => Type.Unsafe<T>(Type.Object({}, { additionalProperties: true }));
 
 export const ClientMessages = {
   join: Type.Object({ audioOnly: Type.Boolean() }, strict),
   createTransport: Type.Object({ direction: Type.Union([Type.Literal('send'), Type.Literal('recv')]) }, strict),
-  connectTransport: Type.Object({ transportId: Id, dtlsParameters: MediaObject }, strict),
+  connectTransport: Type.Object({ transportId: Id, dtlsParameters: mediaObject<DtlsParameters>() }, strict),
   produce: Type.Object(
     {
       transportId: Id,
       kind: Type.Union([Type.Literal('audio'), Type.Literal('video')]),
-      rtpParameters: MediaObject,
+      rtpParameters: mediaObject<RtpParameters>(),
       source: Type.Union([Type.Literal('camera'), Type.Literal('microphone')]),
     },
     strict,
   ),
-  consume: Type.Object({ producerId: Id, rtpCapabilities: MediaObject }, strict),
+  consume: Type.Object({ producerId: Id, rtpCapabilities: mediaObject<RtpCapabilities>() }, strict),
   resumeConsumer: Type.Object({ consumerId: Id }, strict),
   setProducerPaused: Type.Object({ producerId: Id, paused: Type.Boolean() }, strict),
   closeProducer: Type.Object({ producerId: Id }, strict),
@@ -50,30 +62,16 @@ export type ClientMessage<N extends ClientMessageName> = Static<(typeof ClientMe
 /** Largest accepted message, serialised: an SDP-derived rtpParameters is a few KiB. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 
-/**
- * Why a message was refused. Codes: `unknown_message`, `rate_limited` (per-connection flood limit), `too_large`,
- * `bad_request` (wrong shape, or media parameters mediasoup refuses), `bad_state` (not in the call yet, already
- * done), `not_found` (an id that is not this participant's), `forbidden` (the role may not), `limit_reached` (the
- * per-participant ceiling of transports, producers or consumers), `unsupported` (this device cannot decode it),
- * `session_ended`, `replaced` (a newer connection of the same person took over), and `internal` (a server fault).
- * A refused handshake reports `unauthorized`, `not_found` or `rate_limited` in the connect error's `data.code`.
- */
-export interface SignalError {
-  code: string;
-  message: string;
-}
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: SignalError };
-
 export interface PeerInfo {
   peerId: string;
   displayName: string;
-  role: 'citizen' | 'worker' | 'volunteer' | 'coordinator';
+  role: Role;
 }
 
 export interface ProducerAnnouncement {
   producerId: string;
   peerId: string;
-  kind: 'audio' | 'video';
+  kind: MediaKind;
   source: string;
   paused: boolean;
 }
@@ -81,20 +79,93 @@ export interface ProducerAnnouncement {
 export interface RoomState {
   /** This participant's own peer id. */
   peerId: string;
-  routerRtpCapabilities: Record<string, unknown>;
+  routerRtpCapabilities: RtpCapabilities;
   peers: PeerInfo[];
   producers: ProducerAnnouncement[];
 }
 
 export type JoinResult = { state: 'waiting'; peerId: string } | ({ state: 'in_call' } & RoomState);
 
+/** The server's side of a WebRTC transport: what the client creates its own side from. */
+export interface TransportParams {
+  id: string;
+  iceParameters: IceParameters;
+  iceCandidates: IceCandidate[];
+  dtlsParameters: DtlsParameters;
+}
+
+/** A consumer the server made for this participant: what the client consumes it with. */
+export interface ConsumerParams {
+  id: string;
+  producerId: string;
+  /** Whose media it is. */
+  producerPeerId: string;
+  kind: MediaKind;
+  rtpParameters: RtpParameters;
+  source: string;
+}
+
+/** The acknowledgement of a message that has nothing to return. */
+export type Done = Record<string, never>;
+
+/** What each message is answered with, when it is accepted. */
+export interface SignalReplies {
+  join: JoinResult;
+  createTransport: TransportParams;
+  connectTransport: Done;
+  produce: { producerId: string };
+  consume: ConsumerParams;
+  resumeConsumer: Done;
+  setProducerPaused: Done;
+  closeProducer: Done;
+  restartIce: { iceParameters: IceParameters };
+  setAudioOnly: Done;
+  chat: Done;
+  admit: Done;
+  quality: Done;
+  noMedia: Done;
+  leave: Done;
+  end: Done;
+}
+export type SignalReply<N extends ClientMessageName> = SignalReplies[N];
+
+/**
+ * Why a message was refused: the `error` of an HTTP error body, with its closed list of codes (protocol/errors.ts).
+ * Codes: `unknown_message`, `rate_limited` (per-connection flood limit), `too_large`, `bad_request` (wrong shape, or
+ * media parameters mediasoup refuses), `bad_state` (not in the call yet, already done), `not_found` (an id that is
+ * not this participant's), `forbidden` (the role may not), `limit_reached` (the per-participant ceiling of transports,
+ * producers or consumers), `unsupported` (this device cannot decode it), `session_ended`, `replaced` (a newer
+ * connection of the same person took over), and `internal` (a server fault).
+ * A refused handshake reports `unauthorized`, `not_found` or `rate_limited` in the connect error's `data.code`.
+ */
+export interface SignalRefusal {
+  code: SignalErrorCode;
+  message: string;
+}
+/**
+ * ErrorCode, and the media server's two refusals that ERROR_CODES does not list yet (`limit_reached`, `unsupported`;
+ * sfu/types.ts SfuError). Once protocol/errors.ts lists them, this is ErrorCode.
+ */
+export type SignalErrorCode = ErrorCode | 'limit_reached' | 'unsupported';
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: SignalRefusal };
+
+/** A refused handshake: socket.io's connect error carries this as its `data`. */
+export interface HandshakeRefusal {
+  code: SignalErrorCode;
+}
+
 /** Why a session ended for everyone (call_sessions.end_reason). */
 export type SessionEndReason = 'ended_by_staff' | 'staff_left' | 'server_shutdown' | 'server_restart';
 /** Why one participant was taken out: a staff member removed them, or their sign-in was revoked / they were deactivated. */
 export type RemovalReason = 'removed' | 'signed_out';
 
+/** Client → server: every message with its payload, answered through the acknowledgement. */
+export type ClientToServerEvents = {
+  [N in ClientMessageName]: (message: ClientMessage<N>, ack: (reply: Ack<SignalReply<N>>) => void) => void;
+};
+
 /** Server → client pushes. */
-export interface ServerEvents {
+export interface ServerToClientEvents {
   waiting: (waiting: PeerInfo[]) => void;
   admitted: (state: RoomState) => void;
   peerJoined: (peer: PeerInfo) => void;
@@ -102,10 +173,21 @@ export interface ServerEvents {
   newProducer: (producer: ProducerAnnouncement) => void;
   producerClosed: (producer: { producerId: string; peerId: string }) => void;
   producerPaused: (producer: { producerId: string; peerId: string; paused: boolean }) => void;
-  chat: (message: { fromPeerId: string; displayName: string; text: string; at: string }) => void;
+  chat: (message: ChatMessage) => void;
   /** The media server under the room was replaced: join again (same session, same identity). */
   roomReset: () => void;
   sessionEnded: (info: { reason: SessionEndReason }) => void;
   /** This participant was taken out of a call that goes on for the others. */
   removed: (info: { reason: RemovalReason }) => void;
 }
+
+/** A chat line, delivered live to the people in the call; never stored or logged. */
+export interface ChatMessage {
+  fromPeerId: string;
+  displayName: string;
+  text: string;
+  at: string;
+}
+
+/** Between servers: none (one process holds its live calls). */
+export type InterServerEvents = Record<string, never>;

@@ -9,7 +9,6 @@ import type { Sql } from 'postgres';
 import type { Role } from '../protocol/api.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { Server as SocketServer } from 'socket.io';
 import type { MediaServer } from '../sfu/index.js';
 import { auditStore } from './audit/audit.js';
 import { auditRoutes } from './audit/routes.js';
@@ -20,7 +19,8 @@ import { citizenBookingRoutes } from './booking/citizen-routes.js';
 import { citizenBookingStore } from './booking/citizen-store.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { calendarStore } from './calendar/store.js';
-import { CallSignalling } from './calls/signalling.js';
+import { CallSignalling } from './calls/signalling/server.js';
+import { callStore } from './calls/store.js';
 import { lockoutRoutes } from './auth/lockout.js';
 import { authRoutes } from './auth/routes.js';
 import { requireRoles } from './auth/session.js';
@@ -140,15 +140,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   calendarRoutes(app, features);
 
   // Signalling shares the HTTP server: same origin, same TLS, same port.
-  const io = new SocketServer(app.server, {
-    path: '/socket.io/',
-    serveClient: false,
-    // A hard ceiling at the transport; messages are limited far lower per message in the signalling layer.
-    maxHttpBufferSize: 64 * 1024,
-    allowRequest: (request, callback) => callback(null, request.headers.origin === config.publicUrl.origin),
-  });
-  const signalling = new CallSignalling(io, {
-    sql: deps.sql, tokens: deps.tokens, media: deps.media, log: app.log, reconnectGraceMs: config.callReconnectGraceSeconds * 1000,
+  app.decorate('calls', callStore(deps.sql));
+  const signalling = new CallSignalling(app.server, {
+    origin: config.publicUrl.origin, store: app.calls, tokens: deps.tokens, media: deps.media, log: deps.log.child({ module: 'signalling' }),
+    reconnectGraceMs: config.callReconnectGraceSeconds * 1000,
   });
   // Sign-out and deactivation (registered above, called at request time) reach live calls through this.
   app.decorate('liveCalls', signalling);

@@ -1,106 +1,122 @@
+/**
+ * Video sessions in the database: the session log (sessions, participants, their connection segments and quality
+ * summaries). Every query of the calls feature is here, each in one transaction inside the caller's organisation (RLS).
+ *
+ * One factory serves both ends of the feature: the HTTP routes (starting, listing, inviting, ending, removing) and the
+ * live signalling layer (a connection's one transaction, and the short writes a live call makes). Signalling runs its
+ * own transactions through the same functions rather than taking a `tx`: none of its work has to share a transaction
+ * with another feature. Only `wasRemoved` takes a `tx`, for the reminder join links that ask inside their own.
+ */
 import type { Sql } from 'postgres';
-import type { Role } from '../../protocol/api.js';
+import type { CallSummary, StartCallBody } from '../../protocol/calls.js';
+import type { Role } from '../../protocol/common.js';
 import type { SessionEndReason } from '../../protocol/signalling.js';
+import { audit } from '../audit/audit.js';
+import type { Auth } from '../auth/auth.js';
 import { inOrganisation, type Tx } from '../db/database.js';
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors.js';
+import { assertCitizenAccess } from '../people/access.js';
+import { callRoles, type CallActor, type CallHost } from './call-roles.js';
 
-/** The session log's SQL. Everything runs in the organisation's RLS context. */
+/** A session as its participants list it; how many wait right now is live state, added by the routes. */
+export type StoredCallSummary = Omit<CallSummary, 'waiting'>;
 
-export interface CallRow {
+/** Why a connection segment ended (call_segments.leave_reason). */
+export type LeaveReason = 'left' | 'disconnected' | 'session_ended' | 'server_shutdown' | 'removed' | 'signed_out' | 'replaced';
+
+/** Who a signalling connection is, from its room token. */
+export interface ConnectionClaims {
+  organisationId: string;
+  userId: string;
+  /** The sign-in the room token was issued under: it must still hold. */
+  authSessionId: string;
+  callId: string;
+}
+
+/** A connection that may take part, with the segment its one transaction opened. */
+export interface AdmittedConnection {
+  participantId: string;
+  displayName: string;
+  /** The participant's role in the database (the token's claim is not trusted for permissions). */
+  role: Role;
+  /** The session's owner (call_sessions.worker_id). */
+  ownerId: string;
+  segmentId: number;
+  /** Users already let in from the waiting room; read only when asked for (a call this process does not hold yet). */
+  admitted: string[] | null;
+}
+
+export interface QualitySample {
+  rttMs?: number;
+  packetLossPct?: number;
+  bitrateKbps?: number;
+}
+
+interface SummaryRow {
   id: string;
-  organisation_id: string;
-  worker_id: string;
-  citizen_id: string;
   kind: 'planned' | 'ad_hoc';
   status: 'open' | 'ended';
+  citizen_id: string;
+  other_name: string;
   created_at: Date;
-  started_at: Date | null;
-  ended_at: Date | null;
-  end_reason: string | null;
 }
 
-export interface ParticipantRow {
+interface CallRow {
   id: string;
-  user_id: string;
-  role: Role;
-  display_name: string;
-  admitted_at: Date | null;
+  worker_id: string;
+  citizen_id: string;
+  status: 'open' | 'ended';
 }
 
-export async function loadCall(tx: Tx, callId: string): Promise<CallRow | undefined> {
-  const [row] = await tx<CallRow[]>`select * from call_sessions where id = ${callId}`;
+const summaryOf = (r: SummaryRow): StoredCallSummary => ({
+  id: r.id, kind: r.kind, status: r.status, citizenId: r.citizen_id, otherName: r.other_name, createdAt: r.created_at.toISOString(),
+});
+
+async function loadCall(tx: Tx, callId: string): Promise<CallRow | undefined> {
+  const [row] = await tx<CallRow[]>`select id, worker_id, citizen_id, status from call_sessions where id = ${callId}`;
   return row;
 }
 
-export async function participantOf(tx: Tx, callId: string, userId: string): Promise<ParticipantRow | undefined> {
-  const [row] = await tx<ParticipantRow[]>`
-    select p.id, p.user_id, p.role, u.display_name, p.admitted_at
-    from call_participants p join users u on u.id = p.user_id
+/** Takes part in the session: a participant row whose person is still active. */
+async function isParticipant(tx: Tx, callId: string, userId: string): Promise<boolean> {
+  const [row] = await tx`
+    select 1 from call_participants p join users u on u.id = p.user_id
     where p.session_id = ${callId} and p.user_id = ${userId} and u.active`;
-  return row;
+  return row !== undefined;
 }
 
-/** What a connection needs to take part, found only while every condition for it holds. */
-export interface AdmissionRow {
-  participant_id: string;
-  display_name: string;
-  role: Role;
-  owner_id: string;
-}
-
-/**
- * One statement for "may this connection take part": the sign-in behind the room token still holds, the person is
- * active, the session is open, they take part in it and were not removed from it. With `lock`, the session row is
- * locked FOR SHARE until the transaction ends: ending the session waits for it, and then closes whatever segment the
- * transaction opened — no connection can slip into a session as it ends.
- */
-export async function admission(
-  tx: Tx,
-  who: { userId: string; authSessionId: string; callId: string },
-  options: { lock: boolean },
-): Promise<AdmissionRow | undefined> {
-  const [row] = await tx<AdmissionRow[]>`
-    select p.id as participant_id, u.display_name, p.role, s.worker_id as owner_id
-    from call_sessions s
-    join call_participants p on p.session_id = s.id and p.user_id = ${who.userId}
-    join users u on u.id = p.user_id and u.active
-    join auth_sessions a on a.id = ${who.authSessionId} and a.user_id = p.user_id and a.revoked_at is null and a.expires_at > now()
-    where s.id = ${who.callId} and s.status = 'open' and not ${isRemoved(tx)}
-    ${options.lock ? tx`for share of s` : tx``}`;
-  return row;
+/** An open session the caller may act on (by `may`); someone else's looks like none at all. */
+async function ownedOpenCall(tx: Tx, auth: Auth, callId: string, may: (actor: CallActor, call: CallHost) => boolean): Promise<CallRow> {
+  const call = await loadCall(tx, callId);
+  if (!call || !may(auth, { ownerId: call.worker_id })) throw notFound('No such session');
+  if (call.status !== 'open') throw conflict('This session has already ended');
+  return call;
 }
 
 /** Taken out of the session by staff (recorded as a segment that ended 'removed'): they cannot come back to it. */
 const isRemoved = (tx: Tx) => tx`exists (select 1 from call_segments r where r.participant_id = p.id and r.leave_reason = 'removed')`;
 
+/** Whether staff took this person out of the session. In the caller's transaction (reminder join links ask too). */
 export async function wasRemoved(tx: Tx, callId: string, userId: string): Promise<boolean> {
   const [row] = await tx<{ removed: boolean }[]>`
     select ${isRemoved(tx)} as removed from call_participants p where p.session_id = ${callId} and p.user_id = ${userId}`;
   return row?.removed ?? false;
 }
 
-/** Users already let in from the waiting room: a reconnect does not send them back to wait. */
-export async function admittedUsers(tx: Tx, callId: string): Promise<string[]> {
-  const rows = await tx<{ user_id: string }[]>`select user_id from call_participants where session_id = ${callId} and admitted_at is not null`;
-  return rows.map((r) => r.user_id);
-}
-
-/** Of the sign-ins that connections were opened with, those that still hold (not revoked or expired, person active). */
-export async function validSignIns(tx: Tx, signIns: { userId: string; authSessionId: string }[]): Promise<Set<string>> {
-  if (signIns.length === 0) return new Set();
-  const rows = await tx<{ id: string }[]>`
-    select a.id
-    from unnest(${tx.array(signIns.map((s) => s.authSessionId))}::uuid[], ${tx.array(signIns.map((s) => s.userId))}::uuid[]) as c (session_id, user_id)
-    join auth_sessions a on a.id = c.session_id and a.user_id = c.user_id
-    join users u on u.id = a.user_id and u.active
-    where a.revoked_at is null and a.expires_at > now()`;
-  return new Set(rows.map((r) => r.id));
+async function addParticipant(tx: Tx, organisationId: string, callId: string, userId: string, invitedBy: string | null): Promise<string> {
+  const [row] = await tx<{ id: string }[]>`
+    insert into call_participants (organisation_id, session_id, user_id, role, invited_by)
+    select ${organisationId}, ${callId}, id, role, ${invitedBy} from users where id = ${userId} and active
+    on conflict (session_id, user_id) do update set invited_by = call_participants.invited_by
+    returning id`;
+  return row!.id;
 }
 
 /**
  * Records that staff took a participant out: their open segment ends 'removed'; if they are not connected, a
  * zero-length segment says so, so the removal holds for a later connection too. Idempotent.
  */
-export async function recordRemoval(tx: Tx, organisationId: string, participantId: string): Promise<void> {
+async function recordRemoval(tx: Tx, organisationId: string, participantId: string): Promise<void> {
   // Locks the participant so two removals (or a removal and its own rejoin) run one after the other.
   await tx`select 1 from call_participants where id = ${participantId} for update`;
   const closed = await tx`
@@ -113,80 +129,196 @@ export async function recordRemoval(tx: Tx, organisationId: string, participantI
     where not exists (select 1 from call_segments where participant_id = ${participantId} and leave_reason = 'removed')`;
 }
 
-export async function openSegment(tx: Tx, organisationId: string, participantId: string): Promise<number> {
-  const [row] = await tx<{ id: number }[]>`
-    insert into call_segments (organisation_id, participant_id) values (${organisationId}, ${participantId}) returning id::int`;
-  return row!.id;
+export type CallStore = ReturnType<typeof callStore>;
+
+export function callStore(sql: Sql) {
+  return {
+    // --- Over HTTP ---
+
+    /** A worker starts a session with a citizen in their caseload, ad hoc or for a booked appointment. */
+    start(auth: Auth, body: StartCallBody): Promise<StoredCallSummary> {
+      const { citizenId, appointmentId } = body;
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        await assertCitizenAccess(tx, auth, citizenId);
+        if (appointmentId) {
+          const [appointment] = await tx`select 1 from appointments where id = ${appointmentId} and citizen_id = ${citizenId} and status = 'booked'`;
+          if (!appointment) throw notFound('No such booked appointment for this citizen');
+        }
+        const [open] = await tx`select worker_id from call_sessions where citizen_id = ${citizenId} and status = 'open'`;
+        if (open) throw conflict('This citizen already has an open session');
+        const [created] = await tx<SummaryRow[]>`
+          insert into call_sessions (organisation_id, worker_id, citizen_id, kind, appointment_id)
+          values (${auth.organisationId}, ${auth.userId}, ${citizenId}, ${appointmentId ? 'planned' : 'ad_hoc'}, ${appointmentId ?? null})
+          returning id, kind, status, citizen_id, created_at, (select display_name from users where id = ${citizenId}) as other_name`;
+        await addParticipant(tx, auth.organisationId, created!.id, auth.userId, null);
+        await addParticipant(tx, auth.organisationId, created!.id, citizenId, auth.userId);
+        await audit(tx, auth, 'call.start', citizenId, { callId: created!.id });
+        return summaryOf(created!);
+      });
+    },
+
+    /** Open sessions the caller takes part in; staff see the citizen's name, the citizen their worker's. */
+    listOpen(auth: Auth): Promise<StoredCallSummary[]> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        const rows = await tx<SummaryRow[]>`
+          select s.id, s.kind, s.status, s.citizen_id, s.created_at,
+                 (select display_name from users where id = case when ${auth.role} = 'citizen' then s.worker_id else s.citizen_id end) as other_name
+          from call_sessions s join call_participants p on p.session_id = s.id and p.user_id = ${auth.userId}
+          where s.status = 'open' order by s.created_at desc`;
+        if (auth.role !== 'citizen') await audit(tx, auth, 'citizen.list', rows.map((r) => r.citizen_id), { via: 'calls' });
+        return rows.map(summaryOf);
+      });
+    },
+
+    /** Refuses a room token to someone who may not join the session now: not theirs, ended, or taken out of it. */
+    assertMayJoin(auth: Auth, callId: string): Promise<void> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        const call = await loadCall(tx, callId);
+        if (!call || !(await isParticipant(tx, callId, auth.userId))) throw notFound('No such session');
+        if (call.status !== 'open') throw new HttpError(410, 'session_ended', 'This session has ended');
+        if (await wasRemoved(tx, callId, auth.userId)) throw new HttpError(410, 'removed', 'You were taken out of this session');
+      });
+    },
+
+    /** Brings a colleague (staff, active) into an open session the caller may manage. */
+    invite(auth: Auth, callId: string, colleagueId: string): Promise<void> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        const call = await ownedOpenCall(tx, auth, callId, callRoles.mayManageParticipants);
+        const [colleague] = await tx<{ role: Role }[]>`select role from users where id = ${colleagueId} and active`;
+        if (!colleague) throw notFound('No such colleague');
+        if (colleague.role === 'citizen') throw forbidden('Only staff can be added to a session');
+        await addParticipant(tx, auth.organisationId, callId, colleagueId, auth.userId);
+        await audit(tx, auth, 'call.invite', call.citizen_id, { callId, colleagueId });
+      });
+    },
+
+    /** Refuses unless the session is open and the caller may end it; the ending itself is live (signalling). */
+    assertMayEnd(auth: Auth, callId: string): Promise<void> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        await ownedOpenCall(tx, auth, callId, callRoles.mayEnd);
+      });
+    },
+
+    /** Records that the caller took a participant out of an open session; returns that participant's user id. */
+    removeParticipant(auth: Auth, callId: string, participantId: string): Promise<string> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        const call = await ownedOpenCall(tx, auth, callId, callRoles.mayManageParticipants);
+        const [participant] = await tx<{ id: string; user_id: string }[]>`
+          select id, user_id from call_participants where id = ${participantId} and session_id = ${callId}`;
+        if (!participant) throw notFound('No such participant in this session');
+        if (participant.user_id === call.worker_id) throw conflict('The session’s worker cannot be taken out; end the session instead');
+        if (participant.user_id === auth.userId) throw badRequest('Leave the call instead of taking yourself out');
+        await recordRemoval(tx, auth.organisationId, participant.id);
+        await audit(tx, auth, 'call.remove', call.citizen_id, { callId, participantId });
+        return participant.user_id;
+      });
+    },
+
+    // --- For live signalling ---
+
+    /**
+     * The one transaction of a new signalling connection. One statement decides whether it may take part: the
+     * sign-in behind the room token still holds, the person is active, the session is open, they take part in it
+     * and were not removed from it. The session row is locked FOR SHARE until the transaction ends: ending the
+     * session waits for it, and then closes the segment opened here — no connection can slip into a session as it
+     * ends. Undefined when the connection may not take part.
+     */
+    connect(who: ConnectionClaims, options: { loadAdmitted: boolean }): Promise<AdmittedConnection | undefined> {
+      return inOrganisation(sql, who.organisationId, async (tx) => {
+        const [row] = await tx<{ participant_id: string; display_name: string; role: Role; owner_id: string }[]>`
+          select p.id as participant_id, u.display_name, p.role, s.worker_id as owner_id
+          from call_sessions s
+          join call_participants p on p.session_id = s.id and p.user_id = ${who.userId}
+          join users u on u.id = p.user_id and u.active
+          join auth_sessions a on a.id = ${who.authSessionId} and a.user_id = p.user_id and a.revoked_at is null and a.expires_at > now()
+          where s.id = ${who.callId} and s.status = 'open' and not ${isRemoved(tx)}
+          for share of s`;
+        if (!row) return undefined;
+        const [segment] = await tx<{ id: number }[]>`
+          insert into call_segments (organisation_id, participant_id) values (${who.organisationId}, ${row.participant_id}) returning id::int`;
+        // Users already let in from the waiting room: a reconnect does not send them back to wait.
+        const admitted = options.loadAdmitted
+          ? (await tx<{ user_id: string }[]>`select user_id from call_participants where session_id = ${who.callId} and admitted_at is not null`).map((r) => r.user_id)
+          : null;
+        return { participantId: row.participant_id, displayName: row.display_name, role: row.role, ownerId: row.owner_id, segmentId: segment!.id, admitted };
+      });
+    },
+
+    /** Of the sign-ins that connections were opened with, those that still hold (not revoked or expired, person active). */
+    validSignIns(organisationId: string, signIns: { userId: string; authSessionId: string }[]): Promise<Set<string>> {
+      if (signIns.length === 0) return Promise.resolve(new Set());
+      return inOrganisation(sql, organisationId, async (tx) => {
+        const rows = await tx<{ id: string }[]>`
+          select a.id
+          from unnest(${tx.array(signIns.map((s) => s.authSessionId))}::uuid[], ${tx.array(signIns.map((s) => s.userId))}::uuid[]) as c (session_id, user_id)
+          join auth_sessions a on a.id = c.session_id and a.user_id = c.user_id
+          join users u on u.id = a.user_id and u.active
+          where a.revoked_at is null and a.expires_at > now()`;
+        return new Set(rows.map((r) => r.id));
+      });
+    },
+
+    closeSegment(organisationId: string, segmentId: number, reason: LeaveReason): Promise<void> {
+      return inOrganisation(sql, organisationId, async (tx) => {
+        await tx`update call_segments set left_at = now(), leave_reason = ${reason} where id = ${segmentId} and left_at is null`;
+      });
+    },
+
+    /** A waiting citizen was let in: so they stay in after a reconnect, and the session has started. */
+    admit(organisationId: string, callId: string, participantId: string): Promise<void> {
+      return inOrganisation(sql, organisationId, async (tx) => {
+        await tx`update call_participants set admitted_at = coalesce(admitted_at, now()) where id = ${participantId}`;
+        await tx`update call_sessions set started_at = coalesce(started_at, now()) where id = ${callId}`;
+      });
+    },
+
+    /** The participant's browser waited and no media arrived; the first report counts. */
+    noMediaReported(organisationId: string, participantId: string): Promise<void> {
+      return inOrganisation(sql, organisationId, async (tx) => {
+        await tx`update call_participants set no_media_reported_at = coalesce(no_media_reported_at, now()) where id = ${participantId}`;
+      });
+    },
+
+    markAudioOnly(organisationId: string, participantId: string): Promise<void> {
+      return inOrganisation(sql, organisationId, async (tx) => {
+        await tx`update call_participants set audio_only_used = true where id = ${participantId}`;
+      });
+    },
+
+    /** Running averages, so nothing but the summary is ever stored. */
+    addQualitySample(organisationId: string, participantId: string, sample: QualitySample): Promise<void> {
+      const avg = (column: string, value: number | undefined) =>
+        value === undefined ? column : `coalesce((${column} * quality_samples + ${Number(value)}) / (quality_samples + 1), ${Number(value)})`;
+      return inOrganisation(sql, organisationId, async (tx) => {
+        await tx.unsafe(
+          `update call_participants set
+             rtt_ms_avg = ${avg('rtt_ms_avg', sample.rttMs)},
+             packet_loss_pct_avg = ${avg('packet_loss_pct_avg', sample.packetLossPct)},
+             bitrate_kbps_avg = ${avg('bitrate_kbps_avg', sample.bitrateKbps)},
+             quality_samples = quality_samples + 1
+           where id = $1`,
+          [participantId],
+        );
+      });
+    },
+
+    /** Ends the session once, closing every open segment; returns false when it had already ended. */
+    end(organisationId: string, callId: string, endedBy: string | null, reason: SessionEndReason): Promise<boolean> {
+      return inOrganisation(sql, organisationId, async (tx) => {
+        const ended = await tx`
+          update call_sessions set status = 'ended', ended_at = now(), ended_by = ${endedBy}, end_reason = ${reason}
+          where id = ${callId} and status = 'open' returning id`;
+        await tx`
+          update call_segments s set left_at = now(), leave_reason = 'session_ended'
+          from call_participants p where p.id = s.participant_id and p.session_id = ${callId} and s.left_at is null`;
+        return ended.length > 0;
+      });
+    },
+  };
 }
 
-export type LeaveReason = 'left' | 'disconnected' | 'session_ended' | 'server_shutdown' | 'removed' | 'signed_out' | 'replaced';
-
-export async function addParticipant(tx: Tx, organisationId: string, callId: string, userId: string, invitedBy: string | null): Promise<string> {
-  const [row] = await tx<{ id: string }[]>`
-    insert into call_participants (organisation_id, session_id, user_id, role, invited_by)
-    select ${organisationId}, ${callId}, id, role, ${invitedBy} from users where id = ${userId} and active
-    on conflict (session_id, user_id) do update set invited_by = call_participants.invited_by
-    returning id`;
-  return row!.id;
-}
-
-/** Small helpers the live signalling layer calls; each is its own short transaction. */
-export class CallLog {
-  constructor(private readonly sql: Sql) {}
-
-  closeSegment(org: string, segmentId: number, reason: LeaveReason): Promise<void> {
-    return inOrganisation(this.sql, org, async (tx) => {
-      await tx`update call_segments set left_at = now(), leave_reason = ${reason} where id = ${segmentId} and left_at is null`;
-    });
-  }
-
-  admit(org: string, callId: string, participantId: string): Promise<void> {
-    return inOrganisation(this.sql, org, async (tx) => {
-      await tx`update call_participants set admitted_at = coalesce(admitted_at, now()) where id = ${participantId}`;
-      await tx`update call_sessions set started_at = coalesce(started_at, now()) where id = ${callId}`;
-    });
-  }
-
-  /** The participant's browser waited and no media arrived; the first report counts. */
-  noMediaReported(org: string, participantId: string): Promise<void> {
-    return inOrganisation(this.sql, org, async (tx) => {
-      await tx`update call_participants set no_media_reported_at = coalesce(no_media_reported_at, now()) where id = ${participantId}`;
-    });
-  }
-
-  markAudioOnly(org: string, participantId: string): Promise<void> {
-    return inOrganisation(this.sql, org, async (tx) => {
-      await tx`update call_participants set audio_only_used = true where id = ${participantId}`;
-    });
-  }
-
-  /** Running averages, so nothing but the summary is ever stored. */
-  addQualitySample(org: string, participantId: string, sample: { rttMs?: number; packetLossPct?: number; bitrateKbps?: number }): Promise<void> {
-    const avg = (column: string, value: number | undefined) =>
-      value === undefined ? column : `coalesce((${column} * quality_samples + ${Number(value)}) / (quality_samples + 1), ${Number(value)})`;
-    return inOrganisation(this.sql, org, async (tx) => {
-      await tx.unsafe(
-        `update call_participants set
-           rtt_ms_avg = ${avg('rtt_ms_avg', sample.rttMs)},
-           packet_loss_pct_avg = ${avg('packet_loss_pct_avg', sample.packetLossPct)},
-           bitrate_kbps_avg = ${avg('bitrate_kbps_avg', sample.bitrateKbps)},
-           quality_samples = quality_samples + 1
-         where id = $1`,
-        [participantId],
-      );
-    });
-  }
-
-  /** Ends the session once; returns false when it had already ended. */
-  end(org: string, callId: string, endedBy: string | null, reason: SessionEndReason): Promise<boolean> {
-    return inOrganisation(this.sql, org, async (tx) => {
-      const ended = await tx`
-        update call_sessions set status = 'ended', ended_at = now(), ended_by = ${endedBy}, end_reason = ${reason}
-        where id = ${callId} and status = 'open' returning id`;
-      await tx`
-        update call_segments s set left_at = now(), leave_reason = 'session_ended'
-        from call_participants p where p.id = s.participant_id and p.session_id = ${callId} and s.left_at is null`;
-      return ended.length > 0;
-    });
+declare module 'fastify' {
+  interface FastifyInstance {
+    calls: CallStore;
   }
 }

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, readMediaServerAddress } from '../support/browser.js';
 import { thisMachinesDefaultRouteAddress } from '../../server/network.js';
 import { axeViolations, citizenCookie, expectMediaFlowing, meetThroughWaitingRoom, receiveStats, signedInContext, videoStopped } from '../support/calls.js';
 import { startHarness, type Harness, type Org } from '../support/harness.js';
@@ -72,16 +72,9 @@ async function sessionRows(h: Harness) {
   return { session: session!, participants };
 }
 
-/** The address of the media server this page's receive transport actually talks to (its selected ICE pair). */
+/** The address of the media server this page's receiving connection actually talks to (its selected ICE pair). */
 function mediaServerAddress(page: Page): Promise<string | undefined> {
-  return page.evaluate(async () => {
-    const call = (window as unknown as { naervaerCall: { recvTransport: { getStats(): Promise<RTCStatsReport> } | null } }).naervaerCall;
-    const report = await call.recvTransport!.getStats();
-    const stats = [...report.values()] as Record<string, unknown>[];
-    const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
-    const remote = stats.find((s) => s.id === pair?.remoteCandidateId);
-    return (remote?.address ?? remote?.ip) as string | undefined;
-  });
+  return page.evaluate(readMediaServerAddress);
 }
 
 /** SOAK=20 repeats the basic call that many times in a row (npm run test:e2e:soak): it must never flake. */

@@ -4,8 +4,8 @@ import type { Browser } from 'playwright-core';
 import type { Browser as Firefox, Page as FirefoxPage } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { thisMachinesDefaultRouteAddress } from '../../server/network.js';
-import { launchChromium, launchFirefox } from '../support/browser.js';
-import { expectMediaFlowing, signedInContext, type ReceiveStats } from '../support/calls.js';
+import { installCallProbe, launchChromium, launchFirefox, readMediaServerAddress, readReceiveStats, type ReceiveStats } from '../support/browser.js';
+import { expectMediaFlowing, signedInContext } from '../support/calls.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 let chromium: Browser;
@@ -35,8 +35,7 @@ async function seeText(page: FirefoxPage, text: string): Promise<void> {
   await page.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 30_000 }, text);
 }
 
-const firefoxStats = (page: FirefoxPage) =>
-  page.evaluate(() => (window as unknown as { naervaerCall: { receiveStats(): Promise<ReceiveStats> } }).naervaerCall.receiveStats());
+const firefoxStats = (page: FirefoxPage) => page.evaluate(readReceiveStats);
 
 /** The same proof as expectMediaFlowing, in Firefox: decoded frames keep rising, audio packets arrive, a sized video. */
 async function expectFirefoxMediaFlowing(page: FirefoxPage, timeoutMs = 30_000): Promise<void> {
@@ -52,16 +51,9 @@ async function expectFirefoxMediaFlowing(page: FirefoxPage, timeoutMs = 30_000):
   }
 }
 
-/** The media server address of the ICE pair this page's receive transport uses. */
+/** The media server address of the ICE pair this page's receiving connection uses. */
 function mediaServerAddress(page: FirefoxPage): Promise<string | undefined> {
-  const read = async () => {
-    const call = (window as unknown as { naervaerCall: { recvTransport: { getStats(): Promise<RTCStatsReport> } | null } }).naervaerCall;
-    const stats = [...(await call.recvTransport!.getStats()).values()] as Record<string, unknown>[];
-    const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
-    const remote = stats.find((s) => s.id === pair?.remoteCandidateId);
-    return (remote?.address ?? remote?.ip) as string | undefined;
-  };
-  return page.evaluate(read);
+  return page.evaluate(readMediaServerAddress);
 }
 
 describe('a second browser: Firefox', () => {
@@ -86,6 +78,7 @@ describe('a second browser: Firefox', () => {
       const link = await h.request('POST', `/api/citizens/${org.citizenId}/links`, { cookie: workerCookie });
       expect(link.statusCode).toBe(201);
       const citizen = await firefoxContext.newPage();
+      await citizen.evaluateOnNewDocument(installCallProbe);
       await citizen.setViewport({ width: 360, height: 740 });
       await citizen.goto(link.json<{ url: string }>().url);
       // The link page does nothing until the citizen taps (so a link scanner's visit uses nothing up).

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -45,4 +47,80 @@ export async function launchFirefox(): Promise<import('puppeteer-core').Browser>
       'toolkit.telemetry.enabled': false,
     },
   });
+}
+
+// --- What a page's call screen receives, read from WebRTC itself (the product has no test hook) ---
+
+/** Kept by installCallProbe in every page. */
+export interface CallProbe {
+  /** Every RTCPeerConnection the page made (mediasoup-client makes one per transport), closed ones included. */
+  connections: RTCPeerConnection[];
+  /** Signalling requests sent with an acknowledgement (socket.io event packets carrying an ack id). */
+  signalRequests: number;
+}
+
+declare global {
+  interface Window {
+    callProbe?: CallProbe;
+  }
+}
+
+/**
+ * Runs in every page before its own scripts (Playwright's addInitScript, puppeteer's evaluateOnNewDocument): wraps
+ * RTCPeerConnection to keep the instances, and counts acknowledged signalling requests. Self-contained: the browser
+ * gets its source text.
+ */
+export function installCallProbe(): void {
+  const probe: CallProbe = { connections: [], signalRequests: 0 };
+  const Native = window.RTCPeerConnection;
+  // Anonymous on purpose: a runner that keeps function names (tsx) would add a helper call the page does not have.
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+      super(...args);
+      probe.connections.push(this);
+    }
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (typeof data === 'string' && /^42\d+\[/.test(data)) probe.signalRequests += 1;
+    return send.call(this, data);
+  };
+  window.callProbe = probe;
+}
+
+export interface ReceiveStats {
+  video: { framesDecoded: number; packetsReceived: number };
+  audio: { packetsReceived: number };
+}
+
+/**
+ * In the page: totals of what it receives, per kind, over its open peer connections (after a rejoin or the end of the
+ * call, the old transports' connections are closed and count no more).
+ */
+export async function readReceiveStats(): Promise<ReceiveStats> {
+  const totals = { video: { framesDecoded: 0, packetsReceived: 0 }, audio: { packetsReceived: 0 } };
+  const open = (window.callProbe?.connections ?? []).filter((pc) => pc.signalingState !== 'closed');
+  for (const pc of open) {
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') {
+        totals.video.framesDecoded += Number(s.framesDecoded ?? 0);
+        totals.video.packetsReceived += Number(s.packetsReceived ?? 0);
+      } else if (s.kind === 'audio') totals.audio.packetsReceived += Number(s.packetsReceived ?? 0);
+    });
+  }
+  return totals;
+}
+
+/** In the page: the media server address its receiving connection talks to (the selected ICE pair's remote end). */
+export async function readMediaServerAddress(): Promise<string | undefined> {
+  const open = (window.callProbe?.connections ?? []).filter((pc) => pc.signalingState !== 'closed');
+  for (const pc of open) {
+    const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
+    if (!stats.some((s) => s.type === 'inbound-rtp')) continue;
+    const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+    const remote = stats.find((s) => s.id === pair?.remoteCandidateId);
+    return (remote?.address ?? remote?.ip) as string | undefined;
+  }
+  return undefined;
 }

@@ -4,11 +4,15 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import type { Ack, RoomState } from '../../protocol/signalling.js';
 import { SESSION_COOKIE } from '../../server/auth/session.js';
+import { installCallProbe, readReceiveStats, type ReceiveStats } from './browser.js';
 import type { Harness, Org } from './harness.js';
 
-/** A browser context already signed in with the given session cookie value. */
+export type { ReceiveStats } from './browser.js';
+
+/** A browser context already signed in with the given session cookie value; its pages carry the call probe. */
 export async function signedInContext(browser: Browser, baseUrl: string, cookieHeader: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: 'da-DK', permissions: ['camera', 'microphone'], ...options });
+  await context.addInitScript(installCallProbe);
   await context.addCookies([{ name: SESSION_COOKIE, value: cookieHeader.split('=')[1]!, url: baseUrl, httpOnly: true, sameSite: 'Lax' }]);
   return context;
 }
@@ -19,13 +23,9 @@ export async function citizenCookie(h: Harness, org: Org, workerCookie: string):
   return `${SESSION_COOKIE}=${exchanged.cookies.find((c) => c.name === SESSION_COOKIE)!.value}`;
 }
 
-export interface ReceiveStats {
-  video: { framesDecoded: number; packetsReceived: number };
-  audio: { packetsReceived: number };
-}
-
+/** Totals of what this page receives, per kind, read from its peer connections' WebRTC stats. */
 export function receiveStats(page: Page): Promise<ReceiveStats> {
-  return page.evaluate(() => (window as unknown as { naervaerCall: { receiveStats(): Promise<ReceiveStats> } }).naervaerCall.receiveStats());
+  return page.evaluate(readReceiveStats);
 }
 
 /** Waits until this page decodes remote video (frames rising, a sized <video>) and receives audio packets. */
@@ -100,8 +100,6 @@ export async function startCall(h: Harness, org: Org, workerCookie: string, citi
   if (response.statusCode !== 201) throw new Error(`start call: ${response.statusCode} ${response.body}`);
   return response.json().id;
 }
-
-export type SignalRefusal = Error & { code?: string };
 
 /**
  * Opens a signalling connection. Resolves once connected; rejects with the server's refusal (its `code`).

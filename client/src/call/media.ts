@@ -1,0 +1,198 @@
+import { Device } from 'mediasoup-client';
+import type { types } from 'mediasoup-client';
+import type { ProducerAnnouncement, RoomState } from '../../../protocol/signalling';
+import type { SignallingClient } from './signalling';
+
+export type LocalKind = 'audio' | 'video';
+
+/** A remote producer this device now receives: its track is ready to show; the server sends once it is resumed. */
+export interface Received {
+  consumer: types.Consumer;
+  /** Whose media it is. */
+  peerId: string;
+}
+
+/**
+ * This device's media in a call, through mediasoup-client: the device loaded with the room's capabilities, one send
+ * and one receive transport, the local microphone and camera producers, and a consumer per remote producer. One
+ * join's worth: `reset()` closes it all, and the next join builds it again.
+ */
+export class CallMedia {
+  private device: Device | null = null;
+  private sendTransport: types.Transport | null = null;
+  private recvTransport: types.Transport | null = null;
+  private readonly producers = new Map<LocalKind, types.Producer>();
+  private readonly consumers = new Map<string, types.Consumer>();
+  /** Producers being or already consumed, marked before any await so that an announcement is consumed once. */
+  private readonly consumed = new Set<string>();
+  /** Announcements that arrived while the receive transport was still being set up. */
+  private pending: ProducerAnnouncement[] = [];
+  /** Remote producers this device consumes (or is about to), and whether their sender has paused them. */
+  private readonly remoteProducers = new Map<string, { kind: 'audio' | 'video'; paused: boolean }>();
+
+  constructor(private readonly signalling: SignallingClient) {}
+
+  /** Whether remote producers can be consumed now (the device is loaded and the receive transport exists). */
+  get canConsume(): boolean {
+    return this.device !== null && this.recvTransport !== null;
+  }
+
+  /** Loads the device with the room's capabilities and creates the receive, then the send transport. */
+  async connect(state: RoomState): Promise<void> {
+    const device = new Device();
+    await device.load({ routerRtpCapabilities: state.routerRtpCapabilities });
+    this.device = device;
+    this.recvTransport = await this.createTransport(device, 'recv');
+    this.sendTransport = await this.createTransport(device, 'send');
+  }
+
+  /** Sends the local microphone and camera; each is paused at once if `paused` says so when it is ready. */
+  async produce(stream: MediaStream | null, paused: { audio(): boolean; video(): boolean }): Promise<void> {
+    if (!stream || !this.sendTransport) return;
+    const audio = stream.getAudioTracks()[0];
+    if (audio) {
+      // stopTracks: false — the same tracks are produced again after a rejoin; closing a producer must not end them.
+      const producer = await this.sendTransport.produce({ track: audio, stopTracks: false, appData: { source: 'microphone' } });
+      if (paused.audio()) await this.setPaused(producer, true);
+      this.producers.set('audio', producer);
+    }
+    const video = stream.getVideoTracks()[0];
+    if (video) {
+      const producer = await this.sendTransport.produce({
+        track: video,
+        stopTracks: false,
+        appData: { source: 'camera' },
+        // Two simulcast-free encodings would cost a weak phone too much; one modest stream it is.
+        encodings: [{ maxBitrate: 500_000 }],
+        codecOptions: { videoGoogleStartBitrate: 400 },
+      });
+      this.producers.set('video', producer);
+      if (paused.video()) await this.setPaused(producer, true);
+    }
+  }
+
+  producer(kind: LocalKind): types.Producer | undefined {
+    return this.producers.get(kind);
+  }
+
+  /** Pauses or resumes a local producer here and tells the server (which tells the others); best effort. */
+  async setPaused(producer: types.Producer, paused: boolean): Promise<void> {
+    if (paused) producer.pause();
+    else producer.resume();
+    await this.signalling.request('setProducerPaused', { producerId: producer.id, paused }).catch(() => undefined);
+  }
+
+  /** Keeps an announcement for when the receive transport exists (takePending). */
+  queue(announcement: ProducerAnnouncement): void {
+    this.pending.push(announcement);
+  }
+
+  takePending(): ProducerAnnouncement[] {
+    const pending = this.pending;
+    this.pending = [];
+    return pending;
+  }
+
+  /** Consumes a remote producer; undefined when it is already being consumed. Call `resume` once its track is wired up. */
+  async consume(announcement: ProducerAnnouncement): Promise<Received | undefined> {
+    const device = this.device;
+    const recvTransport = this.recvTransport;
+    if (!device || !recvTransport) throw new Error('Not connected to the room');
+    if (this.consumed.has(announcement.producerId)) return undefined;
+    this.consumed.add(announcement.producerId);
+    this.remoteProducers.set(announcement.producerId, { kind: announcement.kind, paused: announcement.paused });
+    const params = await this.signalling.request('consume', { producerId: announcement.producerId, rtpCapabilities: device.rtpCapabilities });
+    const consumer = await recvTransport.consume({ id: params.id, producerId: params.producerId, kind: params.kind, rtpParameters: params.rtpParameters });
+    this.consumers.set(consumer.id, consumer);
+    return { consumer, peerId: params.producerPeerId };
+  }
+
+  /** Lets the server send a consumer's media (and ask for a key frame). */
+  async resume(consumer: types.Consumer): Promise<void> {
+    await this.signalling.request('resumeConsumer', { consumerId: consumer.id });
+  }
+
+  /** The sender paused or resumed a producer; returns the kind this device receives it as, if it does. */
+  remotePaused(producerId: string, paused: boolean): 'audio' | 'video' | undefined {
+    const remote = this.remoteProducers.get(producerId);
+    if (remote) remote.paused = paused;
+    return [...this.consumers.values()].find((c) => c.producerId === producerId)?.kind;
+  }
+
+  /** A remote producer closed: forgets it and closes its consumers, each after `detach` has taken its track off screen. */
+  dropProducer(producerId: string, detach: (track: MediaStreamTrack) => void): void {
+    this.pending = this.pending.filter((p) => p.producerId !== producerId);
+    this.remoteProducers.delete(producerId);
+    for (const [id, consumer] of this.consumers) {
+      if (consumer.producerId !== producerId) continue;
+      detach(consumer.track);
+      consumer.close();
+      this.consumers.delete(id);
+    }
+  }
+
+  /**
+   * Media this device should be receiving now: a remote producer that is not paused by its sender, and not video
+   * while in audio-only mode (the server pauses those). Muted and camera-off senders legitimately send nothing.
+   */
+  expectingMedia(audioOnly: boolean): boolean {
+    for (const remote of this.remoteProducers.values()) {
+      if (!remote.paused && (remote.kind === 'audio' || !audioOnly)) return true;
+    }
+    return false;
+  }
+
+  /** The transports' stats, receive transport first; undefined when not connected, or replaced while reading. */
+  async stats(): Promise<RTCStatsReport[] | undefined> {
+    const recvTransport = this.recvTransport;
+    if (!recvTransport) return undefined;
+    const reports = [await recvTransport.getStats(), ...(this.sendTransport ? [await this.sendTransport.getStats()] : [])];
+    // A rejoin replaced the transport while the stats were read: these numbers belong to the old one.
+    return recvTransport === this.recvTransport ? reports : undefined;
+  }
+
+  /** Closes every consumer, producer and transport; the local tracks stay (a rejoin produces them again). */
+  reset(): void {
+    for (const consumer of this.consumers.values()) consumer.close();
+    this.consumers.clear();
+    this.consumed.clear();
+    this.remoteProducers.clear();
+    this.pending = [];
+    for (const producer of this.producers.values()) producer.close();
+    this.producers.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = null;
+    this.recvTransport = null;
+    this.device = null;
+  }
+
+  private async createTransport(device: Device, direction: 'send' | 'recv'): Promise<types.Transport> {
+    const params = await this.signalling.request('createTransport', { direction });
+    const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signalling.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        const source = appData.source === 'camera' ? 'camera' : 'microphone';
+        this.signalling.request('produce', { transportId: transport.id, kind, rtpParameters, source }).then(({ producerId }) => callback({ id: producerId }), errback);
+      });
+    }
+    transport.on('connectionstatechange', (connectionState) => {
+      // The media path broke (new network, NAT rebinding): ask the server for new ICE credentials.
+      if (connectionState === 'disconnected' || connectionState === 'failed') void this.restartIce(transport);
+    });
+    return transport;
+  }
+
+  private async restartIce(transport: types.Transport): Promise<void> {
+    if (transport.closed || !this.signalling.connected) return;
+    try {
+      const { iceParameters } = await this.signalling.request('restartIce', { transportId: transport.id });
+      await transport.restartIce({ iceParameters });
+    } catch {
+      // The signalling connection is down too; the rejoin on reconnect rebuilds everything.
+    }
+  }
+}

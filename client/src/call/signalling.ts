@@ -1,0 +1,123 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack, ClientMessage, ClientMessageName, ClientToServerEvents, ServerToClientEvents, SignalErrorCode, SignalReply,
+} from '../../../protocol/signalling';
+import { api, ApiError } from '../api';
+
+/** socket.io typed with the signalling contract (protocol/signalling.ts), as the call screen uses it. */
+export type CallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Where room tokens come from: a signed-in participant's call, or a reminder join link's narrow session. */
+export type TokenRoute = 'POST /api/calls/:callId/token' | 'POST /api/join/token';
+
+/** A request the server refused, with the contract's code. */
+export class SignalRequestError extends Error {
+  constructor(
+    readonly code: SignalErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How long a request waits for its acknowledgement. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/** Each message as a request: its payload in, its acknowledgement out (or socket.io's timeout error). */
+type Requests = { [N in ClientMessageName]: (message: ClientMessage<N>) => Promise<Ack<SignalReply<N>>> };
+
+function acknowledged<T>(send: (ack: (err: Error, reply: Ack<T>) => void) => void): Promise<Ack<T>> {
+  return new Promise((resolve, reject) => send((err, reply) => (err ? reject(err) : resolve(reply))));
+}
+
+/**
+ * The requests, each through socket.io's typed emit under its literal name: socket.io's types follow a literal event
+ * name, not a generic one. The table is checked against the contract (a missing or mistyped message does not compile).
+ */
+function requests(socket: CallSocket): Requests {
+  const timed = () => socket.timeout(REQUEST_TIMEOUT_MS);
+  return {
+    join: (message) => acknowledged((ack) => timed().emit('join', message, ack)),
+    createTransport: (message) => acknowledged((ack) => timed().emit('createTransport', message, ack)),
+    connectTransport: (message) => acknowledged((ack) => timed().emit('connectTransport', message, ack)),
+    produce: (message) => acknowledged((ack) => timed().emit('produce', message, ack)),
+    consume: (message) => acknowledged((ack) => timed().emit('consume', message, ack)),
+    resumeConsumer: (message) => acknowledged((ack) => timed().emit('resumeConsumer', message, ack)),
+    setProducerPaused: (message) => acknowledged((ack) => timed().emit('setProducerPaused', message, ack)),
+    closeProducer: (message) => acknowledged((ack) => timed().emit('closeProducer', message, ack)),
+    restartIce: (message) => acknowledged((ack) => timed().emit('restartIce', message, ack)),
+    setAudioOnly: (message) => acknowledged((ack) => timed().emit('setAudioOnly', message, ack)),
+    chat: (message) => acknowledged((ack) => timed().emit('chat', message, ack)),
+    admit: (message) => acknowledged((ack) => timed().emit('admit', message, ack)),
+    quality: (message) => acknowledged((ack) => timed().emit('quality', message, ack)),
+    noMedia: (message) => acknowledged((ack) => timed().emit('noMedia', message, ack)),
+    leave: (message) => acknowledged((ack) => timed().emit('leave', message, ack)),
+    end: (message) => acknowledged((ack) => timed().emit('end', message, ack)),
+  };
+}
+
+/** The code a refused handshake carries (connect_error's `data.code`), if it is one. */
+function handshakeCode(error: Error): string | undefined {
+  const data: unknown = 'data' in error ? error.data : undefined;
+  return typeof data === 'object' && data !== null && 'code' in data && typeof data.code === 'string' ? data.code : undefined;
+}
+
+/**
+ * The call screen's signalling connection: socket.io with a fresh room token on every (re)connection, and requests
+ * answered through their acknowledgement. The server's pushes are listened to on `socket`, typed by the contract.
+ */
+export class SignallingClient {
+  readonly socket: CallSocket;
+  /** Acknowledged signalling requests made so far. */
+  requestCount = 0;
+  private closed = false;
+  private readonly requests: Requests;
+
+  /** `onSessionGone`: the session has ended or is not this person's (any more); nothing will let them in again. */
+  constructor(callId: string, tokenRoute: TokenRoute, onSessionGone: () => void) {
+    this.socket = io({
+      path: '/socket.io/',
+      transports: ['websocket'],
+      // A fresh room token on every (re)connection: they live two minutes.
+      auth: (cb) => {
+        (tokenRoute === 'POST /api/join/token' ? api('POST /api/join/token') : api('POST /api/calls/:callId/token', { params: { callId } })).then(
+          ({ token }) => cb({ token }),
+          (error: unknown) => {
+            if (error instanceof ApiError && (error.code === 'session_ended' || error.code === 'not_found')) onSessionGone();
+            cb({ token: '' });
+          },
+        );
+      },
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+    });
+    this.requests = requests(this.socket);
+    this.socket.on('connect_error', (error) => {
+      if (handshakeCode(error) === 'not_found') onSessionGone();
+    });
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  request<N extends ClientMessageName>(name: N, message: ClientMessage<N>): Promise<SignalReply<N>> {
+    this.requestCount += 1;
+    if (this.closed) return Promise.reject(new Error('not connected'));
+    return this.requests[name](message).then((ack) => {
+      if (ack.ok) return ack.data;
+      throw new SignalRequestError(ack.error.code, ack.error.message);
+    });
+  }
+
+  /** Connect again from scratch: the server sees a new connection (the old one is replaced). */
+  reconnect(): void {
+    if (this.closed) return;
+    this.socket.disconnect().connect();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket.disconnect();
+  }
+}

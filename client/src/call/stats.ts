@@ -1,0 +1,95 @@
+import type { ClientMessage } from '../../../protocol/signalling';
+
+/** 'none': media is expected from someone in the call and none has arrived. */
+export type Quality = 'good' | 'fair' | 'poor' | 'none' | 'unknown';
+
+/** How long after media is first expected the call screen says that nothing comes through (checked every 3 s). */
+export const NO_MEDIA_AFTER_MS = 9_000;
+
+/** What one reading of the transports' stats says. */
+export interface Verdict {
+  quality: Quality;
+  /** 'arrived': new bytes came in; 'missing': media is expected and none has ever arrived since this join. */
+  media: 'arrived' | 'missing' | null;
+  /** The first 'missing' of this join: record it in the session log (once per join). */
+  reportNoMedia: boolean;
+  /** For the session log's running averages. */
+  sample: ClientMessage<'quality'>;
+}
+
+/**
+ * Call quality as the user experiences it, from the WebRTC stats of this device's transports, read every few
+ * seconds. Counters are per join: `reset()` when the transports are replaced.
+ */
+export class QualityMonitor {
+  private lastBytes = { at: 0, bytes: 0 };
+  /** Bytes received so far per inbound RTP stream of the current receive transport. */
+  private readonly inboundBytes = new Map<string, number>();
+  /** Since this join: when media was first expected, whether any arrived, whether `noMedia` was reported. */
+  private watch: { expectedSince: number | null; arrived: boolean; reported: boolean } = { expectedSince: null, arrived: false, reported: false };
+
+  reset(): void {
+    this.inboundBytes.clear();
+    this.lastBytes = { at: 0, bytes: 0 };
+    this.watch = { expectedSince: null, arrived: false, reported: false };
+  }
+
+  /**
+   * Reads the reports (receive transport first) at `now`. `expectingMedia`: someone in the call sends media this
+   * device should be receiving (muted and camera-off senders legitimately send nothing).
+   */
+  read(reports: RTCStatsReport[], now: number, expectingMedia: boolean): Verdict {
+    let rtt: number | undefined;
+    let lost = 0;
+    let received = 0;
+    let bytes = 0;
+    let receiving = false;
+    for (const report of reports) {
+      report.forEach((s: Record<string, unknown>) => {
+        if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') rtt = s.currentRoundTripTime * 1000;
+        if (s.type === 'inbound-rtp') {
+          lost += Number(s.packetsLost ?? 0);
+          received += Number(s.packetsReceived ?? 0);
+          const streamBytes = Number(s.bytesReceived ?? 0);
+          bytes += streamBytes;
+          if (streamBytes > (this.inboundBytes.get(String(s.id)) ?? 0)) receiving = true;
+          this.inboundBytes.set(String(s.id), streamBytes);
+        }
+      });
+    }
+    const bitrateKbps = this.lastBytes.at ? Math.max(0, ((bytes - this.lastBytes.bytes) * 8) / (now - this.lastBytes.at)) : undefined;
+    this.lastBytes = { at: now, bytes };
+    const packetLossPct = received + lost > 0 ? (lost / (received + lost)) * 100 : undefined;
+    const sample: ClientMessage<'quality'> = {};
+    if (rtt !== undefined) sample.rttMs = Math.min(60_000, rtt);
+    if (packetLossPct !== undefined) sample.packetLossPct = packetLossPct;
+    if (bitrateKbps !== undefined) sample.bitrateKbps = Math.min(100_000, bitrateKbps);
+    return { ...this.judge(now, receiving, expectingMedia, rtt, packetLossPct), sample };
+  }
+
+  /**
+   * A round trip time alone says the path is alive, not that picture and sound arrive: while media is expected, no
+   * new bytes means 'none' (never arrived) or 'poor' (stopped).
+   */
+  private judge(now: number, receiving: boolean, expectingMedia: boolean, rtt: number | undefined, packetLossPct: number | undefined): Omit<Verdict, 'sample'> {
+    const watch = this.watch;
+    if (receiving) watch.arrived = true;
+    const media = receiving ? 'arrived' : null;
+    if (expectingMedia) {
+      watch.expectedSince ??= now;
+      if (!receiving) {
+        if (watch.arrived) return { quality: 'poor', media, reportNoMedia: false };
+        if (now - watch.expectedSince < NO_MEDIA_AFTER_MS) return { quality: 'unknown', media, reportNoMedia: false };
+        const reportNoMedia = !watch.reported;
+        watch.reported = true;
+        return { quality: 'none', media: 'missing', reportNoMedia };
+      }
+    } else {
+      watch.expectedSince = null;
+    }
+    if (rtt === undefined) return { quality: 'unknown', media, reportNoMedia: false };
+    if (rtt > 400 || (packetLossPct ?? 0) > 8) return { quality: 'poor', media, reportNoMedia: false };
+    if (rtt > 200 || (packetLossPct ?? 0) > 3) return { quality: 'fair', media, reportNoMedia: false };
+    return { quality: 'good', media, reportNoMedia: false };
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * What each signalling message does, once the guard has let it through and the connection is its person's member of
+ * the call. One handler per message of the contract; each returns that message's reply (protocol/signalling.ts).
+ */
+import type { types as mediasoup } from 'mediasoup';
+import type { ClientMessage, ClientMessageName, SignalReply } from '../../../protocol/signalling.js';
+import type { Peer } from '../../../sfu/index.js';
+import { callRoles } from '../call-roles.js';
+import type { CallStore } from '../store.js';
+import { SignalError } from './errors.js';
+import { inCall, waiting, type LiveCall, type Member } from './registry.js';
+import type { MediaRooms } from './rooms.js';
+import type { CallSessions } from './sessions.js';
+
+export interface MessageContext {
+  call: LiveCall;
+  member: Member;
+  /** Disconnect this socket once the reply is sent (hang-up): the sender gets its acknowledgement first. */
+  closeAfterReply(): void;
+}
+
+export type MessageHandlers = {
+  [N in ClientMessageName]: (message: ClientMessage<N>, context: MessageContext) => Promise<SignalReply<N>>;
+};
+
+export interface HandlerDeps {
+  store: CallStore;
+  sessions: CallSessions;
+  rooms: MediaRooms;
+}
+
+/** The member's media peer; only once they are in the call (not waiting, not between a room reset and a rejoin). */
+function peerOf(member: Member): Peer {
+  if (member.state !== 'in_call' || !member.peer) throw new SignalError('bad_state', 'Join the call first');
+  return member.peer;
+}
+
+/**
+ * The browser's RTP parameters and capabilities, as mediasoup takes them. mediasoup-client's list of header-extension
+ * URIs has one entry ('urn:mediasoup:params:rtp-hdrext:packet-id') that mediasoup's closed list lacks; otherwise the
+ * types are the same. What a browser sent is mediasoup's to judge — the SFU hands it over and turns mediasoup's
+ * refusal into `bad_request` (sfu/room.ts withClientParameters) — so it goes as sent.
+ */
+const asSent = {
+  rtpParameters: (sent: ClientMessage<'produce'>['rtpParameters']) => sent as mediasoup.RtpParameters,
+  rtpCapabilities: (sent: ClientMessage<'consume'>['rtpCapabilities']) => sent as mediasoup.RtpCapabilities,
+};
+
+export function messageHandlers({ store, sessions, rooms }: HandlerDeps): MessageHandlers {
+  return {
+    async join({ audioOnly }, { call, member }) {
+      member.audioOnly = audioOnly;
+      if (audioOnly) await store.markAudioOnly(call.organisationId, member.participantId);
+      if (callRoles.waitsToBeAdmitted(member, call) && !call.admitted.has(member.userId)) {
+        member.state = 'waiting';
+        sessions.announceWaiting(call);
+        sessions.awaitOwner(call);
+        return { state: 'waiting', peerId: member.participantId };
+      }
+      return { state: 'in_call', ...(await rooms.enter(call, member)) };
+    },
+
+    createTransport: ({ direction }, { member }) => peerOf(member).createTransport(direction),
+
+    async connectTransport({ transportId, dtlsParameters }, { member }) {
+      await peerOf(member).connectTransport(transportId, dtlsParameters);
+      return {};
+    },
+
+    async produce({ transportId, kind, rtpParameters, source }, { member }) {
+      return { producerId: await peerOf(member).produce(transportId, kind, asSent.rtpParameters(rtpParameters), source) };
+    },
+
+    consume: ({ producerId, rtpCapabilities }, { member }) => peerOf(member).consume(producerId, asSent.rtpCapabilities(rtpCapabilities)),
+
+    async resumeConsumer({ consumerId }, { member }) {
+      await peerOf(member).resumeConsumer(consumerId);
+      return {};
+    },
+
+    async setProducerPaused({ producerId, paused }, { member }) {
+      await peerOf(member).setProducerPaused(producerId, paused);
+      return {};
+    },
+
+    async closeProducer({ producerId }, { member }) {
+      peerOf(member).closeProducer(producerId);
+      return {};
+    },
+
+    async restartIce({ transportId }, { member }) {
+      return { iceParameters: await peerOf(member).restartIce(transportId) };
+    },
+
+    async setAudioOnly({ audioOnly }, { call, member }) {
+      member.audioOnly = audioOnly;
+      await peerOf(member).setAudioOnly(audioOnly);
+      if (audioOnly) await store.markAudioOnly(call.organisationId, member.participantId);
+      return {};
+    },
+
+    async chat({ text }, { call, member }) {
+      peerOf(member);
+      // Delivered live to the people in the call; never stored or logged.
+      const message = { fromPeerId: member.participantId, displayName: member.displayName, text, at: new Date().toISOString() };
+      for (const m of inCall(call)) m.socket.emit('chat', message);
+      return {};
+    },
+
+    async admit({ peerId }, { call, member }) {
+      if (!callRoles.mayAdmit(member, call)) throw new SignalError('forbidden', 'Only the session’s staff can let someone in');
+      peerOf(member);
+      const citizen = waiting(call).find((m) => m.participantId === peerId);
+      if (!citizen) throw new SignalError('not_found', 'Nobody with that id is waiting');
+      call.admitted.add(citizen.userId);
+      await store.admit(call.organisationId, call.id, citizen.participantId);
+      const state = await rooms.enter(call, citizen);
+      citizen.socket.emit('admitted', state);
+      sessions.announceWaiting(call);
+      return {};
+    },
+
+    async quality(sample, { call, member }) {
+      await store.addQualitySample(call.organisationId, member.participantId, sample);
+      return {};
+    },
+
+    async noMedia(_message, { call, member }) {
+      await store.noMediaReported(call.organisationId, member.participantId);
+      return {};
+    },
+
+    async leave(_message, { call, member, closeAfterReply }) {
+      member.leaveReason = 'left';
+      if (member.userId === call.ownerId) await sessions.endCall(call.id, member.userId, 'ended_by_staff', undefined, member.socket);
+      closeAfterReply();
+      return {};
+    },
+
+    async end(_message, { call, member, closeAfterReply }) {
+      if (!callRoles.mayEnd(member, call)) throw new SignalError('forbidden', 'Only the session’s worker can end it');
+      await sessions.endCall(call.id, member.userId, 'ended_by_staff', undefined, member.socket);
+      closeAfterReply();
+      return {};
+    },
+  };
+}
