@@ -1,6 +1,25 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Each server feature's public modules: what other features may import from it. Everything else in the folder
+ * (routes, internal helpers) is its own business.
+ */
+const PUBLIC_MODULES = {
+  audit: ['audit'],
+  auth: ['auth', 'session', 'tokens', 'keys', 'password', 'store'],
+  booking: ['store'],
+  calendar: ['ics'],
+  calls: ['store', 'call-roles'],
+  health: [],
+  links: ['links', 'store'],
+  people: ['store', 'access', 'organisations'],
+  reminders: ['outbox', 'setup'],
+  retention: ['retention', 'store'],
+};
+/** Top-level modules of server/ that every feature uses and that use no feature. */
+const INFRASTRUCTURE_FILES = ['config.ts', 'log.ts', 'time.ts', 'paths.ts', 'network.ts', 'media.ts'];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.cache/', 'data/'] },
   js.configs.recommended,
@@ -39,6 +58,33 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: ['**/server/**', '**/sfu/**', 'postgres', 'fastify', 'mediasoup'], message: 'The client reaches the server only through protocol/ over the network.' }],
+      }],
+    },
+  },
+  // Features import each other only through their public modules (a store, the outbox, link issuing, …), never a
+  // routes file: a feature can be reshaped inside without reading the rest. The HTTP and database layers and the
+  // top-level helpers import no feature at all (only auth/auth.ts, which holds the Auth type and the cookie's name).
+  // app.ts, main.ts, cli/ and demo/ compose everything and are exempt.
+  ...Object.keys(PUBLIC_MODULES).map((feature) => ({
+    files: [`server/${feature}/**/*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: Object.entries(PUBLIC_MODULES).filter(([other]) => other !== feature).map(([other, modules]) => ({
+          group: [`**/server/${other}/**`, `../${other}/**`, `../../${other}/**`, ...modules.flatMap((m) => [`!**/server/${other}/${m}.js`, `!../${other}/${m}.js`, `!../../${other}/${m}.js`])],
+          message: `Another feature reaches ${other}/ only through ${modules.map((m) => `${other}/${m}.ts`).join(', ') || 'nothing (it has no public module)'}.`,
+        })),
+      }],
+    },
+  })),
+  {
+    files: ['server/http/**/*.ts', 'server/db/**/*.ts', ...INFRASTRUCTURE_FILES.map((f) => `server/${f}`)],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{
+          group: Object.keys(PUBLIC_MODULES).flatMap((f) => [`**/server/${f}/**`, `../${f}/**`, `./${f}/**`]).concat(['!../auth/auth.js', '!**/server/auth/auth.js']),
+          allowTypeImports: true,
+          message: 'The HTTP and database layers serve every feature and import none (types only, and auth/auth.ts).',
+        }],
       }],
     },
   },

@@ -5,10 +5,11 @@ import { ROOT } from '../server/paths.js';
 // The import boundaries are ESLint rules (eslint.config.js), so `npm run lint` stops a wrong import at once. These tests
 // prove the rules bite: a planted import in each layer is reported, and the real code has none.
 const eslint = new ESLint({ cwd: ROOT });
+const RULES = ['no-restricted-imports', '@typescript-eslint/no-restricted-imports'];
 
 async function restrictedImports(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result!.messages.filter((m) => RULES.includes(m.ruleId ?? '')).map((m) => m.message);
 }
 
 describe('import boundaries', () => {
@@ -30,12 +31,32 @@ describe('import boundaries', () => {
     expect(await restrictedImports('protocol/planted.ts', "import { x } from '../server/http/errors.js';\nexport const y = x;")).toHaveLength(1);
     expect(await restrictedImports('client/src/planted.ts', "import { x } from '../../server/config.js';\nexport const y = x;")).toHaveLength(1);
     expect(await restrictedImports('client/src/planted.ts', "import { x } from '../../sfu/index.js';\nexport const y = x;")).toHaveLength(1);
-    expect(await restrictedImports('client/src/planted.ts', "import type { Me } from '../../protocol/api.js';\nexport type Y = Me;")).toEqual([]);
+    expect(await restrictedImports('client/src/planted.ts', "import type { Me } from '../../protocol/auth.js';\nexport type Y = Me;")).toEqual([]);
+  });
+
+  it('a server feature reaches another only through its public modules, never its routes', async () => {
+    const planted = (code: string) => restrictedImports('server/booking/planted.ts', `${code}\nexport const y = x;`);
+    expect(await planted("import { x } from '../calls/routes.js';")).toHaveLength(1);
+    expect(await planted("import { x } from '../calls/signalling/registry.js';")).toHaveLength(1);
+    expect(await planted("import { x } from '../people/routes.js';")).toHaveLength(1);
+    expect(await planted("import { x } from '../calls/store.js';")).toEqual([]);
+    expect(await planted("import { x } from '../reminders/outbox.js';")).toEqual([]);
+    // Inside its own feature anything goes.
+    expect(await planted("import { x } from './citizen-routes.js';")).toEqual([]);
+    expect(await restrictedImports('server/calls/signalling/planted.ts', "import { x } from '../../links/join-routes.js';\nexport const y = x;")).toHaveLength(1);
+  });
+
+  it('the HTTP and database layers import no feature (types and auth/auth.ts aside)', async () => {
+    expect(await restrictedImports('server/http/planted.ts', "import { x } from '../booking/store.js';\nexport const y = x;")).toHaveLength(1);
+    expect(await restrictedImports('server/db/planted.ts', "import { x } from '../people/store.js';\nexport const y = x;")).toHaveLength(1);
+    expect(await restrictedImports('server/time.ts', "import { x } from './booking/store.js';\nexport const y = x;")).toHaveLength(1);
+    expect(await restrictedImports('server/http/planted.ts', "import type { BookingStore } from '../booking/store.js';\nexport type Y = BookingStore;")).toEqual([]);
+    expect(await restrictedImports('server/http/planted.ts', "import { SESSION_COOKIE } from '../auth/auth.js';\nexport const y = SESSION_COOKIE;")).toEqual([]);
   });
 
   it('the code as it is keeps the boundaries', async () => {
-    const results = await eslint.lintFiles(['sfu/', 'protocol/', 'client/src/']);
-    const broken = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => `${r.filePath}:${m.line} ${m.message}`));
+    const results = await eslint.lintFiles(['sfu/', 'protocol/', 'client/src/', 'server/']);
+    const broken = results.flatMap((r) => r.messages.filter((m) => RULES.includes(m.ruleId ?? '')).map((m) => `${r.filePath}:${m.line} ${m.message}`));
     expect(broken).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Role } from '../protocol/api.js';
+import type { Role } from '../protocol/common.js';
 import { PASSWORD, sessionCookie, startHarness, type Org } from './support/harness.js';
 import { rawRequest, requestHead } from './support/raw-http.js';
 import { snapshotRows } from './support/snapshot.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../protocol/api.js';
+import type { Role } from '../protocol/common.js';
 import { toErrorBody } from '../server/http/errors.js';
 import { PASSWORD, startHarness } from './support/harness.js';
 import { useHarness } from './support/use-harness.js';
@@ -314,7 +314,7 @@ describe('control characters in strings', () => {
         for (const content of Object.values(operation.requestBody?.content ?? {})) visit(content.schema, `${method.toUpperCase()} ${path} body`);
       }
     }
-    expect(loose, 'use Text() from protocol/api.ts for these').toEqual([]);
+    expect(loose, 'use Text() from protocol/common.ts for these').toEqual([]);
   });
 
   it('a database refusal of a character is a 400, not a 500, should a field ever slip through', () => {

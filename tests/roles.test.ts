@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../protocol/api.js';
+import type { Role } from '../protocol/common.js';
 import { useHarness } from './support/use-harness.js';
 
 const { h, org } = useHarness();

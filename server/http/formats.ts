@@ -4,7 +4,7 @@ import type { FastifyServerOptions } from 'fastify';
 type Ajv = Parameters<NonNullable<NonNullable<FastifyServerOptions['ajv']>['onCreate']>>[0];
 
 /**
- * String formats the API schemas use (protocol/api.ts), checked for real: a date must exist in the calendar.
+ * String formats the API schemas use (protocol/common.ts and each feature's protocol/<feature>.ts), checked for real: a date must exist in the calendar.
  * ajv-formats' `date` lets year 0000 through, which JavaScript's Date.UTC quietly reads as 1900, so the API takes
  * years 1900–9999 only.
  */
