@@ -5,7 +5,8 @@
  * One factory serves both ends of the feature: the HTTP routes (starting, listing, inviting, ending, removing) and the
  * live signalling layer (a connection's one transaction, and the short writes a live call makes). Signalling runs its
  * own transactions through the same functions rather than taking a `tx`: none of its work has to share a transaction
- * with another feature. Only `wasRemoved` takes a `tx`, for the reminder join links that ask inside their own.
+ * with another feature. Only `wasRemoved` takes a `tx`, for the reminder join links that ask inside their own; and
+ * `endSessionsLeftOpen` runs once at start-up on the owner's connection, across organisations.
  */
 import type { Sql } from 'postgres';
 import type { CallSummary, StartCallBody } from '../../protocol/calls.js';
@@ -127,6 +128,28 @@ async function recordRemoval(tx: Tx, organisationId: string, participantId: stri
     insert into call_segments (organisation_id, participant_id, left_at, leave_reason)
     select ${organisationId}, ${participantId}, now(), 'removed'
     where not exists (select 1 from call_segments where participant_id = ${participantId} and leave_reason = 'removed')`;
+}
+
+/**
+ * Live call state (who is connected, the media room, the waiting room) lives in the memory of the process that ran
+ * the call. When that process stops, those calls cannot go on: nobody can admit a waiting citizen and the worker's
+ * "open sessions" list would show ghosts. So at start-up, before anyone connects, every session still open is ended
+ * with the reason `server_restart`, and every connection segment still open is closed. Clients that were in such a
+ * call rejoin and get "this session has ended" (410), and the worker starts a new one.
+ *
+ * Runs on the owner's connection: it is installation-wide maintenance, across organisations, before any request.
+ * (One app instance per media host is the rule for now; sharing live calls between hosts is issue 14's lease work.)
+ */
+export async function endSessionsLeftOpen(admin: Sql): Promise<{ sessions: number }> {
+  return admin.begin(async (tx) => {
+    const ended = await tx<{ id: string }[]>`
+      update call_sessions set status = 'ended', ended_at = now(), end_reason = 'server_restart'
+      where status = 'open' returning id`;
+    await tx`
+      update call_segments set left_at = greatest(now(), joined_at), leave_reason = 'server_restart'
+      where left_at is null`;
+    return { sessions: ended.length };
+  }) as Promise<{ sessions: number }>;
 }
 
 export type CallStore = ReturnType<typeof callStore>;
