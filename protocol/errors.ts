@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'link_invalid', 'link_expired', 'link_revoked', 'link_used',
   // calls
   'not_started', 'session_ended', 'removed',
+  // the media server (sfu/types.ts SfuError): a room or peer limit, or media it cannot take
+  'limit_reached', 'unsupported',
   // signalling only
   'unknown_message', 'bad_state', 'gone', 'replaced',
   'internal',

@@ -142,11 +142,8 @@ export interface SignalRefusal {
   code: SignalErrorCode;
   message: string;
 }
-/**
- * ErrorCode, and the media server's two refusals that ERROR_CODES does not list yet (`limit_reached`, `unsupported`;
- * sfu/types.ts SfuError). Once protocol/errors.ts lists them, this is ErrorCode.
- */
-export type SignalErrorCode = ErrorCode | 'limit_reached' | 'unsupported';
+/** Signalling refuses with the same closed list of codes as HTTP. */
+export type SignalErrorCode = ErrorCode;
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: SignalRefusal };
 
 /** A refused handshake: socket.io's connect error carries this as its `data`. */

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Sql } from 'postgres';
-import type { Role } from '../protocol/api.js';
+import type { Role } from '../protocol/common.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { MediaServer } from '../sfu/index.js';
@@ -43,6 +43,7 @@ import { settingsStore } from './reminders/settings-store.js';
 import { peopleRoutes } from './people/routes.js';
 import { organisationRoutes } from './people/organisation-routes.js';
 import { peopleStore } from './people/store.js';
+import { requireContract } from './http/route.js';
 import { CLIENT_DIR } from './paths.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -89,6 +90,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   const routes: RouteInfo[] = [];
   app.decorate('apiRoutes', routes);
+  // A route exists only through its contract in protocol/ (route()); anything else fails here, at start-up.
+  app.addHook('onRoute', requireContract);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/') || route.method === 'HEAD') return;
     for (const method of [route.method].flat()) {

@@ -9,7 +9,7 @@ import { TokenService } from './auth/tokens.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { MigrationError, migrate } from './db/migrate.js';
-import { endSessionsLeftOpen } from './calls/recovery.js';
+import { endSessionsLeftOpen } from './calls/store.js';
 import { createLogger } from './log.js';
 import { startMediaServer } from './media.js';
 import { createDispatcher } from './reminders/setup.js';

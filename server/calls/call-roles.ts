@@ -1,4 +1,4 @@
-import type { Role } from '../../protocol/api.js';
+import type { Role } from '../../protocol/common.js';
 
 /**
  * Who may do what in a call, decided here and nowhere else (signalling and the call routes both ask).

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
-import type { Colleague, Role } from '../../../protocol/api';
+import type { Role } from '../../../protocol/common';
+import type { Colleague } from '../../../protocol/people';
 import { api } from '../api';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';

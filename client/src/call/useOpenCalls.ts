@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CallSummary } from '../../../protocol/api';
+import type { CallSummary } from '../../../protocol/calls';
 import { api } from '../api';
 
 /** Open sessions for me, refreshed every few seconds while the page is visible. */
