@@ -10,7 +10,7 @@ import type { Role } from '../protocol/common.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { MediaServer } from '../sfu/index.js';
-import { auditStore } from './audit/audit.js';
+import { auditStore } from './audit/store.js';
 import { auditRoutes } from './audit/routes.js';
 import { callRoutes } from './calls/routes.js';
 import { bookingRoutes } from './booking/routes.js';

@@ -5,7 +5,7 @@
 import type { Sql } from 'postgres';
 import type { Me } from '../../protocol/auth.js';
 import type { Role } from '../../protocol/common.js';
-import { audit } from '../audit/audit.js';
+import { audit } from '../audit/store.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { HttpError, notFound, unauthorized } from '../http/errors.js';
 import type { Auth } from './auth.js';

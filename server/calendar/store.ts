@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from 'postgres';
-import { audit } from '../audit/audit.js';
+import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { inOrganisation } from '../db/database.js';
 import type { IcsEvent } from './ics.js';

@@ -12,7 +12,7 @@ import type { Sql } from 'postgres';
 import type { CallSummary, StartCallBody } from '../../protocol/calls.js';
 import type { Role } from '../../protocol/common.js';
 import type { SessionEndReason } from '../../protocol/signalling.js';
-import { audit } from '../audit/audit.js';
+import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors.js';

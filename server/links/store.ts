@@ -10,7 +10,7 @@ import type { Me } from '../../protocol/auth.js';
 import type { Modality } from '../../protocol/common.js';
 import type { JoinState, ReminderLink } from '../../protocol/join.js';
 import type { CitizenLink } from '../../protocol/links.js';
-import { audit } from '../audit/audit.js';
+import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { wasRemoved } from '../calls/store.js';
 import { inOrganisation, type Tx } from '../db/database.js';

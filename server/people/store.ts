@@ -7,7 +7,7 @@ import type { Sql } from 'postgres';
 import type { Role } from '../../protocol/common.js';
 import type { OrganisationSettingsWithRetention, UpdateOrganisationWithRetentionBody } from '../../protocol/organisation.js';
 import type { CaseloadEntry, Colleague, CreateUserBody, Team, UpdateTeamBody, UpdateUserBody, User, UserListQuery } from '../../protocol/people.js';
-import { audit } from '../audit/audit.js';
+import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { hashPassword } from '../auth/password.js';
 import { revokeSignIns } from '../auth/store.js';

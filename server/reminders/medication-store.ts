@@ -4,7 +4,7 @@
  */
 import type { Sql } from 'postgres';
 import type { MedicationSchedule, MedicationScheduleBody } from '../../protocol/reminders.js';
-import { audit } from '../audit/audit.js';
+import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { inOrganisation } from '../db/database.js';
 import { notFound } from '../http/errors.js';

@@ -5,7 +5,7 @@
  */
 import type { Sql } from 'postgres';
 import type { CitizenSettings, UpdateSettingsBody } from '../../protocol/reminders.js';
-import { audit } from '../audit/audit.js';
+import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { badRequest } from '../http/errors.js';
