@@ -13,7 +13,7 @@ const PUBLIC_MODULES = {
   calls: ['store', 'call-roles'],
   health: [],
   links: ['links', 'store'],
-  people: ['store', 'access', 'organisations'],
+  people: ['store'],
   reminders: ['outbox', 'setup'],
   retention: ['retention', 'store'],
 };
@@ -86,6 +86,20 @@ export default tseslint.config(
           message: 'The HTTP and database layers serve every feature and import none (types only, and auth/auth.ts).',
         }],
       }],
+    },
+  },
+  // SQL lives in a feature's store (and in migrations): anywhere else in server/, running a query — a tagged template
+  // on the pool or a transaction, or `.unsafe()` — or importing the database's functions is an error. Passing a
+  // `Sql`/`Tx` along by type is fine. server/db/ (the infrastructure) and the composition roots are exempt.
+  {
+    files: ['server/**/*.ts'],
+    ignores: ['server/**/store.ts', 'server/**/*-store.ts', 'server/db/**', 'server/app.ts', 'server/main.ts', 'server/cli/**', 'server/demo/**'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: 'TaggedTemplateExpression[tag.name=/^(sql|tx|admin|db|owner)$/]', message: 'SQL lives in the feature’s store.ts (or a migration).' },
+        { selector: "CallExpression[callee.property.name='unsafe']", message: 'SQL lives in the feature’s store.ts (or a migration).' },
+        { selector: "ImportDeclaration[importKind='value'][source.value=/^postgres$|db\\/database\\.js$/]", message: 'Only stores reach the database; pass a Sql or Tx along by type.' },
+      ],
     },
   },
   {

@@ -106,7 +106,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   app.decorateRequest('auth', null);
   app.addHook('onRequest', checkOrigin(config.publicUrl.origin));
-  const features: FeatureDeps = { config, sql: deps.sql, tokens: deps.tokens };
+  const features: FeatureDeps = { config, tokens: deps.tokens };
   app.decorate('signIns', authStore(deps.sql));
   app.addHook('onRequest', requireRoles(app.signIns, deps.tokens));
   app.addHook('onSend', securityHeaders(config.publicUrl.protocol === 'https:'));

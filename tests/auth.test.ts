@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { SignJWT, base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../server/auth/session.js';
+import { SESSION_COOKIE } from '../server/auth/auth.js';
 import { AttemptCounter, clientKey, MAX_TRACKED_ADDRESSES } from '../server/http/rate-limit.js';
 import { PASSWORD, sessionCookie, startHarness } from './support/harness.js';
 import { useHarness } from './support/use-harness.js';

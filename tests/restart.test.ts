@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrganisation, upsertUser } from '../server/people/organisations.js';
+import { createOrganisation, upsertUser } from '../server/people/store.js';
 import { freshDatabase, PASSWORD } from './support/harness.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from 'postgres';
 import { pino } from 'pino';
 import { createLogger } from '../server/log.js';
-import { upsertUser } from '../server/people/organisations.js';
+import { upsertUser } from '../server/people/store.js';
 import { createDispatcher } from '../server/reminders/setup.js';
-import { applyRetention } from '../server/retention/retention.js';
+import { retentionStore } from '../server/retention/store.js';
 import { startHarness, type Harness, type Org } from './support/harness.js';
 
 let h: Harness;
@@ -212,7 +212,7 @@ describe('retention, run by the dispatcher on its schedule', () => {
   });
 
   it('a second run finds nothing more to do', async () => {
-    expect(await applyRetention(h.sql)).toEqual([]);
+    expect(await retentionStore(h.sql).apply()).toEqual([]);
     expect(await h.admin`select 1 from audit_events where organisation_id = ${a.id} and action = 'retention.apply'`).toHaveLength(1);
   });
 

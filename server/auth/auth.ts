@@ -10,7 +10,7 @@ export interface Auth {
   organisationId: string;
   role: Role;
   /** The sign-in (a row of auth_sessions) the request came with; the token's `sid` claim. */
-  sessionId: string;
+  signInId: string;
 }
 
 export const SESSION_COOKIE = 'naervaer_session';

@@ -7,8 +7,6 @@ import { SESSION_COOKIE, type Auth } from './auth.js';
 import { insertSignIn, type AuthStore } from './store.js';
 import type { TokenService } from './tokens.js';
 
-// Other features and the tests name these from here.
-export { SESSION_COOKIE, type Auth };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,12 +28,12 @@ export function sessionLifetimeMs(config: Config, role: Role): number {
  */
 async function readSessionToken(tokens: TokenService, token: string): Promise<Omit<Auth, 'role'> | undefined> {
   const claims = await tokens.verify(token, 'session');
-  return claims && { userId: claims.sub, organisationId: claims.org, sessionId: claims.sid };
+  return claims && { userId: claims.sub, organisationId: claims.org, signInId: claims.sid };
 }
 
 /** Sets the cookie holding the signed token of a sign-in. */
 export async function setSessionCookie(reply: FastifyReply, deps: { config: Config; tokens: TokenService }, auth: Auth, expiresAt: Date): Promise<void> {
-  const token = await deps.tokens.sign({ sub: auth.userId, org: auth.organisationId, role: auth.role, sid: auth.sessionId }, 'session', expiresAt);
+  const token = await deps.tokens.sign({ sub: auth.userId, org: auth.organisationId, role: auth.role, sid: auth.signInId }, 'session', expiresAt);
   reply.setCookie(SESSION_COOKIE, token, {
     path: '/',
     httpOnly: true,
@@ -53,9 +51,9 @@ export async function startSession(
   user: { id: string; organisationId: string; role: Role },
 ): Promise<string> {
   const expiresAt = new Date(Date.now() + sessionLifetimeMs(deps.config, user.role));
-  const sessionId = await insertSignIn(tx, { organisationId: user.organisationId, userId: user.id, expiresAt });
-  await setSessionCookie(reply, deps, { userId: user.id, organisationId: user.organisationId, role: user.role, sessionId }, expiresAt);
-  return sessionId;
+  const signInId = await insertSignIn(tx, { organisationId: user.organisationId, userId: user.id, expiresAt });
+  await setSessionCookie(reply, deps, { userId: user.id, organisationId: user.organisationId, role: user.role, signInId }, expiresAt);
+  return signInId;
 }
 
 export function clearSessionCookie(reply: FastifyReply, config: Config): void {

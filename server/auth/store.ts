@@ -89,8 +89,8 @@ export function authStore(sql: Sql) {
       return inOrganisation(sql, account.organisationId, async (tx) => {
         const me = await loadMe(tx, account.userId);
         const expiresAt = new Date(Date.now() + lifetimeMs(me.user.role));
-        const sessionId = await insertSignIn(tx, { organisationId: account.organisationId, userId: account.userId, expiresAt });
-        return { me, auth: { userId: account.userId, organisationId: account.organisationId, role: me.user.role, sessionId }, expiresAt };
+        const signInId = await insertSignIn(tx, { organisationId: account.organisationId, userId: account.userId, expiresAt });
+        return { me, auth: { userId: account.userId, organisationId: account.organisationId, role: me.user.role, signInId }, expiresAt };
       });
     },
 
@@ -101,7 +101,7 @@ export function authStore(sql: Sql) {
     async currentRole(session: Omit<Auth, 'role'>): Promise<Role | undefined> {
       const rows = await inOrganisation(sql, session.organisationId, (tx) => tx<{ role: Role }[]>`
         select u.role from auth_sessions s join users u on u.id = s.user_id
-        where s.id = ${session.sessionId} and s.user_id = ${session.userId}
+        where s.id = ${session.signInId} and s.user_id = ${session.userId}
           and s.revoked_at is null and s.expires_at > now() and u.active
           -- a reminder join session (one appointment's call only) is never a sign-in, whatever token names it
           and s.reminder_link_id is null`);
@@ -113,7 +113,7 @@ export function authStore(sql: Sql) {
     },
 
     async signOut(auth: Auth): Promise<void> {
-      await inOrganisation(sql, auth.organisationId, (tx) => tx`update auth_sessions set revoked_at = now() where id = ${auth.sessionId}`);
+      await inOrganisation(sql, auth.organisationId, (tx) => tx`update auth_sessions set revoked_at = now() where id = ${auth.signInId}`);
     },
 
     /** A new password for the caller, given the current one. Everyone else who knew the old one is signed out. */
@@ -123,7 +123,7 @@ export function authStore(sql: Sql) {
         if (!(await verifyPassword(currentPassword, user?.password_hash))) throw new HttpError(400, 'wrong_password', 'The current password is wrong');
         await tx`update users set password_hash = ${await hashPassword(newPassword)}, updated_at = now() where id = ${auth.userId}`;
         // This device stays signed in.
-        await revokeSignIns(tx, auth.userId, auth.sessionId);
+        await revokeSignIns(tx, auth.userId, auth.signInId);
       });
     },
   };

@@ -5,7 +5,7 @@
 import type { Sql } from 'postgres';
 import type { Appointment, BookBody, Modality, SetStatusBody } from '../../protocol/booking.js';
 import { audit } from '../audit/store.js';
-import type { Auth } from '../auth/session.js';
+import type { Auth } from '../auth/auth.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import { outbox } from '../reminders/outbox.js';

@@ -1,4 +1,5 @@
 import type { Role } from '../../protocol/common.js';
+import { Roles } from '../../protocol/roles.js';
 
 /**
  * Who may do what in a call, decided here and nowhere else (signalling and the call routes both ask).
@@ -18,9 +19,9 @@ export interface CallHost {
 }
 
 /** Roles that run sessions. */
-const SESSION_STAFF: ReadonlySet<Role> = new Set(['worker', 'coordinator']);
+const SESSION_STAFF: ReadonlySet<Role> = new Set(Roles.caseStaff);
 /** Roles that may act on any session of their organisation, not only their own. */
-const SUPERVISORS: ReadonlySet<Role> = new Set(['coordinator']);
+const SUPERVISORS: ReadonlySet<Role> = new Set(Roles.coordinator);
 
 const hosts = (actor: CallActor, call: CallHost) => actor.userId === call.ownerId;
 

@@ -34,7 +34,7 @@ export function callRoutes(app: App, deps: { tokens: TokenService }, signalling:
     }
     await store.assertMayJoin(auth, params.callId);
     const expiresAt = new Date(Date.now() + ROOM_TOKEN_SECONDS * 1000);
-    const token = await deps.tokens.sign({ sub: auth.userId, org: auth.organisationId, role: auth.role, sid: auth.sessionId, call: params.callId }, 'signal', expiresAt);
+    const token = await deps.tokens.sign({ sub: auth.userId, org: auth.organisationId, role: auth.role, sid: auth.signInId, call: params.callId }, 'signal', expiresAt);
     return { token, expiresAt: expiresAt.toISOString() };
   });
 

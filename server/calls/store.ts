@@ -16,7 +16,7 @@ import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors.js';
-import { assertCitizenAccess } from '../people/access.js';
+import { assertCitizenAccess } from '../people/store.js';
 import { callRoles, type CallActor, type CallHost } from './call-roles.js';
 
 /** A session as its participants list it; how many wait right now is live state, added by the routes. */

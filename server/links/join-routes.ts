@@ -57,7 +57,7 @@ export function joinRoutes(app: App, { config, tokens }: FeatureDeps): void {
     const callId = await store.joinableCall(join);
     const expiresAt = new Date(Date.now() + ROOM_TOKEN_SECONDS * 1000);
     // sid: the join session (revoking the link ends the call connection too); call: the session the token admits to.
-    const token = await tokens.sign({ sub: join.citizenId, org: join.organisationId, role: 'citizen', sid: join.sessionId, call: callId }, 'signal', expiresAt);
+    const token = await tokens.sign({ sub: join.citizenId, org: join.organisationId, role: 'citizen', sid: join.signInId, call: callId }, 'signal', expiresAt);
     return { token, expiresAt: expiresAt.toISOString() };
   }, { onRequest: attemptLimit(60) });
 

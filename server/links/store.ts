@@ -15,7 +15,7 @@ import type { Auth } from '../auth/auth.js';
 import { wasRemoved } from '../calls/store.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { HttpError, notFound } from '../http/errors.js';
-import { assertCitizenAccess } from '../people/access.js';
+import { assertCitizenAccess } from '../people/store.js';
 import { danishDateTime, toLocal } from '../time.js';
 
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest();
@@ -88,7 +88,7 @@ export type StartCitizenSession = (tx: Tx, citizen: { id: string; organisationId
 /** A narrow session given by a reminder link: that link, its appointment and its citizen, nothing else. */
 export interface JoinContext {
   organisationId: string;
-  sessionId: string;
+  signInId: string;
   linkId: string;
   appointmentId: string;
   citizenId: string;
@@ -244,7 +244,7 @@ export function linkStore(sql: Sql) {
         where s.join_token_hash = ${hashSecret(token)} and s.revoked_at is null and s.expires_at > now()
           and l.revoked_at is null and l.expires_at > now() and a.status <> 'cancelled' and u.active`);
       if (!row) return undefined;
-      return { organisationId, sessionId: row.session_id, linkId: row.link_id, appointmentId: row.appointment_id, citizenId: row.citizen_id };
+      return { organisationId, signInId: row.session_id, linkId: row.link_id, appointmentId: row.appointment_id, citizenId: row.citizen_id };
     },
 
     joinState(join: JoinContext): Promise<JoinState> {

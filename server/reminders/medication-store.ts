@@ -8,7 +8,7 @@ import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { inOrganisation } from '../db/database.js';
 import { notFound } from '../http/errors.js';
-import { assertCitizenAccess } from '../people/access.js';
+import { assertCitizenAccess } from '../people/store.js';
 import { outbox } from './outbox.js';
 
 export type MedicationStore = ReturnType<typeof medicationStore>;

@@ -9,7 +9,7 @@ import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { badRequest } from '../http/errors.js';
-import { assertCitizenAccess } from '../people/access.js';
+import { assertCitizenAccess } from '../people/store.js';
 import { outbox } from './outbox.js';
 
 interface SettingsRow {

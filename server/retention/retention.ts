@@ -1,13 +1,7 @@
-import type { Sql } from 'postgres';
 import type { Logger } from '../log.js';
-import { retentionStore, type RetentionOutcome, type RetentionStore } from './store.js';
+import type { RetentionOutcome, RetentionStore } from './store.js';
 
 export type { RetentionOutcome } from './store.js';
-
-/** Applies every organisation's retention settings once (see RetentionStore.apply): `npm run retention` and tests. */
-export function applyRetention(sql: Sql): Promise<RetentionOutcome[]> {
-  return retentionStore(sql).apply();
-}
 
 /** Totals per category over all organisations, for a log line that names no organisation's data. */
 export function retentionTotals(outcomes: readonly RetentionOutcome[]): Record<string, number> {

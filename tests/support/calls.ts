@@ -3,7 +3,7 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import type { Ack, RoomState } from '../../protocol/signalling.js';
-import { SESSION_COOKIE } from '../../server/auth/session.js';
+import { SESSION_COOKIE } from '../../server/auth/auth.js';
 import { installCallProbe, readReceiveStats, type ReceiveStats } from './browser.js';
 import type { Harness, Org } from './harness.js';
 
