@@ -36,7 +36,20 @@ export const SetStatusBody = Type.Object(
   strict,
 );
 export type SetStatusBody = Static<typeof SetStatusBody>;
-export const ReminderState = Type.Object({ channel: Type.String(), dueAt: Timestamp, status: Type.String(), attempts: Type.Integer(), lastError: Nullable(Type.String()) });
+/** A reminder of the appointment that has not been cancelled. */
+export const ReminderState = Type.Object({
+  channel: Type.Union([Type.Literal('sms'), Type.Literal('email')]),
+  dueAt: Timestamp,
+  status: Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')]),
+  attempts: Type.Integer(),
+  lastError: Nullable(Type.String()),
+});
+const RequestKind = Type.Union([Type.Literal('cancel'), Type.Literal('modality')]);
+/** The citizen's open request: to cancel, or to meet another way (then which). */
+export const OpenRequest = Type.Union([
+  Type.Object({ id: Uuid, kind: Type.Literal('cancel'), requestedModality: Type.Null() }),
+  Type.Object({ id: Uuid, kind: Type.Literal('modality'), requestedModality: PreferredModality }),
+]);
 export const Appointment = Type.Object({
   id: Uuid,
   citizenId: Uuid,
@@ -53,7 +66,7 @@ export const Appointment = Type.Object({
   staffNote: Nullable(Type.String()),
   citizenPreference: Nullable(PreferredModality),
   reminders: Type.Array(ReminderState),
-  openRequest: Nullable(Type.Object({ id: Uuid, kind: Type.String(), requestedModality: Nullable(Type.String()) })),
+  openRequest: Nullable(OpenRequest),
 });
 export type Appointment = Static<typeof Appointment>;
 export const AppointmentListQuery = Type.Object(
@@ -70,11 +83,12 @@ export const MyAppointment = Type.Object({
   whenText: Type.String(),
   modality: Modality,
   workerName: Type.String(),
-  pendingRequest: Nullable(Type.String()),
+  /** What the citizen has asked for and the worker not yet decided. */
+  pendingRequest: Nullable(RequestKind),
 });
 export type MyAppointment = Static<typeof MyAppointment>;
 export const ChangeRequestBody = Type.Object(
-  { kind: Type.Union([Type.Literal('cancel'), Type.Literal('modality')]), modality: Type.Optional(PreferredModality) },
+  { kind: RequestKind, modality: Type.Optional(PreferredModality) },
   strict,
 );
 export type ChangeRequestBody = Static<typeof ChangeRequestBody>;

@@ -169,7 +169,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   app.setNotFoundHandler((request, reply) => {
     if (hasClient && request.method === 'GET' && !request.url.startsWith('/api/')) {
-      // Client-side routes (/, /link, /worker, …) all load the single-page app.
+      // Client-side routes (/, /agenda, /call/<id>, /link, … — client/src/router.ts) all load the single-page app.
       return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     }
     // Nothing of the request is repeated back (the path may hold anything a link or a scanner put there).

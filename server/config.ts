@@ -203,6 +203,8 @@ function readTrustProxy(value: string | undefined): TrustProxy {
   return addresses;
 }
 
+const DEFAULT_DATA_DIR = './data';
+const DEFAULT_LOG_LEVEL = 'info';
 const PORT = wholeNumber('PORT', { default: 8080, min: 0, max: 65535, description: 'HTTP port the server listens on.' });
 
 /** Every variable, in the README's order, keyed by the Config field it fills: the compiler checks none is missing. */
@@ -238,16 +240,16 @@ const SETTINGS: { [K in keyof Config]: Variable<Config[K]> } = {
   }),
   dataDir: {
     name: 'DATA_DIR',
-    default: './data',
+    default: DEFAULT_DATA_DIR,
     description: 'Folder for the embedded database and generated signing keys.',
-    read: (raw, context) => path.resolve(context.cwd, raw ?? './data'),
+    read: (raw, context) => path.resolve(context.cwd, raw ?? DEFAULT_DATA_DIR),
   },
   logLevel: {
     name: 'LOG_LEVEL',
-    default: 'info',
+    default: DEFAULT_LOG_LEVEL,
     description: `${LOG_LEVELS.slice(0, -2).join(', ')} or ${LOG_LEVELS.at(-2)}: the least severe level that is logged (see [Logs](#logs)); ${LOG_LEVELS.at(-1)} logs nothing.`,
     read(raw) {
-      const level = raw ?? 'info';
+      const level = raw ?? DEFAULT_LOG_LEVEL;
       const known = LOG_LEVELS.find((l) => l === level);
       if (known === undefined) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${level}")`);
       return known;

@@ -18,3 +18,5 @@ export const MIGRATIONS_DIR = path.join(ROOT, 'migrations');
 export const CLIENT_DIR = path.join(ROOT, 'dist', 'client');
 /** Where scripts/build-mediasoup-worker.sh links the offline-built worker (used when MEDIASOUP_WORKER_BIN is unset). */
 export const LOCAL_WORKER_BIN = path.join(ROOT, '.cache', 'mediasoup-worker');
+/** The product's version, as package.json states it (health reports it; npm's environment is not there under systemd or Docker). */
+export const VERSION: string = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -16,7 +16,7 @@ export function citizenBookingStore(sql: Sql) {
     /** The citizen's booked appointments that have not ended, soonest first, with any request still open. */
     myAppointments(auth: Auth): Promise<MyAppointment[]> {
       return inOrganisation(sql, auth.organisationId, async (tx) => {
-        const rows = await tx<{ id: string; starts_at: Date; ends_at: Date; modality: Modality; worker_name: string; time_zone: string; pending: string | null }[]>`
+        const rows = await tx<{ id: string; starts_at: Date; ends_at: Date; modality: Modality; worker_name: string; time_zone: string; pending: MyAppointment['pendingRequest'] }[]>`
           select a.id, a.starts_at, a.ends_at, a.modality, w.display_name as worker_name, o.time_zone,
                  (select c.kind from change_requests c where c.appointment_id = a.id and c.status = 'open') as pending
           from appointments a join users w on w.id = a.worker_id join organisations o on o.id = a.organisation_id

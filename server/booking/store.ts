@@ -13,6 +13,9 @@ import { addWeeks, fromLocal, toLocal } from '../time.js';
 
 const DEFAULT_MINUTES = 20;
 
+type ReminderChannel = Appointment['reminders'][number]['channel'];
+type ReminderStatus = Appointment['reminders'][number]['status'];
+
 interface Row {
   id: string;
   citizen_id: string;
@@ -27,8 +30,9 @@ interface Row {
   staff_note: string | null;
   preference: Appointment['citizenPreference'];
   time_zone: string;
-  reminders: { channel: string; due_at: string; status: string; attempts: number; last_error: string | null }[] | null;
-  open_request: { id: string; kind: string; requested_modality: string | null } | null;
+  reminders: { channel: ReminderChannel; due_at: string; status: ReminderStatus; attempts: number; last_error: string | null }[] | null;
+  /** Built by the query in the contract's shape (the database's checks hold kind and modality together). */
+  open_request: Appointment['openRequest'];
 }
 
 interface Range {
@@ -37,13 +41,13 @@ interface Range {
 }
 
 /** Appointments as staff see them, with reminder states and any open change request from the citizen. */
-export async function loadAppointments(tx: Tx, where: { ids?: readonly string[]; workerId?: string; from?: Date; to?: Date }): Promise<Appointment[]> {
+async function loadAppointments(tx: Tx, where: { ids?: readonly string[]; workerId?: string; from?: Date; to?: Date }): Promise<Appointment[]> {
   const rows = await tx<Row[]>`
     select a.id, a.citizen_id, u.display_name as citizen_name, a.worker_id, a.series_id, a.starts_at, a.ends_at, a.modality,
            a.status, a.status_reason, a.staff_note, s.preferred_modality as preference, o.time_zone,
            (select json_agg(json_build_object('channel', r.channel, 'due_at', r.due_at, 'status', r.status, 'attempts', r.attempts, 'last_error', r.last_error) order by r.due_at)
               from reminders r where r.appointment_id = a.id and r.status <> 'cancelled') as reminders,
-           (select json_build_object('id', c.id, 'kind', c.kind, 'requested_modality', c.requested_modality)
+           (select json_build_object('id', c.id, 'kind', c.kind, 'requestedModality', c.requested_modality)
               from change_requests c where c.appointment_id = a.id and c.status = 'open') as open_request
     from appointments a
     join users u on u.id = a.citizen_id
@@ -60,11 +64,11 @@ export async function loadAppointments(tx: Tx, where: { ids?: readonly string[];
     startsAt: r.starts_at.toISOString(), endsAt: r.ends_at.toISOString(), modality: r.modality, status: r.status,
     statusReason: r.status_reason, staffNote: r.staff_note, citizenPreference: r.preference,
     reminders: (r.reminders ?? []).map((x) => ({ channel: x.channel, dueAt: new Date(x.due_at).toISOString(), status: x.status, attempts: x.attempts, lastError: x.last_error })),
-    openRequest: r.open_request ? { id: r.open_request.id, kind: r.open_request.kind, requestedModality: r.open_request.requested_modality } : null,
+    openRequest: r.open_request,
   }));
 }
 
-export async function organisationZone(tx: Tx): Promise<string> {
+async function organisationZone(tx: Tx): Promise<string> {
   const [row] = await tx<{ time_zone: string }[]>`select time_zone from organisations`;
   return row!.time_zone;
 }

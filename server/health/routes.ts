@@ -1,8 +1,7 @@
 import type { Health } from '../../protocol/health.js';
 import { route } from '../http/route.js';
 import type { App } from '../http/types.js';
-
-const VERSION = process.env.npm_package_version ?? '0.1.0';
+import { VERSION } from '../paths.js';
 
 export function healthRoutes(app: App): void {
   route(app, 'GET /api/health', async ({ reply }) => {

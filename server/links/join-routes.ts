@@ -11,7 +11,7 @@ import { route } from '../http/route.js';
 import type { App, FeatureDeps } from '../http/types.js';
 import type { JoinContext } from './store.js';
 
-export const JOIN_COOKIE = 'naervaer_join';
+const JOIN_COOKIE = 'naervaer_join';
 // The narrow session's cookie goes to these routes only; no other route reads it, so it cannot stand in for a
 // sign-in whatever a route's checks are.
 const JOIN_COOKIE_PATH = '/api/join';

@@ -9,22 +9,18 @@ import type { Tx } from '../db/database.js';
 import { insertCitizenLink, recordReminderLink, rekeyReminderLink, reminderLinkOf } from './store.js';
 
 /** A call that runs over can still be (re)joined through its reminder link for this long after the appointment's end. */
-export const LINK_GRACE_MS = 30 * 60_000;
+const LINK_GRACE_MS = 30 * 60_000;
 
 /** 256 random bits, base64url: 43 characters that go in the URL fragment, never to the server's logs. */
-export const newLinkSecret = () => randomBytes(32).toString('base64url');
-
-/** A new sign-in link's secret and end, before it is stored. */
-export function newCitizenLink(hours: number): { secret: string; expiresAt: Date } {
-  return { secret: newLinkSecret(), expiresAt: new Date(Date.now() + hours * 3600_000) };
-}
+const newLinkSecret = () => randomBytes(32).toString('base64url');
 
 /** Stores a new sign-in link (its hash only) for an active citizen and returns the secret, which exists nowhere else. */
 export async function issueCitizenLink(
   tx: Tx,
   link: { organisationId: string; citizenId: string; createdBy: string; hours: number },
 ): Promise<{ id: string; secret: string; expiresAt: Date }> {
-  const { secret, expiresAt } = newCitizenLink(link.hours);
+  const secret = newLinkSecret();
+  const expiresAt = new Date(Date.now() + link.hours * 3600_000);
   const id = await insertCitizenLink(tx, { ...link, secret, expiresAt });
   return { id, secret, expiresAt };
 }
@@ -52,7 +48,7 @@ export function reminderLinkUrl(publicUrl: URL, secret: string): string {
  * gives the same secret on every attempt while the database keeps only its hash: reading the database is not enough
  * to make a working link. The key id is kept beside the hash so a rotated key still re-derives the old secret.
  */
-export function reminderLinkSecret(key: SigningKey, reminderId: string): string {
+function reminderLinkSecret(key: SigningKey, reminderId: string): string {
   const linkKey = Buffer.from(hkdfSync('sha256', key.secret, Buffer.alloc(0), 'naervaer reminder join link v1', 32));
   return createHmac('sha256', linkKey).update(reminderId).digest('base64url');
 }

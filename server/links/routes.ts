@@ -6,16 +6,16 @@ import { startSession } from '../auth/session.js';
 import { attemptLimit } from '../http/rate-limit.js';
 import { route } from '../http/route.js';
 import type { App, FeatureDeps } from '../http/types.js';
-import { citizenLinkUrl, newCitizenLink } from './links.js';
+import { citizenLinkUrl, issueCitizenLink } from './links.js';
 
 export function citizenLinkRoutes(app: App, deps: FeatureDeps): void {
   const { config } = deps;
   const store = app.links;
 
   route(app, 'POST /api/citizens/:citizenId/links', async ({ auth, params }) => {
-    const link = newCitizenLink(config.citizenLinkHours);
-    const id = await store.createCitizenLink(auth, params.citizenId, link);
-    return { id, url: citizenLinkUrl(config.publicUrl, link.secret), expiresAt: link.expiresAt.toISOString() };
+    const link = await store.createCitizenLink(auth, params.citizenId, (tx) =>
+      issueCitizenLink(tx, { organisationId: auth.organisationId, citizenId: params.citizenId, createdBy: auth.userId, hours: config.citizenLinkHours }));
+    return { id: link.id, url: citizenLinkUrl(config.publicUrl, link.secret), expiresAt: link.expiresAt.toISOString() };
   });
 
   route(app, 'GET /api/citizens/:citizenId/links', async ({ auth, params }) => store.citizenLinks(auth, params.citizenId));

@@ -140,12 +140,13 @@ export type LinkStore = ReturnType<typeof linkStore>;
 export function linkStore(sql: Sql) {
   return {
     /** Stores a new sign-in link for a citizen this staff member may act for; returns its id. */
-    createCitizenLink(auth: Auth, citizenId: string, link: { secret: string; expiresAt: Date }): Promise<string> {
+    /** A staff member with access to the citizen issues them a sign-in link (through links.ts, passed in as `issue`). */
+    createCitizenLink<T extends { id: string }>(auth: Auth, citizenId: string, issue: (tx: Tx) => Promise<T>): Promise<T> {
       return inOrganisation(sql, auth.organisationId, async (tx) => {
         await assertCitizenAccess(tx, auth, citizenId);
-        const id = await insertCitizenLink(tx, { organisationId: auth.organisationId, citizenId, createdBy: auth.userId, ...link });
-        await audit(tx, auth, 'citizen_link.create', citizenId, { linkId: id });
-        return id;
+        const link = await issue(tx);
+        await audit(tx, auth, 'citizen_link.create', citizenId, { linkId: link.id });
+        return link;
       });
     },
 

@@ -17,8 +17,8 @@ export interface DispatcherOptions {
   /** The dispatcher logs through a child of this (`module: 'dispatcher'`). */
   log: Logger;
   batchSize?: number;
-  /** How long a claimed reminder is ours; a dispatcher that dies mid-batch frees its rows after this. */
-  leaseSeconds?: number;
+  /** How long a claimed reminder is ours (DISPATCH_LEASE_SECONDS); a dispatcher that dies mid-batch frees its rows after this. */
+  leaseSeconds: number;
   intervalMs?: number;
   concurrency?: number;
 }
@@ -82,7 +82,7 @@ export class Dispatcher {
   }
 
   async runOnce(): Promise<number> {
-    const claimed = await this.store.claimDue(this.options.batchSize ?? 200, this.options.leaseSeconds ?? 60);
+    const claimed = await this.store.claimDue(this.options.batchSize ?? 200, this.options.leaseSeconds);
     if (claimed.length === 0) return 0;
     const byOrg = new Map<string, string[]>();
     for (const c of claimed) byOrg.set(c.organisation_id, [...(byOrg.get(c.organisation_id) ?? []), c.reminder_id]);

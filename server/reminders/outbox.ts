@@ -13,7 +13,7 @@ import {
 } from './store.js';
 
 /** How far ahead medication reminders are planned (the dispatcher tops this up every few minutes). */
-export const MEDICATION_PLAN_HOURS = 48;
+const MEDICATION_PLAN_HOURS = 48;
 
 /**
  * Writes the outbox rows for appointments, in the caller's transaction: one per offset (default 24 h and 1 h before)

@@ -78,6 +78,10 @@ async function sfuTransportsOf(setup: Setup, userId: string): Promise<number> {
   return setup.h.media.room(setup.callId)?.peers.get(participant!.id)?.transports.size ?? 0;
 }
 
+// Three browsers with real media through the SFU: about 20 s alone, and three times that when the two test workers
+// both run browser tests on a 2-core machine. The limit is a guard against hanging, not a measure of speed.
+const THREE_BROWSERS_MS = 120_000;
+
 describe('taken out of a live call', () => {
   it('removed by the worker: the colleague’s video stops, the screen says why, and the call goes on for the others', async () => {
     const setup = await threeInACall();
@@ -110,7 +114,7 @@ describe('taken out of a live call', () => {
     await colleague.getByRole('heading', { name: 'Åbne samtaler' }).waitFor();
     const token = await h.request('POST', `/api/calls/${callId}/token`, { cookie: setup.colleagueCookie });
     expect(token.statusCode).toBe(410);
-  });
+  }, THREE_BROWSERS_MS);
 
   it('signed out (in another tab): the video stops, the screen says so, and the call goes on for the others', async () => {
     const setup = await threeInACall();
@@ -126,5 +130,5 @@ describe('taken out of a live call', () => {
     await expect.poll(() => heldTrackStates(colleague)).toEqual(['ended', 'ended']);
     expect(await sfuTransportsOf(setup, org.coordinatorId)).toBe(0);
     for (const page of [worker, citizen]) await expectMediaFlowing(page, 1);
-  });
+  }, THREE_BROWSERS_MS);
 });

@@ -98,7 +98,7 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
       <div className="grow">
         <strong>{a.start.slice(11)}–{a.end.slice(11)}</strong> {a.citizenName} · {t(`modality.${a.modality}`)} · <span className="badge">{t(`status.${a.status}`)}</span>
         {a.reminders.length > 0 && (
-          <span className="hint"> · {t('agenda.reminders')}: {a.reminders.map((r) => `${channelName(r.channel)} ${t(`reminder.${r.status as 'pending' | 'sent' | 'failed'}`)}`).join(', ')}</span>
+          <span className="hint"> · {t('agenda.reminders')}: {a.reminders.map((r) => `${channelName(r.channel)} ${t(`reminder.${r.status}`)}`).join(', ')}</span>
         )}
         {a.reminders.filter((r) => r.status === 'failed').map((r, i) => (
           <p key={i} className="error reminder-failed">
@@ -107,7 +107,7 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
         ))}
         {a.openRequest && (
           <p className="request">
-            {a.openRequest.kind === 'cancel' ? t('agenda.request.cancel') : t('agenda.request.modality', { modality: t(`modality.${a.openRequest.requestedModality as Modality}`) })}{' '}
+            {a.openRequest.kind === 'cancel' ? t('agenda.request.cancel') : t('agenda.request.modality', { modality: t(`modality.${a.openRequest.requestedModality}`) })}{' '}
             <button type="button" onClick={() => void act(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: true } }))}>{t('agenda.accept')}</button>{' '}
             <button type="button" onClick={() => void act(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: false } }))}>{t('agenda.decline')}</button>
           </p>

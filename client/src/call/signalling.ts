@@ -68,8 +68,6 @@ function handshakeCode(error: Error): string | undefined {
  */
 export class SignallingClient {
   readonly socket: CallSocket;
-  /** Acknowledged signalling requests made so far. */
-  requestCount = 0;
   private closed = false;
   private readonly requests: Requests;
 
@@ -102,7 +100,6 @@ export class SignallingClient {
   }
 
   request<N extends ClientMessageName>(name: N, message: ClientMessage<N>): Promise<SignalReply<N>> {
-    this.requestCount += 1;
     if (this.closed) return Promise.reject(new Error('not connected'));
     return this.requests[name](message).then((ack) => {
       if (ack.ok) return ack.data;

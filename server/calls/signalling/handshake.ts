@@ -123,5 +123,8 @@ export class Handshake {
     };
     this.admitted.set(socket.id, admission);
     socket.conn.once('close', gone);
+    // Closed while the segment was being closed or checked above: the 'close' event has been and gone, so let go now
+    // rather than hold the person's queue until the timer.
+    if (socket.conn.readyState !== 'open') gone();
   }
 }
