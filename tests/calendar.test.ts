@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inOrganisation } from '../server/db/database.js';
-import { startHarness, type Harness, type Org } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let h: Harness;
-let org: Org;
-
-beforeAll(async () => {
-  h = await startHarness();
-  org = await h.seedOrganisation('Kalenderkommune');
-});
-afterAll(() => h.close());
+const { h, org } = useHarness({ organisation: 'Kalenderkommune' });
 
 async function newFeed(cookie: string): Promise<string> {
   const created = await h.request('POST', '/api/calendar-feeds', { cookie });

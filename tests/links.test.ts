@@ -1,17 +1,14 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionCookie, startHarness, type Harness, type Org } from './support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sessionCookie } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let h: Harness;
-let org: Org;
+const { h, org, cookies } = useHarness({ signIn: ['worker'] });
 let worker: string;
 
-beforeAll(async () => {
-  h = await startHarness();
-  org = await h.seedOrganisation();
-  worker = await h.login(org.workerEmail);
+beforeAll(() => {
+  worker = cookies.worker;
 });
-afterAll(() => h.close());
 
 async function newLink(citizenId = org.citizenId) {
   const response = await h.request('POST', `/api/citizens/${citizenId}/links`, { cookie: worker });
