@@ -7,10 +7,13 @@ import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { seedDemo } from '../demo/seed.js';
 import { createLogger } from '../log.js';
+import { pino } from 'pino';
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
-  const db = await openDatabase(config, createLogger({ level: config.logLevel }));
+  // The terminal shows what the demo made; its log goes to stderr and says only what went wrong (where the embedded
+  // database keeps its data is the server's to say, and it already did at start).
+  const db = await openDatabase(config, createLogger({ level: 'warn', stream: pino.destination({ fd: 2, sync: true }) }));
   try {
     await migrate(db.admin);
     const demo = await seedDemo(db.admin, db.app, config);
