@@ -1,24 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, type Org } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 import { SmsGatewayStub } from './support/sms-gateway.js';
 
-let h: Harness;
-let org: Org;
-let gateway: SmsGatewayStub;
+const { h, org } = useHarness();
+const gateway = new SmsGatewayStub();
 let gatewayUrl: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  h = await startHarness();
-  org = await h.seedOrganisation();
-  gateway = new SmsGatewayStub();
   gatewayUrl = await gateway.start();
 });
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
   await gateway.stop();
-  await h.close();
 });
 
 /** `npm run dispatcher` as it runs from the source (no build needed, so it always tests the code in the tree). */

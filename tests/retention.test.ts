@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from 'postgres';
 import { pino } from 'pino';
 import { createLogger } from '../server/log.js';
 import { upsertUser } from '../server/people/store.js';
 import { createDispatcher } from '../server/reminders/setup.js';
 import { retentionStore } from '../server/retention/store.js';
-import { startHarness, type Harness, type Org } from './support/harness.js';
+import type { Org } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let h: Harness;
+const { h } = useHarness({ organisation: false });
 let a: Org;
 let b: Org;
 let oldA: Aged;
@@ -108,13 +109,11 @@ async function snapshot(orgId: string): Promise<Record<string, unknown[]>> {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
   a = await h.seedOrganisation('Aabenraa');
   b = await h.seedOrganisation('Brøndby');
   oldA = await seedAged(h.admin, a);
   oldB = await seedAged(h.admin, b);
 });
-afterAll(() => h.close());
 
 describe('retention settings', () => {
   it('have documented defaults, and a coordinator can change them within bounds', async () => {
