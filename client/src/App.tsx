@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Me } from '../../protocol/auth';
 import { api, ApiError } from './api';
-import { useI18n, type Locale } from './i18n/i18n';
+import { isLocale, LOCALES, useI18n } from './i18n/i18n';
 import { AgendaPage } from './pages/AgendaPage';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { CallPage } from './pages/CallPage';
@@ -133,9 +133,13 @@ function LanguageSwitch() {
   return (
     <label className="language">
       <span className="visually-hidden">{t('language.label')}</span>
-      <select value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
-        <option value="da">{t('language.da')}</option>
-        <option value="en">{t('language.en')}</option>
+      <select value={locale} onChange={(e) => isLocale(e.target.value) && setLocale(e.target.value)}>
+        {LOCALES.map((option) => (
+          // Each language in its own name, so a reader of it finds it whatever the screen's language.
+          <option key={option} value={option} lang={option}>
+            {t(`language.${option}`)}
+          </option>
+        ))}
       </select>
     </label>
   );

@@ -4,21 +4,23 @@ import type { CaseloadEntry } from '../../../protocol/people';
 import type { CitizenSettings } from '../../../protocol/reminders';
 import { api, ApiError } from '../api';
 import { errorText } from '../errors';
+import { formatDayHeading, organisationToday } from '../i18n/dates';
+import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 
 type Outcome = SetStatusBody['status'];
 
 const MODALITIES: Modality[] = ['video', 'phone', 'home_visit', 'chat'];
-const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(new Date());
 const shiftDate = (date: string, days: number) => new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The worker's day or week: appointments, reminder states, the citizen's requests, and booking. */
 export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string; caseload: CaseloadEntry[]; onStartVideo(citizenId: string, appointmentId: string): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [view, setView] = useState<'day' | 'week'>('day');
-  const [from, setFrom] = useState(today);
+  const [from, setFrom] = useState(() => organisationToday());
   const [items, setItems] = useState<Appointment[]>([]);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  // What happened, not its text: the text is made at render time, so a language switch changes it too.
+  const [message, setMessage] = useState<{ success: TextKey } | { error: unknown } | null>(null);
 
   // Only the newest request may fill the list: paging quickly must not show an older answer last.
   const latest = useRef(0);
@@ -28,19 +30,18 @@ export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string;
     if (ticket === latest.current) setItems(list);
   }, [from, view, workerId]);
   useEffect(() => {
-    load().catch((e: unknown) => setMessage({ text: errorText(t, e), error: true }));
-  }, [load, t]);
+    load().catch((e: unknown) => setMessage({ error: e }));
+  }, [load]);
 
-  const act = async (work: () => Promise<unknown>, success?: string) => {
+  const act = async (work: () => Promise<unknown>, success?: TextKey) => {
     setMessage(null);
     try {
       await work();
-      if (success) setMessage({ text: success, error: false });
+      if (success) setMessage({ success });
       await load();
       return true;
     } catch (e) {
-      const text = e instanceof ApiError && e.code === 'overlap' ? `${t('error.overlap')} ${e.overlapsWith ? `${e.overlapsWith.start.replace('T', ' ')}–${e.overlapsWith.end.slice(11)}` : ''}` : errorText(t, e);
-      setMessage({ text, error: true });
+      setMessage({ error: e });
       return false;
     }
   };
@@ -53,15 +54,17 @@ export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string;
         <button type="button" aria-pressed={view === 'day'} onClick={() => setView('day')}>{t('agenda.day')}</button>
         <button type="button" aria-pressed={view === 'week'} onClick={() => setView('week')}>{t('agenda.week')}</button>
         <button type="button" onClick={() => setFrom(shiftDate(from, view === 'day' ? -1 : -7))}>{t('agenda.previous')}</button>
-        <button type="button" onClick={() => setFrom(today())}>{t('agenda.today')}</button>
+        <button type="button" onClick={() => setFrom(organisationToday())}>{t('agenda.today')}</button>
         <button type="button" onClick={() => setFrom(shiftDate(from, view === 'day' ? 1 : 7))}>{t('agenda.next')}</button>
       </div>
-      {message && <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>{message.text}</p>}
+      {message && ('error' in message
+        ? <p role="alert" className="error">{agendaErrorText(t, message.error)}</p>
+        : <p role="status" className="ok">{t(message.success)}</p>)}
       {days.map((day) => {
         const list = items.filter((a) => a.start.startsWith(day));
         return (
           <div key={day}>
-            <h3>{new Intl.DateTimeFormat('da-DK', { weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(`${day}T12:00:00Z`))}</h3>
+            <h3>{formatDayHeading(day, locale)}</h3>
             {list.length === 0 ? <p className="hint">{t('agenda.empty')}</p> : (
               <ul className="list">
                 {list.map((a) => <AppointmentRow key={a.id} appointment={a} act={act} onStartVideo={onStartVideo} />)}
@@ -70,14 +73,20 @@ export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string;
           </div>
         );
       })}
-      <BookingForm caseload={caseload} defaultDate={from} onBook={(body) => act(() => api('POST /api/appointments', { body }), t('agenda.booked'))} />
+      <BookingForm caseload={caseload} defaultDate={from} onBook={(body) => act(() => api('POST /api/appointments', { body }), 'agenda.booked')} />
     </section>
   );
 }
 
+/** An overlap names the appointment it collides with; any other failure reads as its error code says. */
+function agendaErrorText(t: (key: TextKey) => string, e: unknown): string {
+  if (e instanceof ApiError && e.code === 'overlap') return `${t('error.overlap')} ${e.overlapsWith ? `${e.overlapsWith.start.replace('T', ' ')}–${e.overlapsWith.end.slice(11)}` : ''}`;
+  return errorText(t, e);
+}
+
 function AppointmentRow({ appointment: a, act, onStartVideo }: {
   appointment: Appointment;
-  act(work: () => Promise<unknown>, success?: string): Promise<boolean>;
+  act(work: () => Promise<unknown>, success?: TextKey): Promise<boolean>;
   onStartVideo(citizenId: string, appointmentId: string): void;
 }) {
   const { t } = useI18n();

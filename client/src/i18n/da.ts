@@ -7,6 +7,7 @@ export const da = {
   'language.label': 'Sprog',
   'language.da': 'Dansk',
   'language.en': 'English',
+  'language.sv': 'Svenska',
   'nav.logout': 'Log ud',
   'login.title': 'Log ind for medarbejdere',
   'login.email': 'E-mail',

@@ -8,6 +8,7 @@ export const en: Record<TextKey, string> = {
   'language.label': 'Language',
   'language.da': 'Dansk',
   'language.en': 'English',
+  'language.sv': 'Svenska',
   'nav.logout': 'Sign out',
   'login.title': 'Staff sign-in',
   'login.email': 'E-mail',

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CitizenLinkCreated } from '../../../protocol/links';
 import { api } from '../api';
 import { errorText } from '../errors';
+import { formatDateTime } from '../i18n/dates';
 import { useI18n } from '../i18n/i18n';
 
 /** Creates a one-time sign-in link for a citizen and shows it once, ready to copy into an SMS or e-mail. */
@@ -9,7 +10,8 @@ export function LinkButton({ citizenId, name }: { citizenId: string; name: strin
   const { t, locale } = useI18n();
   const [link, setLink] = useState<CitizenLinkCreated | null>(null);
   const [copied, setCopied] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The failure itself, not its text: the text is made at render time, in the language chosen then.
+  const [error, setError] = useState<{ cause: unknown } | null>(null);
 
   const create = async () => {
     setError(null);
@@ -17,7 +19,7 @@ export function LinkButton({ citizenId, name }: { citizenId: string; name: strin
     try {
       setLink(await api('POST /api/citizens/:citizenId/links', { params: { citizenId } }));
     } catch (e) {
-      setError(errorText(t, e));
+      setError({ cause: e });
     }
   };
   const copy = async () => {
@@ -30,10 +32,10 @@ export function LinkButton({ citizenId, name }: { citizenId: string; name: strin
       <button type="button" onClick={() => void create()}>
         {t('worker.createLink')}
       </button>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && <p role="alert" className="error">{errorText(t, error.cause)}</p>}
       {link && (
         <div role="status">
-          <p>{t('worker.linkCreated', { name, expires: new Date(link.expiresAt).toLocaleString(locale === 'da' ? 'da-DK' : 'en-GB', { timeZone: 'Europe/Copenhagen', dateStyle: 'medium', timeStyle: 'short' }) })}</p>
+          <p>{t('worker.linkCreated', { name, expires: formatDateTime(link.expiresAt, locale) })}</p>
           <input readOnly value={link.url} aria-label={t('worker.createLink')} className="link-url" onFocus={(e) => e.target.select()} />
           <button type="button" onClick={() => void copy()}>
             {copied ? t('worker.copied') : t('worker.copy')}

@@ -1,0 +1,28 @@
+import type { Locale } from './i18n';
+
+/** The organisation's time zone: every date and time on a screen is its wall clock, wherever the browser is. */
+export const ORGANISATION_ZONE = 'Europe/Copenhagen';
+
+/** The Intl locale for each language we speak (British English: day before month, 24-hour clock). */
+const INTL_LOCALE: Record<Locale, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
+
+/** Today's date in the organisation's zone, as YYYY-MM-DD (sv-SE writes dates in ISO order). */
+export function organisationToday(now = new Date()): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: ORGANISATION_ZONE }).format(now);
+}
+
+/**
+ * A day heading for a YYYY-MM-DD date, as Intl writes it: "Onsdag 25. november", "Wednesday 25 November",
+ * "Onsdag 25 november".
+ * Danish and Swedish write weekdays and months in lower case; only the heading's first letter is a capital.
+ */
+export function formatDayHeading(day: string, locale: Locale): string {
+  // Midday UTC is the same date in the organisation's zone all year round.
+  const text = new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone: ORGANISATION_ZONE, weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(`${day}T12:00:00Z`));
+  return text.charAt(0).toLocaleUpperCase(INTL_LOCALE[locale]) + text.slice(1);
+}
+
+/** A moment (an ISO timestamp) as a short date and time, for text such as a link's expiry. */
+export function formatDateTime(instant: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone: ORGANISATION_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(instant));
+}
