@@ -1,7 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Me } from '../../protocol/auth';
 import { api, ApiError } from './api';
-import { isLocale, LOCALES, useI18n } from './i18n/i18n';
+import { useI18n } from './i18n/i18n';
+import { isLocale, LOCALES } from './i18n/locale';
 import { AgendaPage } from './pages/AgendaPage';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { CallPage } from './pages/CallPage';

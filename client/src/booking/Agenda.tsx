@@ -4,7 +4,7 @@ import type { CaseloadEntry } from '../../../protocol/people';
 import type { CitizenSettings } from '../../../protocol/reminders';
 import { api, ApiError } from '../api';
 import { errorText } from '../errors';
-import { formatDayHeading, organisationToday } from '../i18n/dates';
+import { formatDayHeading, organisationToday } from '../i18n/locale';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 

@@ -1,10 +1,9 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { da, type TextKey } from './da';
 import { en } from './en';
+import { browserLocale, isLocale, type Locale } from './locale';
 import { sv } from './sv';
 
-export const LOCALES = ['da', 'en', 'sv'] as const;
-export type Locale = (typeof LOCALES)[number];
 const TEXTS: Record<Locale, Record<TextKey, string>> = { da, en, sv };
 const STORAGE_KEY = 'naervaer.locale';
 
@@ -15,16 +14,6 @@ interface I18n {
 }
 
 const I18nContext = createContext<I18n | null>(null);
-
-export function isLocale(value: unknown): value is Locale {
-  return LOCALES.some((locale) => locale === value);
-}
-
-/** The browser's first language when it is one we speak (sv-FI is Swedish too); Danish otherwise, as the product is. */
-export function browserLocale(language: string | undefined): Locale {
-  const primary = language?.toLowerCase().split('-')[0];
-  return primary === 'sv' || primary === 'en' ? primary : 'da';
-}
 
 function initialLocale(): Locale {
   const stored = localStorage.getItem(STORAGE_KEY);

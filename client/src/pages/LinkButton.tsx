@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { CitizenLinkCreated } from '../../../protocol/links';
 import { api } from '../api';
 import { errorText } from '../errors';
-import { formatDateTime } from '../i18n/dates';
+import { formatDateTime } from '../i18n/locale';
 import { useI18n } from '../i18n/i18n';
 
 /** Creates a one-time sign-in link for a citizen and shows it once, ready to copy into an SMS or e-mail. */

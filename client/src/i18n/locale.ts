@@ -1,9 +1,23 @@
-import type { Locale } from './i18n';
+// The languages we speak, and how each writes dates and times. No imports, so code outside the client (the tests)
+// can load it as it is.
+
+export const LOCALES = ['da', 'en', 'sv'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export function isLocale(value: unknown): value is Locale {
+  return LOCALES.some((locale) => locale === value);
+}
+
+/** The browser's first language when it is one we speak (sv-FI is Swedish too); Danish otherwise, as the product is. */
+export function browserLocale(language: string | undefined): Locale {
+  const primary = language?.toLowerCase().split('-')[0];
+  return primary === 'sv' || primary === 'en' ? primary : 'da';
+}
 
 /** The organisation's time zone: every date and time on a screen is its wall clock, wherever the browser is. */
 export const ORGANISATION_ZONE = 'Europe/Copenhagen';
 
-/** The Intl locale for each language we speak (British English: day before month, 24-hour clock). */
+/** The Intl locale for each language (British English: day before month, 24-hour clock). */
 const INTL_LOCALE: Record<Locale, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
 
 /** Today's date in the organisation's zone, as YYYY-MM-DD (sv-SE writes dates in ISO order). */
@@ -13,8 +27,8 @@ export function organisationToday(now = new Date()): string {
 
 /**
  * A day heading for a YYYY-MM-DD date, as Intl writes it: "Onsdag 25. november", "Wednesday 25 November",
- * "Onsdag 25 november".
- * Danish and Swedish write weekdays and months in lower case; only the heading's first letter is a capital.
+ * "Onsdag 25 november". Danish and Swedish write weekdays and months in lower case; only the heading's first letter
+ * is a capital.
  */
 export function formatDayHeading(day: string, locale: Locale): string {
   // Midday UTC is the same date in the organisation's zone all year round.
