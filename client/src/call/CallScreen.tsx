@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import type { Role } from '../../../protocol/common';
 import type { Colleague } from '../../../protocol/people';
 import { api } from '../api';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { CallEngine, type RemotePeer } from './engine';
+import { AudioOnlyIcon, CameraIcon, CameraOffIcon, ChatIcon, CloseSheetIcon, LeaveIcon, MicIcon, MicOffIcon, SwitchCameraIcon } from './icons';
 
 /** The call itself: remote video, own preview, controls, chat; for staff also the waiting room and colleagues. */
 export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRoute }: {
@@ -27,6 +28,15 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
   }, [engine]);
 
   useWaitingAlert(staff ? view.waiting.map((w) => w.displayName) : [], t);
+  const [chatOpen, setChatOpen] = useState(false);
+  const chatId = useId();
+  // Messages that came while the sheet was closed: a dot on the chat button until it is opened.
+  const [seen, setSeen] = useState(0);
+  const incoming = view.chat.filter((m) => !m.mine).length;
+  useEffect(() => {
+    if (chatOpen) setSeen(incoming);
+  }, [chatOpen, incoming]);
+  const unread = !chatOpen && incoming > seen;
 
   if (view.phase === 'ended') {
     const reason = view.endReason ?? 'ended_by_staff';
@@ -40,6 +50,12 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
     );
   }
 
+  const chatButton = useRef<HTMLButtonElement>(null);
+  const closeChat = () => {
+    setChatOpen(false);
+    chatButton.current?.focus();
+  };
+
   return (
     <section className="call" aria-label={t('app.name')}>
       <p className="call-status" role="status" aria-live="polite">
@@ -49,54 +65,74 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
         {view.phase === 'in_call' && <span className={`quality quality-${view.quality}`}>{t(`call.quality.${view.quality}`)}</span>}
       </p>
 
-      {view.noMedia && view.phase !== 'waiting' && (
-        <div className="no-media" role="alert" data-testid="no-media">
-          <p><strong>{t('call.noMedia.title')}</strong></p>
-          <p>{t('call.noMedia.try')}</p>
-          <p>{t(staff ? 'call.noMedia.staff' : 'call.noMedia.citizen')}</p>
-          <button type="button" className="primary" onClick={() => engine.reconnect()}>{t('call.noMedia.retry')}</button>
-        </div>
-      )}
+      {/* Above the stage, in the flow: nothing on the stage (self-view, chat sheet) can cover them. */}
+      <div className="call-notices">
+        {view.noMedia && view.phase !== 'waiting' && (
+          <div className="no-media" role="alert" data-testid="no-media">
+            <p><strong>{t('call.noMedia.title')}</strong></p>
+            <p>{t('call.noMedia.try')}</p>
+            <p>{t(staff ? 'call.noMedia.staff' : 'call.noMedia.citizen')}</p>
+            <button type="button" className="primary" onClick={() => engine.reconnect()}>{t('call.noMedia.retry')}</button>
+          </div>
+        )}
 
-      {staff && view.waiting.length > 0 && (
-        <div className="waiting-list" role="region" aria-label={t('call.waitingList')}>
-          <h2>{t('call.waitingList')}</h2>
-          {view.waiting.map((w) => (
-            <button key={w.peerId} type="button" className="primary" onClick={() => void engine.admit(w.peerId)}>
-              {t('call.admit', { name: w.displayName })}
-            </button>
+        {staff && view.waiting.length > 0 && (
+          <div className="waiting-list" role="region" aria-label={t('call.waitingList')}>
+            <h2>{t('call.waitingList')}</h2>
+            {view.waiting.map((w) => (
+              <button key={w.peerId} type="button" className="primary" onClick={() => void engine.admit(w.peerId)}>
+                {t('call.admit', { name: w.displayName })}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+
+      <div className="stage-area">
+        <div className={`stage peers-${Math.min(view.peers.length, 4)}`}>
+          {view.phase === 'in_call' && view.peers.length === 0 && <p className="empty-stage">{t('call.nobodyYet')}</p>}
+          {view.peers.map((peer) => (
+            <RemoteTile key={peer.peerId} peer={peer} audioOnly={view.audioOnly} />
           ))}
         </div>
-      )}
-
-      <div className="stage">
-        {view.phase === 'in_call' && view.peers.length === 0 && <p className="empty-stage">{t('call.nobodyYet')}</p>}
-        {view.peers.map((peer) => (
-          <RemoteTile key={peer.peerId} peer={peer} audioOnly={view.audioOnly} />
-        ))}
         {view.localStream && !view.audioOnly && view.cameraOn && <LocalPreview stream={view.localStream} label={t('call.you')} />}
+        <ChatPreview messages={view.chat} hidden={chatOpen} />
+        {/* Kept mounted while closed (hidden): a half-written message survives closing and opening the sheet. */}
+        <Chat id={chatId} open={chatOpen} onClose={closeChat} messages={view.chat} onSend={(text) => engine.sendChat(text)} disabled={view.phase !== 'in_call'}>
+          {staff && <InviteColleague callId={callId} />}
+        </Chat>
       </div>
 
       <div className="controls" role="toolbar" aria-label="Call controls">
-        <button type="button" aria-pressed={!view.micOn} onClick={() => void engine.setMic(!view.micOn)}>
-          {view.micOn ? t('call.mute') : t('call.unmute')}
+        <button type="button" className="call-button" aria-pressed={!view.micOn} onClick={() => void engine.setMic(!view.micOn)}>
+          <span className="call-button-icon">{view.micOn ? <MicIcon /> : <MicOffIcon />}</span>
+          <span className="call-button-label">{view.micOn ? t('call.mute') : t('call.unmute')}</span>
         </button>
         {!view.audioOnly && (
-          <button type="button" aria-pressed={!view.cameraOn} onClick={() => void engine.setCamera(!view.cameraOn)}>
-            {view.cameraOn ? t('call.cameraOff') : t('call.cameraOn')}
+          <button type="button" className="call-button" aria-pressed={!view.cameraOn} onClick={() => void engine.setCamera(!view.cameraOn)}>
+            <span className="call-button-icon">{view.cameraOn ? <CameraIcon /> : <CameraOffIcon />}</span>
+            <span className="call-button-label">{view.cameraOn ? t('call.cameraOff') : t('call.cameraOn')}</span>
           </button>
         )}
-        {!view.audioOnly && <button type="button" onClick={() => void engine.switchCamera()}>{t('call.switchCamera')}</button>}
-        <button type="button" aria-pressed={view.audioOnly} onClick={() => void engine.setAudioOnly(!view.audioOnly)}>
-          {view.audioOnly ? t('call.audioOnlyOff') : t('call.audioOnlyOn')}
+        {!view.audioOnly && (
+          <button type="button" className="call-button" onClick={() => void engine.switchCamera()}>
+            <span className="call-button-icon"><SwitchCameraIcon /></span>
+            <span className="call-button-label">{t('call.switchCamera')}</span>
+          </button>
+        )}
+        <button type="button" className="call-button" aria-pressed={view.audioOnly} onClick={() => void engine.setAudioOnly(!view.audioOnly)}>
+          <span className="call-button-icon">{view.audioOnly ? <CameraIcon /> : <AudioOnlyIcon />}</span>
+          <span className="call-button-label">{view.audioOnly ? t('call.audioOnlyOff') : t('call.audioOnlyOn')}</span>
         </button>
-        <button type="button" className="danger" onClick={() => void engine.hangUp(staff)}>
-          {staff ? t('call.end') : t('call.leave')}
+        <button ref={chatButton} type="button" className="call-button" aria-expanded={chatOpen} aria-controls={chatId} onClick={() => (chatOpen ? closeChat() : setChatOpen(true))}>
+          <span className="call-button-icon"><ChatIcon />{unread && <span className="unread-dot" />}</span>
+          <span className="call-button-label">{t('call.chat')}</span>
+        </button>
+        <button type="button" className="call-button leave" onClick={() => void engine.hangUp(staff)}>
+          <span className="call-button-icon"><LeaveIcon /></span>
+          <span className="call-button-label">{staff ? t('call.end') : t('call.leave')}</span>
         </button>
       </div>
-
-      <Chat messages={view.chat} onSend={(text) => engine.sendChat(text)} disabled={view.phase !== 'in_call'} />
-      {staff && <InviteColleague callId={callId} />}
     </section>
   );
 }
@@ -155,9 +191,28 @@ function LocalPreview({ stream, label }: { stream: MediaStream; label: string })
   );
 }
 
-function Chat({ messages, onSend, disabled }: { messages: { text: string; displayName: string; mine: boolean; at: string }[]; onSend(text: string): Promise<void>; disabled: boolean }) {
+type ChatMessage = { text: string; displayName: string; mine: boolean; at: string };
+
+/** A sheet over the stage (its own close), as in the video apps people know; the invite form lives in it too. */
+function Chat({ id, open, onClose, messages, onSend, disabled, children }: {
+  id: string;
+  open: boolean;
+  onClose(): void;
+  messages: ChatMessage[];
+  onSend(text: string): Promise<void>;
+  disabled: boolean;
+  children?: ReactNode;
+}) {
   const { t } = useI18n();
   const [text, setText] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  const log = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    if (open) input.current?.focus();
+  }, [open]);
+  useEffect(() => {
+    if (log.current) log.current.scrollTop = log.current.scrollHeight;
+  }, [open, messages.length]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const message = text.trim();
@@ -165,22 +220,55 @@ function Chat({ messages, onSend, disabled }: { messages: { text: string; displa
     void onSend(message).then(() => setText(''));
   };
   return (
-    <div className="chat" role="region" aria-label={t('call.chat')}>
-      <ol className="chat-log" aria-live="polite">
-        {messages.map((m, i) => (
-          <li key={`${m.at}-${i}`} className={m.mine ? 'mine' : ''}>
-            <strong>{m.mine ? t('call.you') : m.displayName}:</strong> {m.text}
-          </li>
-        ))}
-      </ol>
-      <form onSubmit={submit} className="inline-form">
+    <div id={id} className="chat sheet" role="region" aria-label={t('call.chat')} hidden={!open}
+      onKeyDown={(e) => { if (e.key === 'Escape') onClose(); }}>
+      <div className="sheet-head">
+        <h2>{t('call.chat')}</h2>
+        <button type="button" className="sheet-close" onClick={onClose}>
+          <CloseSheetIcon />
+          <span>{t('call.back')}</span>
+        </button>
+      </div>
+      {/* Rendered only while open: the closed sheet holds no second copy of a message (the preview shows it). */}
+      {open && (
+        <ol className="chat-log" aria-live="polite" ref={log}>
+          {messages.map((m, i) => (
+            <li key={`${m.at}-${i}`} className={m.mine ? 'mine' : ''}>
+              <strong>{m.mine ? t('call.you') : m.displayName}:</strong> {m.text}
+            </li>
+          ))}
+        </ol>
+      )}
+      <form onSubmit={submit} className="inline-form chat-form">
         <label className="grow">
           <span className="visually-hidden">{t('call.chatPlaceholder')}</span>
-          <input value={text} maxLength={1000} placeholder={t('call.chatPlaceholder')} onChange={(e) => setText(e.target.value)} disabled={disabled} />
+          <input ref={input} value={text} maxLength={1000} placeholder={t('call.chatPlaceholder')} onChange={(e) => setText(e.target.value)} disabled={disabled} />
         </label>
         <button type="submit" disabled={disabled}>{t('call.send')}</button>
       </form>
+      {children}
     </div>
+  );
+}
+
+/** The newest message from someone else, over the stage for a few seconds while the chat sheet is closed. */
+function ChatPreview({ messages, hidden }: { messages: ChatMessage[]; hidden: boolean }) {
+  const latest = [...messages].reverse().find((m) => !m.mine);
+  const [shown, setShown] = useState<ChatMessage | undefined>(undefined);
+  // What was already on screen in the open sheet is not previewed again when it closes.
+  const read = useRef<ChatMessage | undefined>(undefined);
+  useEffect(() => {
+    if (hidden) read.current = latest;
+    if (!latest || hidden || latest === read.current) return setShown(undefined);
+    setShown(latest);
+    const timer = setTimeout(() => setShown(undefined), 10_000);
+    return () => clearTimeout(timer);
+    // a new message (or the sheet opening) restarts it; re-renders with the same newest message do not
+  }, [latest?.at, latest?.text, hidden]);
+  return (
+    <p className="chat-preview" aria-live="polite">
+      {shown && !hidden && <span><strong>{shown.displayName}:</strong> {shown.text}</span>}
+    </p>
   );
 }
 

@@ -1,0 +1,77 @@
+import type { ReactNode } from 'react';
+
+/**
+ * The call screen's icons, drawn inline and shipped with the app: no icon font, no CDN (a citizen on a cheap phone
+ * with prepaid data downloads nothing extra, and nothing leaves for a third party). Each icon is decoration only:
+ * the button around it carries the accessible name in its visible label.
+ */
+function Icon({ children }: { children: ReactNode }) {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false"
+      fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      {children}
+    </svg>
+  );
+}
+
+export const MicIcon = () => (
+  <Icon>
+    <rect x="9" y="2" width="6" height="12" rx="3" />
+    <path d="M5 10v1a7 7 0 0 0 14 0v-1M12 18v4M8 22h8" />
+  </Icon>
+);
+
+export const MicOffIcon = () => (
+  <Icon>
+    <path d="M15 9.3V5a3 3 0 0 0-5.7-1.3M9 9v2a3 3 0 0 0 5.1 2.1" />
+    <path d="M19 10v1a7 7 0 0 1-.9 3.4M5 10v1a7 7 0 0 0 11.2 5.6M12 18v4M8 22h8M3 3l18 18" />
+  </Icon>
+);
+
+export const CameraIcon = () => (
+  <Icon>
+    <rect x="2" y="6" width="14" height="12" rx="2" />
+    <path d="M16 10.5l6-3.5v10l-6-3.5z" />
+  </Icon>
+);
+
+export const CameraOffIcon = () => (
+  <Icon>
+    <path d="M10.7 6H14a2 2 0 0 1 2 2v3.3l6-4.3v10M16 16a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h2M3 3l18 18" />
+  </Icon>
+);
+
+export const SwitchCameraIcon = () => (
+  <Icon>
+    <path d="M4 8h3l2-3h6l2 3h3a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V9a1 1 0 0 1 1-1z" />
+    <path d="M9 13a3 3 0 0 1 5.2-2M15 13a3 3 0 0 1-5.2 2M14.5 9.5v1.7h-1.7M9.5 16.5v-1.7h1.7" />
+  </Icon>
+);
+
+/** Sound only: headphones (no picture). */
+export const AudioOnlyIcon = () => (
+  <Icon>
+    <path d="M3 18v-6a9 9 0 0 1 18 0v6" />
+    <path d="M21 19a2 2 0 0 1-2 2h-1v-6h3zM3 19a2 2 0 0 0 2 2h1v-6H3z" />
+  </Icon>
+);
+
+export const ChatIcon = () => (
+  <Icon>
+    <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.6A8 8 0 1 1 21 12z" />
+  </Icon>
+);
+
+/** Leaving or ending: the handset put down. */
+export const LeaveIcon = () => (
+  <Icon>
+    <path d="M2.5 14.5c5.2-4.7 13.8-4.7 19 0l-2.2 2.7a1 1 0 0 1-1.3.2l-2.6-1.6a1 1 0 0 1-.5-.9v-1.8a12 12 0 0 0-5.8 0v1.8a1 1 0 0 1-.5.9l-2.6 1.6a1 1 0 0 1-1.3-.2z" />
+  </Icon>
+);
+
+/** Closing the chat sheet: down, back to the call. */
+export const CloseSheetIcon = () => (
+  <Icon>
+    <path d="M6 9l6 6 6-6" />
+  </Icon>
+);
