@@ -101,7 +101,7 @@ describe('the client in Chromium at 360 px', () => {
 
   it('has no axe-detectable WCAG 2.1 A/AA violations on the sign-in page and the coordinator home', async () => {
     // axe is injected as an inline script, which our CSP rightly forbids; this context alone bypasses it.
-    const context = await browser.newContext({ viewport: PHONE, bypassCSP: true });
+    const context = await browser.newContext({ viewport: PHONE, bypassCSP: true, locale: 'da-DK' });
     const page = await context.newPage();
     const audit = () => axeViolations(page);
     await page.goto(baseUrl);
