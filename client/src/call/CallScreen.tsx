@@ -29,6 +29,7 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
 
   useWaitingAlert(staff ? view.waiting.map((w) => w.displayName) : [], t);
   const [chatOpen, setChatOpen] = useState(false);
+  const chatButton = useRef<HTMLButtonElement>(null);
   const chatId = useId();
   // Messages that came while the sheet was closed: a dot on the chat button until it is opened.
   const [seen, setSeen] = useState(0);
@@ -50,7 +51,6 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
     );
   }
 
-  const chatButton = useRef<HTMLButtonElement>(null);
   const closeChat = () => {
     setChatOpen(false);
     chatButton.current?.focus();
