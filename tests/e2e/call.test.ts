@@ -112,6 +112,7 @@ describe('a video session through the SFU, in two real browsers', () => {
       }
       for (const page of [citizen, worker]) await expect.poll(() => page.locator('.call-status').innerText(), { timeout: 10_000 }).toBe('God forbindelse');
 
+      await worker.getByRole('button', { name: 'Chat' }).click(); // the chat is a sheet over the stage
       await worker.getByPlaceholder('Skriv en besked').fill('Hej Carl');
       await worker.getByRole('button', { name: 'Send' }).click();
       await citizen.getByText('Hej Carl').waitFor();
@@ -207,6 +208,7 @@ describe('a video session survives what phones and servers do', () => {
       await citizen.getByText('Vent et øjeblik. Din medarbejder lukker dig ind.').waitFor();
       await worker.getByRole('button', { name: 'Luk Carl Borger ind' }).click();
       await expectMediaFlowing(citizen);
+      await worker.getByRole('button', { name: 'Chat' }).click(); // the chat is a sheet over the stage
       await worker.getByPlaceholder('Skriv en besked').fill('Kan du høre mig?');
       await worker.getByRole('button', { name: 'Send' }).click();
       await citizen.getByText('Kan du høre mig?').waitFor();
