@@ -81,6 +81,8 @@ describe.each(Object.entries(SIZES))('in Swedish, %s', (size, options) => {
       const heading = formatDayHeading(organisationToday(), 'sv');
       expect(heading).toMatch(/^[A-ZÅÄÖ][a-zåäö]+dag \d{1,2} [a-zåäö]+$/);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      // As drawn, too: no style may capitalise the month (the accessible name does not see CSS).
+      expect(await page.getByRole('heading', { name: heading, exact: true }).innerText()).toBe(heading);
       expect(await page.getByRole('button', { name: 'Starta video' }).count()).toBeGreaterThan(0);
 
       await page.getByRole('button', { name: 'Skapa inloggningslänk' }).click();
