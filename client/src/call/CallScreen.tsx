@@ -103,7 +103,7 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
         </Chat>
       </div>
 
-      <div className="controls" role="toolbar" aria-label="Call controls">
+      <div className="controls" role="toolbar" aria-label={t('call.controls')}>
         <button type="button" className="call-button" aria-pressed={!view.micOn} onClick={() => void engine.setMic(!view.micOn)}>
           <span className="call-button-icon">{view.micOn ? <MicIcon /> : <MicOffIcon />}</span>
           <span className="call-button-label">{view.micOn ? t('call.mute') : t('call.unmute')}</span>

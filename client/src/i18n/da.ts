@@ -95,6 +95,7 @@ export const da = {
   'call.end': 'Afslut samtalen',
   'call.leave': 'Forlad samtalen',
   'call.chat': 'Chat',
+  'call.controls': 'Knapper til samtalen',
   'call.chatPlaceholder': 'Skriv en besked',
   'call.send': 'Send',
   'call.you': 'Dig',

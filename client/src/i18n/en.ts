@@ -96,6 +96,7 @@ export const en: Record<TextKey, string> = {
   'call.end': 'End the session',
   'call.leave': 'Leave the session',
   'call.chat': 'Chat',
+  'call.controls': 'Call controls',
   'call.chatPlaceholder': 'Write a message',
   'call.send': 'Send',
   'call.you': 'You',

@@ -97,6 +97,7 @@ export const sv: Record<TextKey, string> = {
   'call.end': 'Avsluta samtalet',
   'call.leave': 'Lämna samtalet',
   'call.chat': 'Chatt',
+  'call.controls': 'Samtalsknappar',
   'call.chatPlaceholder': 'Skriv ett meddelande',
   'call.send': 'Skicka',
   'call.you': 'Du',
