@@ -1,11 +1,24 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { da, type TextKey } from './da';
-import { en } from './en';
 import { browserLocale, isLocale, type Locale } from './locale';
-import { sv } from './sv';
 
-const TEXTS: Record<Locale, Record<TextKey, string>> = { da, en, sv };
+type Texts = Record<TextKey, string>;
 const STORAGE_KEY = 'naervaer.locale';
+
+// Danish is the default and the fallback, so it is in the first bundle; English and Swedish are fetched only by
+// those who choose them (the citizen's first page has a JS budget, see tests/budget.test.ts).
+const loaded: Partial<Record<Locale, Texts>> = { da };
+const loaders: Record<Locale, () => Promise<Texts>> = {
+  da: () => Promise.resolve(da),
+  en: () => import('./en').then((module) => module.en),
+  sv: () => import('./sv').then((module) => module.sv),
+};
+
+function loadTexts(locale: Locale): Promise<Texts> {
+  const texts = loaded[locale];
+  if (texts) return Promise.resolve(texts);
+  return loaders[locale]().then((table) => (loaded[locale] = table));
+}
 
 interface I18n {
   locale: Locale;
@@ -20,24 +33,48 @@ function initialLocale(): Locale {
   return isLocale(stored) ? stored : browserLocale(navigator.language);
 }
 
+// The choice is known before the first render: start fetching its table at once.
+const firstLocale = initialLocale();
+const firstTexts = loadTexts(firstLocale);
+
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  // The locale shown and its table change together, once the table has arrived: never a screen half in one
+  // language, nor a flash of Danish before the chosen language.
+  const [shown, setShown] = useState<{ locale: Locale; texts: Texts } | null>(() => {
+    const texts = loaded[firstLocale];
+    return texts ? { locale: firstLocale, texts } : null;
+  });
+  const [wanted, setWanted] = useState<Locale>(firstLocale);
   useEffect(() => {
-    document.documentElement.lang = locale;
-  }, [locale]);
-  const value = useMemo<I18n>(
-    () => ({
-      locale,
-      setLocale(next) {
-        localStorage.setItem(STORAGE_KEY, next);
-        setLocaleState(next);
+    let current = true;
+    (wanted === firstLocale ? firstTexts : loadTexts(wanted)).then(
+      (texts) => current && setShown({ locale: wanted, texts }),
+      // The table could not be fetched (offline): Danish, the fallback, rather than no page at all.
+      () => current && setShown((previous) => previous ?? { locale: 'da', texts: da }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [wanted]);
+  useEffect(() => {
+    if (shown) document.documentElement.lang = shown.locale;
+  }, [shown]);
+  const value = useMemo<I18n | null>(
+    () =>
+      shown && {
+        locale: shown.locale,
+        setLocale(next) {
+          localStorage.setItem(STORAGE_KEY, next);
+          setWanted(next);
+        },
+        t(key, values = {}) {
+          return shown.texts[key].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
+        },
       },
-      t(key, values = {}) {
-        return TEXTS[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
-      },
-    }),
-    [locale],
+    [shown],
   );
+  // A very short wait for the chosen table (it is fetched from our own origin as the page starts).
+  if (!value) return null;
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

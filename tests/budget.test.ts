@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+// Issue 9's budgets, kept on the build output (`npm run build` writes dist/client before the tests run): what a first
+// visit downloads is the entry script and the modules it preloads; the call code waits until a call is near.
+const dist = fileURLToPath(new URL('../dist/client/', import.meta.url));
+const BUDGET = 85 * 1024;
+
+function firstVisitScripts(): string[] {
+  const html = readFileSync(`${dist}index.html`, 'utf8');
+  const entries = [...html.matchAll(/<script[^>]*type="module"[^>]*src="\/([^"]+)"/g)].map((match) => match[1]!);
+  const preloads = [...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="\/([^"]+)"/g)].map((match) => match[1]!);
+  return [...entries, ...preloads];
+}
+
+describe('the JS a first visit downloads', () => {
+  it('is built', () => {
+    expect(existsSync(`${dist}index.html`), 'dist/client/index.html is missing: run `npm run build` first').toBe(true);
+    expect(firstVisitScripts().length).toBeGreaterThan(0);
+  });
+
+  it(`stays within ${BUDGET / 1024} KB gzip`, () => {
+    const sizes = firstVisitScripts().map((file) => [file, gzipSync(readFileSync(`${dist}${file}`)).length] as const);
+    const total = sizes.reduce((sum, [, size]) => sum + size, 0);
+    const detail = sizes.map(([file, size]) => `${file} ${(size / 1024).toFixed(1)} KB`).join(', ');
+    expect(total, `first visit: ${(total / 1024).toFixed(1)} KB gzip of JS (${detail}), budget ${BUDGET / 1024} KB`).toBeLessThanOrEqual(BUDGET);
+  });
+
+  it('leaves out the call code (mediasoup-client): it is a lazy chunk, loaded when a call is near', () => {
+    const carrying = firstVisitScripts().filter((file) => /mediasoup|RTCPeerConnection|getSendExtendedRtpCapabilities/.test(readFileSync(`${dist}${file}`, 'utf8')));
+    expect(carrying, 'the call code is in the first download').toEqual([]);
+    expect(existsSync(fileURLToPath(new URL('../client/src/call/LazyCallScreen.tsx', import.meta.url)))).toBe(true);
+  });
+});
