@@ -3,13 +3,15 @@ import type { ChangeRequestBody, MyAppointment } from '../../../protocol/booking
 import type { CitizenSettings } from '../../../protocol/reminders';
 import { api, routeUrl } from '../api';
 import { errorText } from '../errors';
+import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 
 /** "Mine aftaler": plain Danish, big targets; the citizen can ask for another form of meeting or to cancel. */
 export function MyAppointments() {
   const { t } = useI18n();
   const [items, setItems] = useState<MyAppointment[]>([]);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  // What happened, not its text: the text follows a language switch.
+  const [message, setMessage] = useState<{ done: TextKey } | { failed: unknown } | null>(null);
   const load = useCallback(async () => setItems(await api('GET /api/my/appointments')), []);
   useEffect(() => {
     load().catch(() => undefined);
@@ -17,16 +19,16 @@ export function MyAppointments() {
   const ask = async (id: string, body: ChangeRequestBody) => {
     try {
       await api('POST /api/my/appointments/:appointmentId/requests', { params: { appointmentId: id }, body });
-      setMessage({ text: t('mine.asked'), error: false });
+      setMessage({ done: 'mine.asked' });
       await load();
     } catch (e) {
-      setMessage({ text: errorText(t, e), error: true });
+      setMessage({ failed: e });
     }
   };
   return (
     <section aria-labelledby="mine-title">
       <h2 id="mine-title">{t('mine.title')}</h2>
-      {message && <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>{message.text}</p>}
+      {message && ('done' in message ? <p role="status" className="ok">{t(message.done)}</p> : <p role="alert" className="error">{errorText(t, message.failed)}</p>)}
       {items.length === 0 && <p>{t('mine.empty')}</p>}
       <ul className="list">
         {items.map((a) => (
@@ -56,7 +58,8 @@ export function MyAppointments() {
 function ReminderSettings() {
   const { t } = useI18n();
   const [settings, setSettings] = useState<CitizenSettings | null>(null);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  // What happened, not its text: the text follows a language switch.
+  const [message, setMessage] = useState<{ done: TextKey } | { failed: unknown } | null>(null);
   useEffect(() => {
     api('GET /api/my/settings').then(setSettings, () => undefined);
   }, []);
@@ -64,9 +67,9 @@ function ReminderSettings() {
   const change = async (patch: Partial<CitizenSettings>) => {
     try {
       setSettings(await api('PUT /api/my/settings', { body: patch }));
-      setMessage({ text: t('settings.saved'), error: false });
+      setMessage({ done: 'settings.saved' });
     } catch (e) {
-      setMessage({ text: errorText(t, e), error: true });
+      setMessage({ failed: e });
     }
   };
   return (
@@ -93,7 +96,7 @@ function ReminderSettings() {
         <input type="checkbox" checked={settings.remindersAtNight} onChange={(e) => void change({ remindersAtNight: e.target.checked })} />
         {t('settings.night')}
       </label>
-      {message && <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>{message.text}</p>}
+      {message && ('done' in message ? <p role="status" className="ok">{t(message.done)}</p> : <p role="alert" className="error">{errorText(t, message.failed)}</p>)}
     </fieldset>
   );
 }

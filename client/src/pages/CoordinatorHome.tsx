@@ -4,6 +4,7 @@ import type { Role } from '../../../protocol/common';
 import type { CreateUserBody, Team, User } from '../../../protocol/people';
 import { api } from '../api';
 import { errorText } from '../errors';
+import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { LinkButton } from './LinkButton';
 
@@ -13,7 +14,8 @@ export function CoordinatorHome({ me }: { me: Me }) {
   const { t } = useI18n();
   const [users, setUsers] = useState<User[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  // What happened, not its text: the text follows a language switch.
+  const [message, setMessage] = useState<{ done: TextKey } | { failed: unknown } | null>(null);
 
   const load = useCallback(async () => {
     const [u, tm] = await Promise.all([api('GET /api/users', { query: { includeInactive: 'true' } }), api('GET /api/teams')]);
@@ -21,18 +23,18 @@ export function CoordinatorHome({ me }: { me: Me }) {
     setTeams(tm);
   }, []);
   useEffect(() => {
-    load().catch((e: unknown) => setMessage({ text: errorText(t, e), error: true }));
-  }, [load, t]);
+    load().catch((e: unknown) => setMessage({ failed: e }));
+  }, [load]);
 
-  const run = async (work: () => Promise<unknown>, success: string) => {
+  const run = async (work: () => Promise<unknown>, success: TextKey) => {
     setMessage(null);
     try {
       await work();
-      setMessage({ text: success, error: false });
+      setMessage({ done: success });
       await load();
       return true;
     } catch (e) {
-      setMessage({ text: errorText(t, e), error: true });
+      setMessage({ failed: e });
       return false;
     }
   };
@@ -42,13 +44,9 @@ export function CoordinatorHome({ me }: { me: Me }) {
 
   return (
     <div className="coordinator">
-      {message && (
-        <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>
-          {message.text}
-        </p>
-      )}
-      <NewPersonForm teams={teams} onCreate={(body) => run(() => api('POST /api/users', { body }), t('coordinator.created'))} />
-      <AssignForm workers={workers} citizens={citizens} onAssign={(w, c) => run(() => api('PUT /api/workers/:workerId/caseload/:citizenId', { params: { workerId: w, citizenId: c } }), t('coordinator.assigned'))} />
+      {message && ('done' in message ? <p role="status" className="ok">{t(message.done)}</p> : <p role="alert" className="error">{errorText(t, message.failed)}</p>)}
+      <NewPersonForm teams={teams} onCreate={(body) => run(() => api('POST /api/users', { body }), 'coordinator.created')} />
+      <AssignForm workers={workers} citizens={citizens} onAssign={(w, c) => run(() => api('PUT /api/workers/:workerId/caseload/:citizenId', { params: { workerId: w, citizenId: c } }), 'coordinator.assigned')} />
       <h2>{t('coordinator.people')}</h2>
       <ul className="list">
         {users.map((user) => (
@@ -59,20 +57,20 @@ export function CoordinatorHome({ me }: { me: Me }) {
               {user.signInLocked && <em> ({t('coordinator.locked')})</em>}
             </span>
             {user.signInLocked && (
-              <button type="button" onClick={() => void run(() => api('POST /api/users/:userId/unlock', { params: { userId: user.id } }), t('coordinator.unlocked'))}>
+              <button type="button" onClick={() => void run(() => api('POST /api/users/:userId/unlock', { params: { userId: user.id } }), 'coordinator.unlocked')}>
                 {t('coordinator.unlock')}
               </button>
             )}
             {user.role === 'citizen' && user.active && <LinkButton citizenId={user.id} name={user.displayName} />}
             {user.active && user.id !== me.user.id && (
-              <button type="button" onClick={() => void run(() => api('POST /api/users/:userId/deactivate', { params: { userId: user.id } }), t('coordinator.deactivated'))}>
+              <button type="button" onClick={() => void run(() => api('POST /api/users/:userId/deactivate', { params: { userId: user.id } }), 'coordinator.deactivated')}>
                 {t('coordinator.deactivate')}
               </button>
             )}
           </li>
         ))}
       </ul>
-      <TeamsSection teams={teams} onCreate={(name) => run(() => api('POST /api/teams', { body: { name } }), t('coordinator.created'))} />
+      <TeamsSection teams={teams} onCreate={(name) => run(() => api('POST /api/teams', { body: { name } }), 'coordinator.created')} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { JoinState } from '../../../protocol/join';
 import { api, ApiError } from '../api';
 import { loadCallScreen } from '../call/LazyCallScreen';
 import { errorText } from '../errors';
+import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 
@@ -13,7 +14,8 @@ type Step =
   | { kind: 'tap' }
   | { kind: 'busy' }
   | { kind: 'ready'; state: JoinState }
-  | { kind: 'error'; message: string };
+  // What went wrong, not its text: the text follows a language switch.
+  | { kind: 'error'; problem: { key: TextKey } | { cause: unknown } };
 
 /**
  * /join#<secret>: the link in a video appointment's reminder. The page does nothing with the secret until the
@@ -29,8 +31,8 @@ export function JoinLanding() {
 
   const failed = useCallback((error: unknown) => {
     const gone = error instanceof ApiError && error.status === 401;
-    setStep({ kind: 'error', message: gone ? t('join.gone') : errorText(t, error) });
-  }, [t]);
+    setStep({ kind: 'error', problem: gone ? { key: 'join.gone' } : { cause: error } });
+  }, []);
 
   useEffect(() => {
     if (secret.current === null) {
@@ -45,12 +47,12 @@ export function JoinLanding() {
     let stopped = false;
     api('GET /api/join').then(
       (state) => !stopped && setStep({ kind: 'ready', state }),
-      () => !stopped && setStep({ kind: 'error', message: t('link.missing') }),
+      () => !stopped && setStep({ kind: 'error', problem: { key: 'link.missing' } }),
     );
     return () => {
       stopped = true;
     };
-  }, [t]);
+  }, []);
 
   const tap = () => {
     setStep({ kind: 'busy' });
@@ -103,7 +105,7 @@ export function JoinLanding() {
       )}
       {step.kind === 'error' && (
         <div role="alert">
-          <p className="error">{step.message}</p>
+          <p className="error">{'key' in step.problem ? t(step.problem.key) : errorText(t, step.problem.cause)}</p>
         </div>
       )}
     </section>

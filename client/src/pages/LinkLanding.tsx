@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Me } from '../../../protocol/auth';
 import { api, ApiError } from '../api';
 import { errorText } from '../errors';
+import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 
@@ -12,7 +13,8 @@ import { navigate } from '../router';
  */
 export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
   const { t } = useI18n();
-  const [error, setError] = useState<string | null>(null);
+  // What went wrong, not its text: the text follows a language switch.
+  const [error, setError] = useState<{ key: TextKey } | { cause: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
   const secret = useRef<string | null>(null);
 
@@ -20,8 +22,8 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
     if (secret.current !== null) return;
     secret.current = window.location.hash.slice(1);
     navigate({ name: 'link' }, { replace: true });
-    if (!/^[A-Za-z0-9_-]{43}$/.test(secret.current)) setError(t('link.missing'));
-  }, [t]);
+    if (!/^[A-Za-z0-9_-]{43}$/.test(secret.current)) setError({ key: 'link.missing' });
+  }, []);
 
   const proceed = () => {
     setBusy(true);
@@ -31,7 +33,7 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
         const me = await api('GET /api/me').catch(() => null);
         if (me) return onSignedIn(me);
       }
-      setError(errorText(t, e));
+      setError({ cause: e });
     });
   };
 
@@ -40,7 +42,7 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
       <h1>{t('link.title')}</h1>
       {error ? (
         <div role="alert">
-          <p className="error">{error}</p>
+          <p className="error">{'key' in error ? t(error.key) : errorText(t, error.cause)}</p>
           <p>{t('link.again')}</p>
         </div>
       ) : busy ? (

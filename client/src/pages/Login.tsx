@@ -9,7 +9,8 @@ export function Login({ onSignedIn }: { onSignedIn(me: Me): void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // What went wrong, not its text: the text follows a language switch.
+  const [error, setError] = useState<{ cause: unknown } | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -18,7 +19,7 @@ export function Login({ onSignedIn }: { onSignedIn(me: Me): void }) {
     try {
       onSignedIn(await api('POST /api/auth/login', { body: { email, password } }));
     } catch (e) {
-      setError(errorText(t, e));
+      setError({ cause: e });
       setBusy(false);
     }
   };
@@ -35,7 +36,7 @@ export function Login({ onSignedIn }: { onSignedIn(me: Me): void }) {
           {t('login.password')}
           <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
-        {error && <p role="alert" className="error">{error}</p>}
+        {error && <p role="alert" className="error">{errorText(t, error.cause)}</p>}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('login.busy') : t('login.submit')}
         </button>

@@ -2,16 +2,17 @@ import { useState, type ReactNode } from 'react';
 import type { Me } from '../../../protocol/auth';
 import { Agenda } from '../booking/Agenda';
 import { useOpenCalls } from '../call/useOpenCalls';
+import { errorText } from '../errors';
 import { useI18n } from '../i18n/i18n';
 import { Greeting } from './Greeting';
 import { LinkButton } from './LinkButton';
-import { useCaseload, useVideoSessions } from './worker';
+import { useCaseload, useVideoSessions, type Failure } from './worker';
 
 /** Home for staff: open sessions (with who is waiting), the worker's caseload, and below it whatever the role adds. */
 export function WorkerHome({ me, children }: { me: Me; children?: ReactNode }) {
   const { t } = useI18n();
   const { caseload, error: caseloadError } = useCaseload(me);
-  const [startError, setStartError] = useState<string | null>(null);
+  const [startError, setStartError] = useState<Failure | null>(null);
   const [calls] = useOpenCalls(true);
   const { enter, start } = useVideoSessions(setStartError);
   const error = startError ?? caseloadError;
@@ -19,7 +20,7 @@ export function WorkerHome({ me, children }: { me: Me; children?: ReactNode }) {
   return (
     <section className="card">
       <Greeting me={me} />
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && <p role="alert" className="error">{errorText(t, error.cause)}</p>}
       {calls.length > 0 && (
         <>
           <h2>{t('worker.openCalls')}</h2>

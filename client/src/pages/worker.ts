@@ -3,28 +3,28 @@ import type { Me } from '../../../protocol/auth';
 import type { CaseloadEntry } from '../../../protocol/people';
 import { api, ApiError } from '../api';
 import { loadCallScreen } from '../call/LazyCallScreen';
-import { errorText } from '../errors';
-import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 
 /** What the staff screens share: a worker's caseload, and going into a video session. */
 
+/** A request that failed, kept as it is so its text is written (errorText) in the language shown at the time. */
+export interface Failure {
+  cause: unknown;
+}
+
 /** The worker's citizens (null while they load); empty for the other staff roles, who have no caseload. */
-export function useCaseload(me: Me): { caseload: CaseloadEntry[] | null; error: string | null } {
-  const { t } = useI18n();
+export function useCaseload(me: Me): { caseload: CaseloadEntry[] | null; error: Failure | null } {
   const [caseload, setCaseload] = useState<CaseloadEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
   useEffect(() => {
     if (me.user.role !== 'worker') return setCaseload([]);
-    api('GET /api/workers/:workerId/caseload', { params: { workerId: me.user.id } }).then(setCaseload, (e: unknown) => setError(errorText(t, e)));
-  }, [me.user.id, me.user.role, t]);
+    api('GET /api/workers/:workerId/caseload', { params: { workerId: me.user.id } }).then(setCaseload, (e: unknown) => setError({ cause: e }));
+  }, [me.user.id, me.user.role]);
   return { caseload, error };
 }
 
 /** Into an open session (its call screen), or a new session with a citizen started first. */
-export function useVideoSessions(onError: (message: string | null) => void) {
-  const { t } = useI18n();
-
+export function useVideoSessions(onError: (failure: Failure | null) => void) {
   const enter = (callId: string) => {
     void loadCallScreen(); // downloads while the camera opens
     if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
@@ -42,7 +42,7 @@ export function useVideoSessions(onError: (message: string | null) => void) {
         const open = (await api('GET /api/calls/open').catch(() => [])).find((c) => c.citizenId === citizenId);
         if (open) return enter(open.id);
       }
-      onError(errorText(t, e));
+      onError({ cause: e });
     }
   };
   return { enter, start };
