@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 // Issue 9's budgets, kept on the build output (`npm run build` writes dist/client before the tests run): what a first
 // visit downloads is the entry script and the modules it preloads; the call code waits until a call is near.
 const dist = fileURLToPath(new URL('../dist/client/', import.meta.url));
-const BUDGET = 85 * 1024;
+/** 85 kB as the issue and Vite count them (1 kB = 1000 bytes), the stricter reading. */
+const BUDGET = 85_000;
 
 function firstVisitScripts(): string[] {
   const html = readFileSync(`${dist}index.html`, 'utf8');
@@ -21,11 +22,11 @@ describe('the JS a first visit downloads', () => {
     expect(firstVisitScripts().length).toBeGreaterThan(0);
   });
 
-  it(`stays within ${BUDGET / 1024} KB gzip`, () => {
+  it(`stays within ${BUDGET / 1000} kB gzip`, () => {
     const sizes = firstVisitScripts().map((file) => [file, gzipSync(readFileSync(`${dist}${file}`)).length] as const);
     const total = sizes.reduce((sum, [, size]) => sum + size, 0);
-    const detail = sizes.map(([file, size]) => `${file} ${(size / 1024).toFixed(1)} KB`).join(', ');
-    expect(total, `first visit: ${(total / 1024).toFixed(1)} KB gzip of JS (${detail}), budget ${BUDGET / 1024} KB`).toBeLessThanOrEqual(BUDGET);
+    const detail = sizes.map(([file, size]) => `${file} ${(size / 1000).toFixed(1)} kB`).join(', ');
+    expect(total, `first visit: ${(total / 1000).toFixed(1)} kB gzip of JS (${detail}), budget ${BUDGET / 1000} kB`).toBeLessThanOrEqual(BUDGET);
   });
 
   it('leaves out the call code (mediasoup-client): it is a lazy chunk, loaded when a call is near', () => {
