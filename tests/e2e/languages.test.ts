@@ -8,6 +8,7 @@ import { CLIENT_DIR } from '../../server/paths.js';
 import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
 import { PASSWORD } from '../support/harness.js';
+import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
 
 /** Issue 9, languages: Swedish beside Danish and English, on a phone and a laptop, chosen by the browser or the user. */
@@ -30,13 +31,6 @@ const SIZES = {
   laptop: { viewport: { width: 1280, height: 800 } },
 } satisfies Record<string, BrowserContextOptions>;
 
-/** With SCREENSHOTS=<folder>, each screen checked here is also saved there as sv-<screen>-<size>.png. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const folder = process.env.SCREENSHOTS;
-  if (!folder) return;
-  fs.mkdirSync(folder, { recursive: true });
-  await page.screenshot({ path: `${folder}/sv-${name}.png`, fullPage: true });
-}
 
 const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.lang);
 const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
@@ -57,7 +51,7 @@ describe.each(Object.entries(SIZES))('in Swedish, %s', (size, options) => {
       expect(await page.getByLabel('Språk').inputValue()).toBe('sv');
       expect(await fitsWidth(page)).toBe(true);
       expect(await axeViolations(page)).toEqual([]);
-      await screenshot(page, `signin-${size}`);
+      await saveScreenshot(page, `sv-signin-${size}`, { fullPage: true });
 
       // Signing in through the Swedish form lands on the Swedish home.
       await page.getByLabel('E-post').fill(org.workerEmail);
@@ -90,7 +84,7 @@ describe.each(Object.entries(SIZES))('in Swedish, %s', (size, options) => {
       await linkText.waitFor();
       expect(await fitsWidth(page)).toBe(true);
       expect(await axeViolations(page)).toEqual([]);
-      await screenshot(page, `worker-${size}`);
+      await saveScreenshot(page, `sv-worker-${size}`, { fullPage: true });
 
       // No stale text after a switch: the message already shown, its date too, now reads in Danish.
       await page.getByLabel('Språk').selectOption('da');
@@ -113,7 +107,7 @@ describe.each(Object.entries(SIZES))('in Swedish, %s', (size, options) => {
       await page.getByRole('button', { name: 'Jag kan inte komma' }).waitFor();
       expect(await htmlLang(page)).toBe('sv');
       expect(await fitsWidth(page)).toBe(true);
-      await screenshot(page, `citizen-${size}`);
+      await saveScreenshot(page, `sv-citizen-${size}`, { fullPage: true });
     } finally {
       await context.close();
     }
