@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDayHeading, organisationToday } from '../../client/src/i18n/locale.js';
+import { formatDayHeading, organisationToday, shiftDate } from '../../client/src/i18n/locale.js';
 import { CLIENT_DIR } from '../../server/paths.js';
 import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   if (!fs.existsSync(`${CLIENT_DIR}/index.html`)) throw new Error('build the client first: npm run build');
   browser = await launchChromium();
   // Tomorrow at 10: an appointment on the worker's calendar and on the citizen's home.
-  const tomorrow = new Date(Date.parse(`${organisationToday()}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const tomorrow = shiftDate(organisationToday(), 1);
   const booked = await h.request('POST', '/api/appointments', { cookie: cookies.worker, body: { citizenId: org.citizenId, start: `${tomorrow}T10:00`, durationMinutes: 20, modality: 'video' } });
   if (booked.statusCode !== 201) throw new Error(`booking: ${booked.statusCode} ${booked.body}`);
 });

@@ -7,8 +7,6 @@ import { SESSION_COOKIE } from '../../server/auth/auth.js';
 import { installCallProbe, readReceiveStats, type ReceiveStats } from './browser.js';
 import type { Harness, Org } from './harness.js';
 
-export type { ReceiveStats } from './browser.js';
-
 /** A browser context already signed in with the given session cookie value; its pages carry the call probe. */
 export async function signedInContext(browser: Browser, baseUrl: string, cookieHeader: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: 'da-DK', permissions: ['camera', 'microphone'], ...options });

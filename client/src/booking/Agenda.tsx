@@ -4,14 +4,13 @@ import type { CaseloadEntry } from '../../../protocol/people';
 import type { CitizenSettings } from '../../../protocol/reminders';
 import { api, ApiError } from '../api';
 import { errorText } from '../errors';
-import { formatDayHeading, organisationToday } from '../i18n/locale';
+import { formatDayHeading, organisationToday, shiftDate } from '../i18n/locale';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 
 type Outcome = SetStatusBody['status'];
 
 const MODALITIES: Modality[] = ['video', 'phone', 'home_visit', 'chat'];
-const shiftDate = (date: string, days: number) => new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The worker's day or week: appointments, reminder states, the citizen's requests, and booking. */
 export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string; caseload: CaseloadEntry[]; onStartVideo(citizenId: string, appointmentId: string): void }) {

@@ -16,6 +16,12 @@ export function deniedHelpKey(userAgent: string): TextKey {
   return 'call.check.deniedHelp';
 }
 
+/** The camera and microphone a citizen's call uses: the front camera at a size cheap phones manage, clean audio. */
+export function citizenMediaConstraints(audioOnly: boolean): MediaStreamConstraints {
+  const audio = { echoCancellation: true, noiseSuppression: true };
+  return audioOnly ? { audio } : { audio, video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } } };
+}
+
 /**
  * Before joining: a camera preview, a microphone level meter, and a plain explanation when the browser refused
  * access. The citizen may choose audio only. Calls onJoin with the stream it opened (kept for the call).
@@ -35,7 +41,7 @@ export function DeviceCheck({ onJoin }: { onJoin(stream: MediaStream | null, aud
     let opened: MediaStream | null = null;
     setStatus('asking');
     navigator.mediaDevices
-      .getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true }, video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } } })
+      .getUserMedia(citizenMediaConstraints(false))
       .then((s) => {
         opened = s;
         if (cancelled) return s.getTracks().forEach((tr) => tr.stop());

@@ -3,7 +3,6 @@ import { CallMedia } from './media';
 import { SignallingClient, type TokenRoute } from './signalling';
 import { QualityMonitor, type Quality } from './stats';
 
-export { NO_MEDIA_AFTER_MS, type Quality } from './stats';
 
 export type CallPhase = 'connecting' | 'waiting' | 'in_call' | 'reconnecting' | 'ended' | 'failed';
 

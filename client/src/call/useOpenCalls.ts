@@ -3,11 +3,9 @@ import type { CallSummary } from '../../../protocol/calls';
 import { api } from '../api';
 
 /** Open sessions for me, refreshed every few seconds while the page is visible. */
-export function useOpenCalls(enabled: boolean): [CallSummary[], () => void] {
+export function useOpenCalls(): CallSummary[] {
   const [calls, setCalls] = useState<CallSummary[]>([]);
-  const [tick, setTick] = useState(0);
   useEffect(() => {
-    if (!enabled) return;
     let stopped = false;
     const load = () => {
       if (document.visibilityState === 'hidden') return;
@@ -19,6 +17,6 @@ export function useOpenCalls(enabled: boolean): [CallSummary[], () => void] {
       stopped = true;
       window.clearInterval(timer);
     };
-  }, [enabled, tick]);
-  return [calls, () => setTick((n) => n + 1)];
+  }, []);
+  return calls;
 }

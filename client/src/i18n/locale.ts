@@ -25,6 +25,11 @@ export function organisationToday(now = new Date()): string {
   return new Intl.DateTimeFormat('sv-SE', { timeZone: ORGANISATION_ZONE }).format(now);
 }
 
+/** The calendar day `days` after (or before) a YYYY-MM-DD day. */
+export function shiftDate(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /**
  * A day heading for a YYYY-MM-DD date, as Intl writes it: "Onsdag 25. november", "Wednesday 25 November",
  * "Onsdag 25 november". Danish and Swedish write weekdays and months in lower case; only the heading's first letter

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Role } from '../../../protocol/common';
-import { DeviceCheck } from '../call/DeviceCheck';
+import { citizenMediaConstraints, DeviceCheck } from '../call/DeviceCheck';
 import { CallScreen, loadCallScreen } from '../call/LazyCallScreen';
 import { useI18n } from '../i18n/i18n';
 import { goBack, joinedAudioOnly, navigate, type Screen } from '../router';
@@ -26,9 +26,7 @@ function staffStream(): Promise<MediaStream | null> {
 
 /** A citizen back in a call without the device check (a reload): what the check would have opened, as they chose it there. */
 function citizenStream(audioOnly: boolean): Promise<MediaStream | null> {
-  const audio = { echoCancellation: true, noiseSuppression: true };
-  const video = { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } };
-  return navigator.mediaDevices.getUserMedia(audioOnly ? { audio } : { audio, video }).catch(() => null);
+  return navigator.mediaDevices.getUserMedia(citizenMediaConstraints(audioOnly)).catch(() => null);
 }
 
 /**

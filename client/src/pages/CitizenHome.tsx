@@ -8,7 +8,7 @@ import { Greeting } from './Greeting';
 
 export function CitizenHome({ me }: { me: Me }) {
   const { t } = useI18n();
-  const [calls] = useOpenCalls(true);
+  const calls = useOpenCalls();
   const open = calls[0];
   return (
     <section className="card">

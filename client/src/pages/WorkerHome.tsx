@@ -13,7 +13,7 @@ export function WorkerHome({ me, children }: { me: Me; children?: ReactNode }) {
   const { t } = useI18n();
   const { caseload, error: caseloadError } = useCaseload(me);
   const [startError, setStartError] = useState<Failure | null>(null);
-  const [calls] = useOpenCalls(true);
+  const calls = useOpenCalls();
   const { enter, start } = useVideoSessions(setStartError);
   const error = startError ?? caseloadError;
 
