@@ -7,10 +7,10 @@ import tseslint from 'typescript-eslint';
  */
 const PUBLIC_MODULES = {
   audit: ['store'],
-  auth: ['auth', 'session', 'tokens', 'keys', 'password', 'store'],
+  auth: ['auth', 'session', 'tokens', 'keys', 'password', 'secrets', 'store'],
   booking: ['store'],
   calendar: ['ics'],
-  calls: ['store', 'call-roles'],
+  calls: ['store', 'call-roles', 'room-token'],
   health: [],
   links: ['links', 'store'],
   people: ['store'],

@@ -17,5 +17,3 @@ export const Roles = {
   /** Only workers: their own calendar feed. */
   worker: ['worker'],
 } as const satisfies Record<string, readonly Role[]>;
-
-export type RoleSet = (typeof Roles)[keyof typeof Roles];

@@ -10,11 +10,10 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from 'mediasoup-client/types';
-import type { Role } from './common.js';
+import { strict, type Role } from './common.js';
 import type { ErrorCode } from './errors.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
-const strict = { additionalProperties: false } as const;
 /**
  * A media object of mediasoup's. The schema bounds only its shape — an object, within MAX_MESSAGE_BYTES; mediasoup
  * validates the inside, and refuses a bad one as `bad_request`.

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { newSecret } from './secrets.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -22,7 +23,7 @@ export function keysFile(dataDir: string): string {
 }
 
 export function newStoredKey(): StoredKey {
-  return { kid: randomBytes(6).toString('base64url'), secret: randomBytes(32).toString('base64url'), createdAt: new Date().toISOString() };
+  return { kid: randomBytes(6).toString('base64url'), secret: newSecret(), createdAt: new Date().toISOString() };
 }
 
 export function writeKeys(dataDir: string, keys: StoredKey[]): void {

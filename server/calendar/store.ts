@@ -3,14 +3,13 @@
  * apps cannot send cookies, so the token is the credential. Deactivating the worker revokes their feeds in the
  * database (migration 005), so no path can forget it.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from 'postgres';
 import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { inOrganisation } from '../db/database.js';
 import type { IcsEvent } from './ics.js';
+import { hashSecret, newSecret } from '../auth/secrets.js';
 
-const hash = (token: string) => createHash('sha256').update(token).digest();
 const initials = (name: string) => name.split(/\s+/).filter(Boolean).map((p) => `${p[0]!.toUpperCase()}.`).join('');
 
 export type CalendarStore = ReturnType<typeof calendarStore>;
@@ -19,9 +18,10 @@ export function calendarStore(sql: Sql) {
   return {
     /** A new feed for the signed-in worker; returns its token, which exists nowhere else. */
     async createFeed(auth: Auth): Promise<string> {
-      const token = randomBytes(32).toString('base64url');
+      const token = newSecret();
+      const tokenHash = hashSecret(token);
       await inOrganisation(sql, auth.organisationId, async (tx) => {
-        await tx`insert into calendar_feeds (organisation_id, worker_id, token_hash) values (${auth.organisationId}, ${auth.userId}, ${hash(token)})`;
+        await tx`insert into calendar_feeds (organisation_id, worker_id, token_hash) values (${auth.organisationId}, ${auth.userId}, ${tokenHash})`;
         await audit(tx, auth, 'calendar_feed.create', null);
       });
       return token;
@@ -41,13 +41,14 @@ export function calendarStore(sql: Sql) {
      * up as reads nobody expected.
      */
     async feedEvents(token: string): Promise<IcsEvent[] | undefined> {
-      const [found] = await sql<{ organisation_id: string | null }[]>`select calendar_feed_organisation(${hash(token)}) as organisation_id`;
+      const tokenHash = hashSecret(token);
+      const [found] = await sql<{ organisation_id: string | null }[]>`select calendar_feed_organisation(${tokenHash}) as organisation_id`;
       const organisationId = found?.organisation_id;
       if (!organisationId) return undefined;
       return inOrganisation(sql, organisationId, async (tx) => {
         const [feed] = await tx<{ id: string; worker_id: string; calendar_titles: string }[]>`
           select f.id, f.worker_id, o.calendar_titles from calendar_feeds f join organisations o on o.id = f.organisation_id
-          where f.token_hash = ${hash(token)} and f.revoked_at is null`;
+          where f.token_hash = ${tokenHash} and f.revoked_at is null`;
         if (!feed) return undefined;
         const rows = await tx<{ id: string; starts_at: Date; ends_at: Date; updated_at: Date; status: string; citizen_name: string }[]>`
           select a.id, a.starts_at, a.ends_at, a.updated_at, a.status, u.display_name as citizen_name

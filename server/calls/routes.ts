@@ -7,9 +7,8 @@ import type { App } from '../http/types.js';
 import type { TokenService } from '../auth/tokens.js';
 import { ROOM_TOKENS_PER_MINUTE } from './limits.js';
 import type { CallSignalling } from './signalling/server.js';
+import { issueRoomToken } from './room-token.js';
 import type { StoredCallSummary } from './store.js';
-
-const ROOM_TOKEN_SECONDS = 120;
 
 export function callRoutes(app: App, deps: { tokens: TokenService }, signalling: CallSignalling): void {
   const store = app.calls;
@@ -33,9 +32,7 @@ export function callRoutes(app: App, deps: { tokens: TokenService }, signalling:
       throw new HttpError(429, 'rate_limited', 'Too many attempts to join. Wait a minute and try again.');
     }
     await store.assertMayJoin(auth, params.callId);
-    const expiresAt = new Date(Date.now() + ROOM_TOKEN_SECONDS * 1000);
-    const token = await deps.tokens.sign({ sub: auth.userId, org: auth.organisationId, role: auth.role, sid: auth.signInId, call: params.callId }, 'signal', expiresAt);
-    return { token, expiresAt: expiresAt.toISOString() };
+    return issueRoomToken(deps.tokens, { ...auth, callId: params.callId });
   });
 
   /** The worker brings a colleague (or a coordinator helping with technology) into the session. */

@@ -3,8 +3,6 @@ import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody, ErrorCode, OverlapDetail } from '../../protocol/errors.js';
 
-export type { ErrorBody, ErrorCode };
-
 /** The one error shape every failure has: {"error":{"code","message"}}. */
 export class HttpError extends Error {
   constructor(

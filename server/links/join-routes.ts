@@ -9,13 +9,13 @@ import { unauthorized } from '../http/errors.js';
 import { attemptLimit } from '../http/rate-limit.js';
 import { route } from '../http/route.js';
 import type { App, FeatureDeps } from '../http/types.js';
+import { issueRoomToken } from '../calls/room-token.js';
 import type { JoinContext } from './store.js';
 
 const JOIN_COOKIE = 'naervaer_join';
 // The narrow session's cookie goes to these routes only; no other route reads it, so it cannot stand in for a
 // sign-in whatever a route's checks are.
 const JOIN_COOKIE_PATH = '/api/join';
-const ROOM_TOKEN_SECONDS = 120;
 
 const COOKIE_VALUE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
 
@@ -55,10 +55,8 @@ export function joinRoutes(app: App, { config, tokens }: FeatureDeps): void {
   route(app, 'POST /api/join/token', async ({ request }) => {
     const join = await joinContext(request);
     const callId = await store.joinableCall(join);
-    const expiresAt = new Date(Date.now() + ROOM_TOKEN_SECONDS * 1000);
-    // sid: the join session (revoking the link ends the call connection too); call: the session the token admits to.
-    const token = await tokens.sign({ sub: join.citizenId, org: join.organisationId, role: 'citizen', sid: join.signInId, call: callId }, 'signal', expiresAt);
-    return { token, expiresAt: expiresAt.toISOString() };
+    // The join session stands in for a sign-in: revoking the link ends the call connection too.
+    return issueRoomToken(tokens, { userId: join.citizenId, organisationId: join.organisationId, role: 'citizen', signInId: join.signInId, callId });
   }, { onRequest: attemptLimit(60) });
 
   /** The reminder links of one appointment, for its worker or a coordinator: issued when, used when, how often. */

@@ -3,8 +3,9 @@
  * link (/join#<secret>, sent in a video appointment's reminder). The secret travels only in the URL's fragment; the
  * database keeps its hash (links/store.ts). Other features (the dispatcher, the demo seed) issue links through here.
  */
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { SigningKey } from '../auth/keys.js';
+import { newSecret } from '../auth/secrets.js';
 import type { Tx } from '../db/database.js';
 import { insertCitizenLink, recordReminderLink, rekeyReminderLink, reminderLinkOf } from './store.js';
 
@@ -12,14 +13,13 @@ import { insertCitizenLink, recordReminderLink, rekeyReminderLink, reminderLinkO
 const LINK_GRACE_MS = 30 * 60_000;
 
 /** 256 random bits, base64url: 43 characters that go in the URL fragment, never to the server's logs. */
-const newLinkSecret = () => randomBytes(32).toString('base64url');
 
 /** Stores a new sign-in link (its hash only) for an active citizen and returns the secret, which exists nowhere else. */
 export async function issueCitizenLink(
   tx: Tx,
   link: { organisationId: string; citizenId: string; createdBy: string; hours: number },
 ): Promise<{ id: string; secret: string; expiresAt: Date }> {
-  const secret = newLinkSecret();
+  const secret = newSecret();
   const expiresAt = new Date(Date.now() + link.hours * 3600_000);
   const id = await insertCitizenLink(tx, { ...link, secret, expiresAt });
   return { id, secret, expiresAt };

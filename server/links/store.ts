@@ -4,7 +4,6 @@
  * function that names only its organisation (citizen_link_organisation, reminder_link_organisation), and everything
  * else runs inside that organisation (RLS).
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { Me } from '../../protocol/auth.js';
 import type { Modality } from '../../protocol/common.js';
@@ -12,13 +11,12 @@ import type { JoinState, ReminderLink } from '../../protocol/join.js';
 import type { CitizenLink } from '../../protocol/links.js';
 import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
+import { hashSecret, newSecret } from '../auth/secrets.js';
 import { wasRemoved } from '../calls/store.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { assertCitizenAccess } from '../people/store.js';
 import { danishDateTime, toLocal } from '../time.js';
-
-const hashSecret = (secret: string) => createHash('sha256').update(secret).digest();
 
 // ---- Issuing (links/links.ts calls these in the issuer's transaction) ----
 
@@ -211,7 +209,7 @@ export function linkStore(sql: Sql) {
       const invalid = () => new HttpError(404, 'link_invalid', 'This link is not valid. Open the link in your newest reminder, or ask your support worker.');
       const organisationId = found?.organisation_id;
       if (!organisationId) throw invalid();
-      const token = randomBytes(32).toString('base64url');
+      const token = newSecret();
       return inOrganisation(sql, organisationId, async (tx) => {
         const [link] = await tx<{ id: string; appointment_id: string; citizen_id: string; expires_at: Date; revoked_at: Date | null; appointment_status: string; active: boolean }[]>`
           select l.id, l.appointment_id, l.citizen_id, l.expires_at, l.revoked_at, a.status as appointment_status, u.active

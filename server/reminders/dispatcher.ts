@@ -49,7 +49,7 @@ export class Dispatcher {
     const tick = () => {
       if (this.stopped) return;
       this.running = this.drain()
-        .catch((error: unknown) => this.log.error({ error: (error as Error).message }, 'reminder dispatch failed'))
+        .catch((error: unknown) => this.log.error({ err: error }, 'reminder dispatch failed'))
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs ?? 1000);
         });

@@ -64,9 +64,9 @@ function outsideQuietHours(due: Date, appointmentStart: Date, org: { time_zone: 
 
 export const outbox = {
   /** Reminders for newly booked appointments, by the organisation's offsets and the citizen's consent. */
-  planAppointments: (tx: Tx, appointmentIds: readonly string[]) => planAppointments(tx, appointmentIds),
+  planAppointments,
   /** The appointments are cancelled, closed or moved: their pending reminders will not be sent. */
-  cancelAppointments: (tx: Tx, appointmentIds: readonly string[]) => cancelPendingOfAppointments(tx, appointmentIds),
+  cancelAppointments: cancelPendingOfAppointments,
   /** An appointment moved: cancel what was planned and plan again for the new time. */
   replanAppointments,
 
@@ -87,5 +87,5 @@ export const outbox = {
   /** Keeps every organisation's medication reminders planned ahead (the dispatcher, outside any organisation). */
   planAllMedication: (sql: Sql) => planMedicationReminders(sql, MEDICATION_PLAN_HOURS),
   /** A medication schedule was stopped: its pending reminders will not be sent. */
-  cancelMedicationSchedule: (tx: Tx, scheduleId: string) => cancelPendingOfSchedule(tx, scheduleId),
+  cancelMedicationSchedule: cancelPendingOfSchedule,
 };

@@ -1,8 +1,6 @@
 import type { Logger } from '../log.js';
 import type { RetentionOutcome, RetentionStore } from './store.js';
 
-export type { RetentionOutcome } from './store.js';
-
 /** Totals per category over all organisations, for a log line that names no organisation's data. */
 export function retentionTotals(outcomes: readonly RetentionOutcome[]): Record<string, number> {
   const totals: Record<string, number> = {};
@@ -57,7 +55,7 @@ export class RetentionSchedule {
       if (outcomes.length > 0) this.#log.info({ totals: retentionTotals(outcomes) }, 'retention applied');
       return outcomes;
     } catch (error) {
-      this.#log.error({ error: (error as Error).message }, 'retention failed');
+      this.#log.error({ err: error }, 'retention failed');
       return [];
     }
   }

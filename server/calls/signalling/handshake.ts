@@ -7,6 +7,7 @@
  * the sessions have installed it (or it went away): the next connection of the same person, a removal or a sign-out
  * check always finds this one in place. Of any number of simultaneous connections, the last one therefore stays.
  */
+import { UUID_PATTERN } from '../../../protocol/ids.js';
 import type { TokenService } from '../../auth/tokens.js';
 import { AttemptCounter } from '../../http/rate-limit.js';
 import type { Logger } from '../../log.js';
@@ -16,7 +17,6 @@ import { SignalError } from './errors.js';
 import type { LiveCalls } from './registry.js';
 import type { CallSocket } from './socket.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * How long an admitted connection may take to become connected. socket.io connects it or drops it on its next tick;
  * this only keeps a person's queue from waiting for ever if neither is ever seen.
@@ -77,7 +77,7 @@ export class Handshake {
   private async identify(socket: CallSocket): Promise<ConnectionClaims> {
     const token: unknown = socket.handshake.auth.token;
     const claims = typeof token === 'string' && token.length < 4096 ? await this.deps.tokens.verify(token, 'signal') : undefined;
-    if (!claims?.call || ![claims.sub, claims.org, claims.sid, claims.call].every((id) => UUID.test(id))) {
+    if (!claims?.call || ![claims.sub, claims.org, claims.sid, claims.call].every((id) => UUID_PATTERN.test(id))) {
       throw new SignalError('unauthorized', 'The room token is missing, expired or invalid');
     }
     const limit = this.connectionLimit.hit(claims.sub);
