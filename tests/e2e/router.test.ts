@@ -5,31 +5,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../server/paths.js';
 import { launchChromium } from '../support/browser.js';
 import { citizenCookie, signedInContext } from '../support/calls.js';
-import { PASSWORD, startHarness, type Harness, type Org } from '../support/harness.js';
+import { PASSWORD } from '../support/harness.js';
+import { useHarness } from '../support/use-harness.js';
 
 /**
  * Issue 8, the client router, in a real browser: every screen has an address, a reload keeps the screen, back goes
  * to the previous screen (not out of the app), and a deep link opened signed out lands after signing in.
  */
 
-let h: Harness;
-let org: Org;
+const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
 let browser: Browser;
 let baseUrl: string;
 let workerCookie: string;
 
 beforeAll(async () => {
   if (!fs.existsSync(`${CLIENT_DIR}/index.html`)) throw new Error('build the client first: npm run build');
-  h = await startHarness({}, { serve: true });
   baseUrl = h.baseUrl;
-  org = await h.seedOrganisation();
-  workerCookie = await h.login(org.workerEmail);
+  workerCookie = cookies.worker;
   browser = await launchChromium();
 });
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
+afterAll(() => browser?.close());
 
 const CALL_PATH = /^\/call\/([0-9a-f-]{36})$/;
 const path = (page: Page) => new URL(page.url()).pathname + new URL(page.url()).search;
