@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { UUID_PATTERN } from '../../protocol/ids';
 
 /**
  * The client's screens and their addresses, on the History API. Every screen has a path, so a reload keeps a person
@@ -27,7 +28,6 @@ export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' |
 
 export const home: Destination = { name: 'home' };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function screenPath(screen: Screen): string {
   switch (screen.name) {
@@ -47,7 +47,7 @@ export function parseScreen(pathname: string, search = ''): Screen {
   const parts = pathname.split('/').filter(Boolean);
   const [first, second, third] = parts;
   const call = (via: CallVia, id: string | undefined, rest: (string | undefined)[]): Screen => {
-    if (!id || !UUID.test(id)) return { name: 'unknown' };
+    if (!id || !UUID_PATTERN.test(id)) return { name: 'unknown' };
     if (rest.length === 0) return { name: 'call', callId: id, step: 'call', via };
     if (rest.length === 1 && rest[0] === 'check') return { name: 'call', callId: id, step: 'check', via };
     return { name: 'unknown' };
