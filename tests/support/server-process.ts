@@ -10,8 +10,23 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the built server (`dist/server/main.js`) as its own process and waits until it says it is ready. */
+/**
+ * Starts the built server (`dist/server/main.js`) as its own process and waits until it says it is ready. The port is
+ * free when chosen, but the server binds it seconds later, after its database is up; on a busy machine another
+ * process's outgoing connection can take it meanwhile. That start is tried again on a new port (the server's refusal
+ * of a taken port is right; only the test's choice was unlucky).
+ */
 export async function startServerProcess(env: Record<string, string>, options: { cwd?: string; root?: string } = {}): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, options);
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string>, options: { cwd?: string; root?: string }): Promise<ServerProcess> {
   const port = await freePort();
   // root: another checkout of the built project (a copy in a private folder, say) to run instead of this one.
   const root = options.root ?? ROOT;
