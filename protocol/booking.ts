@@ -3,7 +3,7 @@
  * way, and the worker decides.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { CalendarDate, LocalDateTime, Modality, Nullable, PreferredModality, strict, Text, Timestamp, Uuid } from './common.js';
+import { CalendarDate, LocalDateTime, Modality, NoContent, Nullable, PreferredModality, strict, Text, Timestamp, Uuid } from './common.js';
 import type { RouteTable } from './contract.js';
 import { Roles } from './roles.js';
 
@@ -85,6 +85,8 @@ export const MyAppointment = Type.Object({
   workerName: Type.String(),
   /** What the citizen has asked for and the worker not yet decided. */
   pendingRequest: Nullable(RequestKind),
+  /** Whether the citizen may still ask to cancel or to meet another way: not once it has begun or its session opened. */
+  canChange: Type.Boolean(),
 });
 export type MyAppointment = Static<typeof MyAppointment>;
 export const ChangeRequestBody = Type.Object(
@@ -107,5 +109,7 @@ export const bookingRoutes = {
   // The citizen's side.
   'GET /api/my/appointments': { roles: Roles.citizen, tags: ['booking'], reply: { 200: Type.Array(MyAppointment) } },
   'POST /api/my/appointments/:appointmentId/requests': { roles: Roles.citizen, tags: ['booking'], params: AppointmentParams, body: ChangeRequestBody, reply: { 201: Type.Object({ id: Type.String() }) } },
+  /** "Fortryd": the citizen takes back their open request before the worker has decided; the worker no longer sees it. */
+  'DELETE /api/my/appointments/:appointmentId/requests/open': { roles: Roles.citizen, tags: ['booking'], params: AppointmentParams, reply: { 204: NoContent } },
   'GET /api/my/appointments/:appointmentId/ics': { roles: Roles.citizen, tags: ['booking'], params: AppointmentParams, produces: 'text/calendar', reply: { 200: Type.String() } },
 } as const satisfies RouteTable;

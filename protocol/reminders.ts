@@ -3,7 +3,7 @@
  * citizen changes their own settings; their worker can record them on the citizen's behalf.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { NoContent, Nullable, PreferredModality, strict, Text, Timestamp, Uuid } from './common.js';
+import { Language, NoContent, Nullable, PreferredModality, strict, Text, Timestamp, Uuid } from './common.js';
 import type { RouteTable } from './contract.js';
 import { IdParams } from './people.js';
 import { Roles } from './roles.js';
@@ -14,6 +14,8 @@ export const CitizenSettings = Type.Object({
   emailReminders: Type.Boolean(),
   remindersAtNight: Type.Boolean(),
   consentRecordedAt: Nullable(Timestamp),
+  /** The language of the citizen's reminders (and of the app on a new device): the citizen picks it in the app. */
+  language: Language,
 });
 export type CitizenSettings = Static<typeof CitizenSettings>;
 export const UpdateSettingsBody = Type.Object(
@@ -22,6 +24,7 @@ export const UpdateSettingsBody = Type.Object(
     smsReminders: Type.Optional(Type.Boolean()),
     emailReminders: Type.Optional(Type.Boolean()),
     remindersAtNight: Type.Optional(Type.Boolean()),
+    language: Type.Optional(Language),
   },
   { ...strict, minProperties: 1 },
 );

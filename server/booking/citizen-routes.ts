@@ -16,6 +16,11 @@ export function citizenBookingRoutes(app: App, { config }: FeatureDeps): void {
     return store.requestChange(auth, params.appointmentId, body);
   });
 
+  /** "Fortryd", right after asking: the request is taken back before the worker decides. */
+  route(app, 'DELETE /api/my/appointments/:appointmentId/requests/open', async ({ auth, params }) => {
+    await store.withdrawRequest(auth, params.appointmentId);
+  });
+
   route(app, 'GET /api/my/appointments/:appointmentId/ics', async ({ auth, params, reply }) => {
     const appointment = await store.myBookedAppointment(auth, params.appointmentId);
     reply.header('content-disposition', 'attachment; filename="aftale.ics"');

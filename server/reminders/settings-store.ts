@@ -22,12 +22,15 @@ interface SettingsRow {
 
 async function readSettings(tx: Tx, citizenId: string): Promise<CitizenSettings> {
   const [row] = await tx<SettingsRow[]>`select * from citizen_settings where citizen_id = ${citizenId}`;
+  // The language is the person's own (users.preferred_language), which the dispatcher writes reminders in.
+  const [person] = await tx<{ preferred_language: CitizenSettings['language'] }[]>`select preferred_language from users where id = ${citizenId}`;
   return {
     preferredModality: row?.preferred_modality ?? null,
     smsReminders: row?.sms_reminders ?? false,
     emailReminders: row?.email_reminders ?? false,
     remindersAtNight: row?.reminders_at_night ?? false,
     consentRecordedAt: row?.consent_recorded_at?.toISOString() ?? null,
+    language: person?.preferred_language ?? 'da',
   };
 }
 
@@ -37,7 +40,11 @@ async function readSettings(tx: Tx, citizenId: string): Promise<CitizenSettings>
  */
 async function writeSettings(tx: Tx, auth: Auth, citizenId: string, change: UpdateSettingsBody): Promise<CitizenSettings> {
   const current = await readSettings(tx, citizenId);
-  const next = { ...current, ...change };
+  const { language, ...reminderChange } = change;
+  // Reminders are written in this language when they are sent, so nothing pending needs re-planning for it.
+  if (language && language !== current.language) await tx`update users set preferred_language = ${language} where id = ${citizenId}`;
+  if (Object.keys(reminderChange).length === 0) return readSettings(tx, citizenId);
+  const next = { ...current, ...reminderChange };
   const [contact] = await tx<{ phone: string | null; email: string | null }[]>`select phone, email from users where id = ${citizenId}`;
   if (next.smsReminders && !contact?.phone) throw badRequest('Add a mobile number before choosing SMS reminders');
   if (next.emailReminders && !contact?.email) throw badRequest('Add an e-mail address before choosing e-mail reminders');
