@@ -14,6 +14,8 @@ const PUBLIC_MODULES = {
   health: [],
   links: ['links', 'store'],
   people: ['store'],
+  push: ['keys', 'sender', 'store'],
+  events: ['events'],
   reminders: ['outbox', 'setup'],
   retention: ['retention', 'store'],
 };

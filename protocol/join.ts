@@ -1,5 +1,6 @@
 /**
- * Reminder join links. A reminder for a video appointment links to /join#<secret>. Exchanging the secret gives a
+ * Reminder join links. A reminder for a video appointment links to /join#<secret>; so does a "your worker is ready"
+ * message (one call session, usable once). Exchanging the secret gives a
  * narrow session (a cookie only the /api/join routes read) that can see when that one appointment is and join its
  * video session: nothing else. Staff see and revoke the links of an appointment.
  */
@@ -12,13 +13,14 @@ import { ExchangeLinkBody } from './links.js';
 import { Roles } from './roles.js';
 
 export const JoinState = Type.Object({
-  appointment: Type.Object({
+  /** Null for the link in a "ready" message of an ad hoc session (no appointment behind it). */
+  appointment: Nullable(Type.Object({
     id: Uuid,
     start: LocalDateTime,
     end: LocalDateTime,
     whenText: Type.String(),
     modality: Modality,
-  }),
+  })),
   /** The appointment's video session, once the worker has opened it. */
   session: Nullable(Type.Object({ id: Uuid, status: Type.Union([Type.Literal('open'), Type.Literal('ended')]) })),
   /** The link (and this narrow session) stops working then: shortly after the appointment ends. */

@@ -10,6 +10,7 @@ import { joinRoutes } from './join.js';
 import { linkRoutes } from './links.js';
 import { organisationRoutes } from './organisation.js';
 import { peopleRoutes } from './people.js';
+import { pushRoutes } from './push.js';
 import { reminderRoutes } from './reminders.js';
 
 export const routes = {
@@ -24,6 +25,7 @@ export const routes = {
   ...reminderRoutes,
   ...calendarRoutes,
   ...callRoutes,
+  ...pushRoutes,
 } as const satisfies RouteTable;
 
 export type Routes = typeof routes;

@@ -44,6 +44,10 @@ import { peopleRoutes } from './people/routes.js';
 import { organisationRoutes } from './people/organisation-routes.js';
 import { peopleStore } from './people/store.js';
 import { requireContract } from './http/route.js';
+import { UserEvents } from './events/events.js';
+import { loadVapidKeys, type VapidKeys } from './push/keys.js';
+import { pushRoutes } from './push/routes.js';
+import { pushStore } from './push/store.js';
 import { CLIENT_DIR } from './paths.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -141,15 +145,24 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   settingsRoutes(app);
   medicationRoutes(app);
   calendarRoutes(app, features);
+  // Web Push: the VAPID pair is read (or generated into DATA_DIR/keys) when first asked for.
+  app.decorate('push', pushStore(deps.sql));
+  let vapid: VapidKeys | undefined;
+  pushRoutes(app, features, () => (vapid ??= loadVapidKeys(config)));
 
   // Signalling shares the HTTP server: same origin, same TLS, same port.
   app.decorate('calls', callStore(deps.sql));
+  // Live "something of yours changed" events (server/events/), on the signalling server's socket.io.
+  const events = new UserEvents({ tokens: deps.tokens, signIns: app.signIns, calls: app.calls, log: deps.log.child({ module: 'events' }) });
+  app.decorate('events', events);
   const signalling = new CallSignalling(app.server, {
+    onCallChanged: (organisationId, callId) => events.callChanged(organisationId, callId),
     origin: config.publicUrl.origin, store: app.calls, tokens: deps.tokens, media: deps.media, log: deps.log.child({ module: 'signalling' }),
     reconnectGraceMs: config.callReconnectGraceSeconds * 1000,
   });
   // Sign-out and deactivation (registered above, called at request time) reach live calls through this.
   app.decorate('liveCalls', signalling);
+  events.attach(signalling.socketServer);
   app.addHook('preClose', () => signalling.close());
   callRoutes(app, features, signalling);
 
@@ -163,6 +176,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       setHeaders: (reply, filePath) => {
         // Vite puts a content hash in asset names, so they never change.
         if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+        // The service worker and the manifest keep their names across deploys: the browser asks every time, so a new
+        // version takes over at the next visit (client/src/sw.ts).
+        else if (/(^|[\\/])(sw\.js|manifest\.webmanifest)$/.test(filePath)) reply.header('cache-control', 'no-cache');
       },
     });
   }

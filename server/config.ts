@@ -18,6 +18,8 @@ export interface Config {
   dataDir: string;
   logLevel: LogLevel;
   signingKeys: string | undefined;
+  /** Web Push key pair `publicKey:privateKey` (server/push/keys.ts); generated in DATA_DIR/keys when unset. */
+  vapidKeys: string | undefined;
   /** false, a number of proxy hops, or the proxies' addresses/CIDRs (Fastify's `trustProxy`). */
   trustProxy: TrustProxy;
   staffSessionHours: number;
@@ -263,6 +265,17 @@ const SETTINGS: { [K in keyof Config]: Variable<Config[K]> } = {
     check(value) {
       if (!/^[A-Za-z0-9_-]+:[A-Za-z0-9_-]{43,}(,[A-Za-z0-9_-]+:[A-Za-z0-9_-]{43,})*$/.test(value)) {
         throw new ConfigError('SIGNING_KEYS', 'must be kid:secret pairs separated by commas, each secret at least 32 bytes in base64url');
+      }
+    },
+  }),
+  vapidKeys: optionalText('VAPID_KEYS', {
+    unset: '(generated in DATA_DIR/keys)',
+    secret: true,
+    description:
+      'Web Push key pair as publicKey:privateKey in base64url (`npx web-push generate-vapid-keys`). Needed when several app instances or dispatchers run; changing it stops every citizen\'s notifications until their device subscribes again.',
+    check(value) {
+      if (!/^[A-Za-z0-9_-]{87}:[A-Za-z0-9_-]{43}$/.test(value)) {
+        throw new ConfigError('VAPID_KEYS', 'must be publicKey:privateKey, a 65-byte public and a 32-byte private key in base64url');
       }
     },
   }),

@@ -83,6 +83,10 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/reminder-links/:linkId/revoke': ['coordinator', 'worker'],
   // Lifting a sign-in lockout (issue 7, item 6).
   'POST /api/users/:userId/unlock': ['coordinator'],
+  // "Bo er klar" by Web Push (issue 9): the public VAPID key; a citizen's device subscribing or not.
+  'GET /api/push/key': 'public',
+  'PUT /api/my/push-subscription': ['citizen'],
+  'DELETE /api/my/push-subscription': ['citizen'],
 };
 
 /**
@@ -142,6 +146,8 @@ const REACHED: Record<string, number> = {
   'POST /api/calendar-feeds/revoke': 204,
   'GET /api/organisation': 200,
   'PATCH /api/organisation': 400,
+  'PUT /api/my/push-subscription': 400,
+  'DELETE /api/my/push-subscription': 400,
 };
 const ERROR_CODE: Record<number, string> = { 400: 'validation', 404: 'not_found' };
 

@@ -15,8 +15,16 @@ export function callRoutes(app: App, deps: { tokens: TokenService }, signalling:
   const tokenLimit = new AttemptCounter(ROOM_TOKENS_PER_MINUTE, 60_000);
   const withWaiting = (call: StoredCallSummary): CallSummary => ({ ...call, waiting: signalling.waitingCount(call.id) });
 
-  /** A worker starts an ad hoc video session with a citizen in their caseload. */
-  route(app, 'POST /api/calls', async ({ auth, body }) => withWaiting(await store.start(auth, body)));
+  /**
+   * A worker starts a video session with a citizen in their caseload (ad hoc, or for a booked appointment). The
+   * citizen is told ("Bo er klar": push, SMS or e-mail, planned with the session), and the reply says how, so the
+   * worker knows whether to expect them. Their open screens hear of it at once (server/events/).
+   */
+  route(app, 'POST /api/calls', async ({ auth, body }) => {
+    const started = await store.start(auth, body);
+    app.events.callChanged(auth.organisationId, started.id);
+    return { ...withWaiting(started), notice: started.notice };
+  });
 
   /** Open sessions I take part in: the citizen's "Deltag", the worker's list of who is waiting. */
   route(app, 'GET /api/calls/open', async ({ auth }) => (await store.listOpen(auth)).map(withWaiting));
@@ -52,5 +60,24 @@ export function callRoutes(app: App, deps: { tokens: TokenService }, signalling:
   route(app, 'DELETE /api/calls/:callId/participants/:participantId', async ({ auth, params }) => {
     const userId = await store.removeParticipant(auth, params.callId, params.participantId);
     await signalling.removeFromCall(params.callId, userId);
+  });
+
+  /**
+   * The worker's step after a call: how it went. Always on the session; for a booked appointment its status too,
+   * through the booking store (its own rules: not a cancelled one, not one that has not begun — a video started
+   * early and ended before the booked time). The appointment's refusal leaves the session's record standing.
+   */
+  route(app, 'POST /api/calls/:callId/outcome', async ({ auth, params, body }) => {
+    const { appointmentId } = await store.recordOutcome(auth, params.callId, body);
+    let appointmentUpdated = false;
+    if (appointmentId) {
+      try {
+        await app.booking.setOutcome(auth, appointmentId, { status: body.outcome, ...(body.note ? { reason: body.note } : {}) });
+        appointmentUpdated = true;
+      } catch (error) {
+        if (!(error instanceof HttpError) || ![400, 404, 409].includes(error.statusCode)) throw error;
+      }
+    }
+    return { outcome: body.outcome, appointmentUpdated };
   });
 }

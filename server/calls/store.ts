@@ -9,7 +9,7 @@
  * `endSessionsLeftOpen` runs once at start-up on the owner's connection, across organisations.
  */
 import type { Sql } from 'postgres';
-import type { CallSummary, StartCallBody } from '../../protocol/calls.js';
+import type { CallOutcomeBody, CallSummary, StartCallBody } from '../../protocol/calls.js';
 import type { Role } from '../../protocol/common.js';
 import type { SessionEndReason } from '../../protocol/signalling.js';
 import { audit } from '../audit/store.js';
@@ -17,6 +17,7 @@ import type { Auth } from '../auth/auth.js';
 import { inOrganisation, type Tx } from '../db/database.js';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors.js';
 import { assertCitizenAccess } from '../people/store.js';
+import { outbox, type ReadyNoticeOutcome } from '../reminders/outbox.js';
 import { callRoles, type CallActor, type CallHost } from './call-roles.js';
 
 /** A session as its participants list it; how many wait right now is live state, added by the routes. */
@@ -158,8 +159,11 @@ export function callStore(sql: Sql) {
   return {
     // --- Over HTTP ---
 
-    /** A worker starts a session with a citizen in their caseload, ad hoc or for a booked appointment. */
-    start(auth: Auth, body: StartCallBody): Promise<StoredCallSummary> {
+    /**
+     * A worker starts a session with a citizen in their caseload, ad hoc or for a booked appointment. The citizen's
+     * "ready" notice is planned in the same transaction: no session without its notice, no notice without its session.
+     */
+    start(auth: Auth, body: StartCallBody): Promise<StoredCallSummary & { notice: ReadyNoticeOutcome }> {
       const { citizenId, appointmentId } = body;
       return inOrganisation(sql, auth.organisationId, async (tx) => {
         await assertCitizenAccess(tx, auth, citizenId);
@@ -176,7 +180,8 @@ export function callStore(sql: Sql) {
         await addParticipant(tx, auth.organisationId, created!.id, auth.userId, null);
         await addParticipant(tx, auth.organisationId, created!.id, citizenId, auth.userId);
         await audit(tx, auth, 'call.start', citizenId, { callId: created!.id });
-        return summaryOf(created!);
+        const notice = await outbox.planReadyNotice(tx, { organisationId: auth.organisationId, citizenId, callSessionId: created!.id });
+        return { ...summaryOf(created!), notice };
       });
     },
 
@@ -190,6 +195,14 @@ export function callStore(sql: Sql) {
           where s.status = 'open' order by s.created_at desc`;
         if (auth.role !== 'citizen') await audit(tx, auth, 'citizen.list', rows.map((r) => r.citizen_id), { via: 'calls' });
         return rows.map(summaryOf);
+      });
+    },
+
+    /** Who takes part in a session (everyone its changes concern), for the live "open sessions changed" event. */
+    participantIds(organisationId: string, callId: string): Promise<string[]> {
+      return inOrganisation(sql, organisationId, async (tx) => {
+        const rows = await tx<{ user_id: string }[]>`select user_id from call_participants where session_id = ${callId}`;
+        return rows.map((r) => r.user_id);
       });
     },
 
@@ -237,6 +250,24 @@ export function callStore(sql: Sql) {
       });
     },
 
+    /**
+     * Records how an ended session went (its owner, or a coordinator; again to correct it). Returns the booked
+     * appointment it was for, if any, whose status the route sets too.
+     */
+    recordOutcome(auth: Auth, callId: string, body: CallOutcomeBody): Promise<{ appointmentId: string | null }> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        const [call] = await tx<{ worker_id: string; citizen_id: string; status: 'open' | 'ended'; appointment_id: string | null }[]>`
+          select worker_id, citizen_id, status, appointment_id from call_sessions where id = ${callId} for update`;
+        if (!call || !callRoles.mayEnd(auth, { ownerId: call.worker_id })) throw notFound('No such session');
+        if (call.status !== 'ended') throw conflict('The session is still going on; end it first');
+        await tx`
+          update call_sessions set outcome = ${body.outcome}, outcome_note = ${body.note ?? null}, outcome_by = ${auth.userId}, outcome_at = now()
+          where id = ${callId}`;
+        await audit(tx, auth, 'call.outcome', call.citizen_id, { callId, outcome: body.outcome });
+        return { appointmentId: call.appointment_id };
+      });
+    },
+
     // --- For live signalling ---
 
     /**
@@ -264,6 +295,17 @@ export function callStore(sql: Sql) {
           ? (await tx<{ user_id: string }[]>`select user_id from call_participants where session_id = ${who.callId} and admitted_at is not null`).map((r) => r.user_id)
           : null;
         return { participantId: row.participant_id, displayName: row.display_name, role: row.role, ownerId: row.owner_id, segmentId: segment!.id, admitted };
+      });
+    },
+
+    /** Whose session it is and when it was booked for: what the waiting room tells the citizen. */
+    async sessionInfo(organisationId: string, callId: string): Promise<{ hostName: string; appointmentStartsAt: string | null }> {
+      return inOrganisation(sql, organisationId, async (tx) => {
+        const [row] = await tx<{ host_name: string; starts_at: Date | null }[]>`
+          select w.display_name as host_name, a.starts_at
+          from call_sessions s join users w on w.id = s.worker_id left join appointments a on a.id = s.appointment_id
+          where s.id = ${callId}`;
+        return { hostName: row?.host_name ?? '', appointmentStartsAt: row?.starts_at?.toISOString() ?? null };
       });
     },
 

@@ -1,6 +1,7 @@
 /**
  * Issuing links: a citizen's sign-in link (/link#<secret>, handed over by a worker in person) and a reminder's join
- * link (/join#<secret>, sent in a video appointment's reminder). The secret travels only in the URL's fragment; the
+ * link (/join#<secret>, sent in a video appointment's reminder, or in a "your worker is ready" message for one call
+ * session). The secret travels only in the URL's fragment; the
  * database keeps its hash (links/store.ts). Other features (the dispatcher, the demo seed) issue links through here.
  */
 import { createHmac, hkdfSync } from 'node:crypto';
@@ -63,25 +64,57 @@ export interface ReminderForLink {
 }
 
 /**
- * The join link's secret for one reminder, in the dispatcher's transaction: issued on the first attempt (audited),
+ * The secret of a reminder's link, in the dispatcher's transaction: issued on the first attempt (by `issue`),
  * derived again on every retry — never a second link for the same reminder. Null when the link was revoked (the
- * reminder then goes out without one). `keys`: the server's signing keys, newest first.
+ * message then goes out without one).
  */
-export async function reminderJoinSecret(tx: Tx, keys: readonly SigningKey[], reminder: ReminderForLink): Promise<string | null> {
+async function joinSecretOf(tx: Tx, keys: readonly SigningKey[], reminderId: string, issue: (secret: string, keyId: string) => Promise<void>): Promise<string | null> {
   const current = keys[0];
   if (!current) throw new Error('no signing key for reminder links');
-  const existing = await reminderLinkOf(tx, reminder.reminderId);
+  const existing = await reminderLinkOf(tx, reminderId);
   if (existing) {
     if (existing.revoked) return null;
     const key = keys.find((k) => k.kid === existing.keyId);
-    if (key) return reminderLinkSecret(key, reminder.reminderId);
+    if (key) return reminderLinkSecret(key, reminderId);
     // The key it was made with has been removed from the server (a deliberate act that also ends every session it
     // signed): the old secret cannot be made again, so the link gets a new one.
-    const secret = reminderLinkSecret(current, reminder.reminderId);
+    const secret = reminderLinkSecret(current, reminderId);
     await rekeyReminderLink(tx, existing.id, { secret, keyId: current.kid });
     return secret;
   }
-  const secret = reminderLinkSecret(current, reminder.reminderId);
-  await recordReminderLink(tx, { ...reminder, secret, keyId: current.kid, expiresAt: new Date(reminder.endsAt.getTime() + LINK_GRACE_MS) });
+  const secret = reminderLinkSecret(current, reminderId);
+  await issue(secret, current.kid);
   return secret;
+}
+
+/**
+ * The join link's secret for one appointment reminder: it joins that appointment's session until shortly after the
+ * appointment ends, as often as needed. `keys`: the server's signing keys, newest first.
+ */
+export function reminderJoinSecret(tx: Tx, keys: readonly SigningKey[], reminder: ReminderForLink): Promise<string | null> {
+  return joinSecretOf(tx, keys, reminder.reminderId, (secret, keyId) =>
+    recordReminderLink(tx, { ...reminder, secret, keyId, expiresAt: new Date(reminder.endsAt.getTime() + LINK_GRACE_MS) }));
+}
+
+/** How long the link in a "ready" message can be used: a worker who opened a session is waiting now, not tomorrow. */
+const READY_LINK_MS = 2 * 3600_000;
+
+/** A "your worker is ready" message with a link, for the dispatcher. */
+export interface ReadyNoticeForLink {
+  organisationId: string;
+  reminderId: string;
+  callSessionId: string;
+  /** The booked appointment the session is for; null for an ad hoc session. */
+  appointmentId: string | null;
+  citizenId: string;
+  workerId: string;
+}
+
+/**
+ * The join link's secret for one "ready" message: it joins that one call session, once (the tap that joins spends
+ * it; a reload on the same device goes on with the narrow session it gave), for at most READY_LINK_MS.
+ */
+export function readyJoinSecret(tx: Tx, keys: readonly SigningKey[], notice: ReadyNoticeForLink): Promise<string | null> {
+  return joinSecretOf(tx, keys, notice.reminderId, (secret, keyId) =>
+    recordReminderLink(tx, { ...notice, secret, keyId, singleUse: true, expiresAt: new Date(Date.now() + READY_LINK_MS) }));
 }

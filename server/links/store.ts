@@ -6,7 +6,7 @@
  */
 import type { Sql } from 'postgres';
 import type { Me } from '../../protocol/auth.js';
-import type { Modality } from '../../protocol/common.js';
+import type { Language, Modality } from '../../protocol/common.js';
 import type { JoinState, ReminderLink } from '../../protocol/join.js';
 import type { CitizenLink } from '../../protocol/links.js';
 import { audit } from '../audit/store.js';
@@ -45,18 +45,25 @@ export async function rekeyReminderLink(tx: Tx, linkId: string, link: { secret: 
   await tx`update reminder_links set secret_hash = ${hashSecret(link.secret)}, key_id = ${link.keyId} where id = ${linkId}`;
 }
 
-/** Stores a reminder's join link and audits its issue (the dispatcher acts, for no person). */
+/**
+ * Stores a reminder's join link and audits its issue (the dispatcher acts, for no person). It leads to an
+ * appointment's session, or (a "ready" message) to one call session, then usually once only (`singleUse`).
+ */
 export async function recordReminderLink(
   tx: Tx,
-  link: { organisationId: string; appointmentId: string; citizenId: string; reminderId: string; workerId: string; secret: string; keyId: string; expiresAt: Date },
+  link: {
+    organisationId: string; appointmentId: string | null; callSessionId?: string; singleUse?: boolean;
+    citizenId: string; reminderId: string; workerId: string; secret: string; keyId: string; expiresAt: Date;
+  },
 ): Promise<void> {
   const [created] = await tx<{ id: string }[]>`
-    insert into reminder_links (organisation_id, appointment_id, citizen_id, reminder_id, secret_hash, key_id, created_by, expires_at)
-    values (${link.organisationId}, ${link.appointmentId}, ${link.citizenId}, ${link.reminderId}, ${hashSecret(link.secret)},
-            ${link.keyId}, ${link.workerId}, ${link.expiresAt})
+    insert into reminder_links (organisation_id, appointment_id, call_session_id, single_use, citizen_id, reminder_id, secret_hash, key_id, created_by, expires_at)
+    values (${link.organisationId}, ${link.appointmentId}, ${link.callSessionId ?? null}, ${link.singleUse ?? false}, ${link.citizenId},
+            ${link.reminderId}, ${hashSecret(link.secret)}, ${link.keyId}, ${link.workerId}, ${link.expiresAt})
     returning id`;
-  await audit(tx, { organisationId: link.organisationId, userId: null, role: 'dispatcher' }, 'reminder_link.create', link.citizenId,
-    { linkId: created!.id, appointmentId: link.appointmentId, reminderId: link.reminderId });
+  await audit(tx, { organisationId: link.organisationId, userId: null, role: 'dispatcher' }, 'reminder_link.create', link.citizenId, {
+    linkId: created!.id, appointmentId: link.appointmentId, reminderId: link.reminderId, ...(link.callSessionId ? { callId: link.callSessionId } : {}),
+  });
 }
 
 // ---- Citizen sign-in links ----
@@ -83,12 +90,18 @@ export type StartCitizenSession = (tx: Tx, citizen: { id: string; organisationId
 
 // ---- Reminder join links ----
 
-/** A narrow session given by a reminder link: that link, its appointment and its citizen, nothing else. */
+/**
+ * A narrow session given by a reminder link: that link, its appointment (or, from a "ready" message, its one call
+ * session) and its citizen, nothing else.
+ */
 export interface JoinContext {
   organisationId: string;
   signInId: string;
   linkId: string;
-  appointmentId: string;
+  /** The booked appointment; null for a "ready" link to an ad hoc session. */
+  appointmentId: string | null;
+  /** Set for a "ready" link: the one session it leads to. */
+  callSessionId: string | null;
   citizenId: string;
 }
 
@@ -110,24 +123,32 @@ const toReminderLink = (r: ReminderLinkRow): ReminderLink => ({
   status: r.revoked_at ? 'revoked' : r.expires_at.getTime() <= Date.now() ? 'expired' : 'active',
 });
 
-/** The appointment's newest session that the citizen takes part in (the worker opens it from their agenda). */
-async function newestCall(tx: Tx, appointmentId: string, citizenId: string) {
+/**
+ * The session a link leads to: a "ready" link's own session; otherwise the appointment's newest session that the
+ * citizen takes part in (the worker opens it from their agenda).
+ */
+async function linkedCall(tx: Tx, link: Pick<JoinContext, 'appointmentId' | 'callSessionId' | 'citizenId'>) {
   const [session] = await tx<{ id: string; status: 'open' | 'ended' }[]>`
-    select s.id, s.status from call_sessions s join call_participants p on p.session_id = s.id and p.user_id = ${citizenId}
-    where s.appointment_id = ${appointmentId} order by (s.status = 'open') desc, s.created_at desc limit 1`;
+    select s.id, s.status from call_sessions s join call_participants p on p.session_id = s.id and p.user_id = ${link.citizenId}
+    where ${link.callSessionId ? tx`s.id = ${link.callSessionId}` : tx`s.appointment_id = ${link.appointmentId}`}
+    order by (s.status = 'open') desc, s.created_at desc limit 1`;
   return session;
 }
 
-async function joinState(tx: Tx, appointmentId: string, citizenId: string, expiresAt: Date): Promise<JoinState> {
-  const [a] = await tx<{ id: string; starts_at: Date; ends_at: Date; modality: Modality; time_zone: string }[]>`
-    select a.id, a.starts_at, a.ends_at, a.modality, o.time_zone
-    from appointments a join organisations o on o.id = a.organisation_id where a.id = ${appointmentId}`;
-  const session = await newestCall(tx, appointmentId, citizenId);
+async function joinState(tx: Tx, link: Pick<JoinContext, 'appointmentId' | 'callSessionId' | 'citizenId'>, expiresAt: Date): Promise<JoinState> {
+  const [a] = link.appointmentId
+    ? await tx<{ id: string; starts_at: Date; ends_at: Date; modality: Modality; time_zone: string }[]>`
+        select a.id, a.starts_at, a.ends_at, a.modality, o.time_zone
+        from appointments a join organisations o on o.id = a.organisation_id where a.id = ${link.appointmentId}`
+    : [];
+  const session = await linkedCall(tx, link);
   return {
-    appointment: {
-      id: a!.id, start: toLocal(a!.starts_at, a!.time_zone), end: toLocal(a!.ends_at, a!.time_zone),
-      whenText: danishDateTime(a!.starts_at, a!.time_zone), modality: a!.modality,
-    },
+    appointment: a
+      ? {
+          id: a.id, start: toLocal(a.starts_at, a.time_zone), end: toLocal(a.ends_at, a.time_zone),
+          whenText: danishDateTime(a.starts_at, a.time_zone), modality: a.modality,
+        }
+      : null,
     session: session ?? null,
     expiresAt: expiresAt.toISOString(),
   };
@@ -145,6 +166,35 @@ export function linkStore(sql: Sql) {
         const link = await issue(tx);
         await audit(tx, auth, 'citizen_link.create', citizenId, { linkId: link.id });
         return link;
+      });
+    },
+
+    /**
+     * A sign-in link to be sent to the citizen's own phone or e-mail: issued (through links.ts, passed in as `issue`)
+     * only when the citizen has that address, and audited with the channel, in one transaction. Returns the address
+     * and language to send with; the address goes to the sender and nowhere else (not to logs, not to the reply).
+     */
+    issueCitizenLinkToSend<T extends { id: string }>(
+      auth: Auth, citizenId: string, channel: 'sms' | 'email', issue: (tx: Tx) => Promise<T>,
+    ): Promise<T & { address: string; language: Language }> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        await assertCitizenAccess(tx, auth, citizenId);
+        const [citizen] = await tx<{ phone: string | null; email: string | null; preferred_language: Language }[]>`
+          select phone, email, preferred_language from users where id = ${citizenId} and role = 'citizen' and active`;
+        if (!citizen) throw notFound('No such citizen');
+        const address = channel === 'sms' ? citizen.phone : citizen.email;
+        if (!address) throw new HttpError(409, 'no_address', channel === 'sms' ? 'The citizen has no mobile number' : 'The citizen has no e-mail address');
+        const link = await issue(tx);
+        await audit(tx, auth, 'citizen_link.send', citizenId, { linkId: link.id, channel });
+        return { ...link, address, language: citizen.preferred_language };
+      });
+    },
+
+    /** A link whose message could not be sent: nobody holds it, so it is withdrawn at once (and the withdrawal audited). */
+    withdrawUnsentCitizenLink(auth: Auth, citizenId: string, linkId: string): Promise<void> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        await tx`update citizen_links set revoked_at = coalesce(revoked_at, now()) where id = ${linkId}`;
+        await audit(tx, auth, 'citizen_link.revoke', citizenId, { linkId, reason: 'not sent' });
       });
     },
 
@@ -201,7 +251,8 @@ export function linkStore(sql: Sql) {
 
     /**
      * Trades a reminder link's secret for a narrow session (a new random token; only its hash is stored) that lasts
-     * as long as the link. A link can be used more than once until it expires; each use is counted and audited.
+     * as long as the link. An appointment's link can be used more than once until it expires; a "ready" link once.
+     * Each use is counted and audited.
      */
     async exchangeJoinLink(secret: string): Promise<{ organisationId: string; token: string; expiresAt: Date; state: JoinState }> {
       const secretHash = hashSecret(secret);
@@ -211,15 +262,20 @@ export function linkStore(sql: Sql) {
       if (!organisationId) throw invalid();
       const token = newSecret();
       return inOrganisation(sql, organisationId, async (tx) => {
-        const [link] = await tx<{ id: string; appointment_id: string; citizen_id: string; expires_at: Date; revoked_at: Date | null; appointment_status: string; active: boolean }[]>`
-          select l.id, l.appointment_id, l.citizen_id, l.expires_at, l.revoked_at, a.status as appointment_status, u.active
-          from reminder_links l join appointments a on a.id = l.appointment_id join users u on u.id = l.citizen_id
+        const [link] = await tx<{
+          id: string; appointment_id: string | null; call_session_id: string | null; single_use: boolean; uses: number;
+          citizen_id: string; expires_at: Date; revoked_at: Date | null; appointment_status: string | null; active: boolean;
+        }[]>`
+          select l.id, l.appointment_id, l.call_session_id, l.single_use, l.uses, l.citizen_id, l.expires_at, l.revoked_at,
+                 a.status as appointment_status, u.active
+          from reminder_links l left join appointments a on a.id = l.appointment_id join users u on u.id = l.citizen_id
           where l.secret_hash = ${secretHash} for update of l`;
         if (!link || !link.active) throw invalid();
         if (link.revoked_at || link.appointment_status === 'cancelled') {
           throw new HttpError(410, 'link_revoked', 'This appointment has been cancelled or the link withdrawn. Ask your support worker if in doubt.');
         }
         if (link.expires_at.getTime() <= Date.now()) throw new HttpError(410, 'link_expired', 'This appointment is over, so its link no longer works.');
+        if (link.single_use && link.uses > 0) throw new HttpError(410, 'link_used', 'This link has already been used. Open the app, or ask your support worker.');
         await tx`
           insert into auth_sessions (organisation_id, user_id, expires_at, reminder_link_id, join_token_hash)
           values (${organisationId}, ${link.citizen_id}, ${link.expires_at}, ${link.id}, ${hashSecret(token)})`;
@@ -227,36 +283,42 @@ export function linkStore(sql: Sql) {
           update reminder_links set uses = uses + 1, first_used_at = coalesce(first_used_at, now()), last_used_at = now() where id = ${link.id}`;
         // Whoever holds the link is not necessarily the citizen, so the actor is the link, not a person.
         await audit(tx, { organisationId, userId: null, role: 'reminder_link' }, 'reminder_link.use', link.citizen_id,
-          { linkId: link.id, appointmentId: link.appointment_id });
-        return { organisationId, token, expiresAt: link.expires_at, state: await joinState(tx, link.appointment_id, link.citizen_id, link.expires_at) };
+          { linkId: link.id, appointmentId: link.appointment_id, ...(link.call_session_id ? { callId: link.call_session_id } : {}) });
+        const target = { appointmentId: link.appointment_id, callSessionId: link.call_session_id, citizenId: link.citizen_id };
+        return { organisationId, token, expiresAt: link.expires_at, state: await joinState(tx, target, link.expires_at) };
       });
     },
 
     /** The narrow session with this token, if it (its link, its appointment, its citizen) is still good. */
     async joinSession(organisationId: string, token: string): Promise<JoinContext | undefined> {
-      const [row] = await inOrganisation(sql, organisationId, (tx) => tx<{ session_id: string; link_id: string; appointment_id: string; citizen_id: string }[]>`
-        select s.id as session_id, l.id as link_id, l.appointment_id, l.citizen_id
+      const [row] = await inOrganisation(sql, organisationId, (tx) => tx<{
+        session_id: string; link_id: string; appointment_id: string | null; call_session_id: string | null; citizen_id: string;
+      }[]>`
+        select s.id as session_id, l.id as link_id, l.appointment_id, l.call_session_id, l.citizen_id
         from auth_sessions s
         join reminder_links l on l.id = s.reminder_link_id
-        join appointments a on a.id = l.appointment_id
+        left join appointments a on a.id = l.appointment_id
         join users u on u.id = l.citizen_id
         where s.join_token_hash = ${hashSecret(token)} and s.revoked_at is null and s.expires_at > now()
-          and l.revoked_at is null and l.expires_at > now() and a.status <> 'cancelled' and u.active`);
+          and l.revoked_at is null and l.expires_at > now() and (a.id is null or a.status <> 'cancelled') and u.active`);
       if (!row) return undefined;
-      return { organisationId, signInId: row.session_id, linkId: row.link_id, appointmentId: row.appointment_id, citizenId: row.citizen_id };
+      return {
+        organisationId, signInId: row.session_id, linkId: row.link_id, appointmentId: row.appointment_id, callSessionId: row.call_session_id,
+        citizenId: row.citizen_id,
+      };
     },
 
     joinState(join: JoinContext): Promise<JoinState> {
       return inOrganisation(sql, join.organisationId, async (tx) => {
         const [link] = await tx<{ expires_at: Date }[]>`select expires_at from reminder_links where id = ${join.linkId}`;
-        return joinState(tx, join.appointmentId, join.citizenId, link!.expires_at);
+        return joinState(tx, join, link!.expires_at);
       });
     },
 
-    /** The appointment's open video session the holder may join; refused while not open, once ended, or after removal. */
+    /** The link's open video session the holder may join; refused while not open, once ended, or after removal. */
     joinableCall(join: JoinContext): Promise<string> {
       return inOrganisation(sql, join.organisationId, async (tx) => {
-        const session = await newestCall(tx, join.appointmentId, join.citizenId);
+        const session = await linkedCall(tx, join);
         if (!session) throw new HttpError(409, 'not_started', 'Your support worker has not opened the video meeting yet');
         if (session.status !== 'open') throw new HttpError(410, 'session_ended', 'This session has ended');
         if (await wasRemoved(tx, session.id, join.citizenId)) throw new HttpError(410, 'removed', 'You were taken out of this session');
@@ -282,8 +344,10 @@ export function linkStore(sql: Sql) {
     /** Withdraws a link at once: it, and any session it gave, stop working. Returns the link and whose it was. */
     revokeReminderLink(auth: Auth, linkId: string): Promise<{ link: ReminderLink; citizenId: string }> {
       return inOrganisation(sql, auth.organisationId, async (tx) => {
-        const [link] = await tx<{ citizen_id: string; worker_id: string; appointment_id: string }[]>`
-          select l.citizen_id, a.worker_id, l.appointment_id from reminder_links l join appointments a on a.id = l.appointment_id
+        // A "ready" link has a call session, and through it a worker, even without an appointment.
+        const [link] = await tx<{ citizen_id: string; worker_id: string; appointment_id: string | null }[]>`
+          select l.citizen_id, coalesce(a.worker_id, s.worker_id) as worker_id, l.appointment_id
+          from reminder_links l left join appointments a on a.id = l.appointment_id left join call_sessions s on s.id = l.call_session_id
           where l.id = ${linkId} for update of l`;
         if (!link || (auth.role === 'worker' && link.worker_id !== auth.userId)) throw notFound('No such link');
         await tx`update reminder_links set revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, ${auth.userId}) where id = ${linkId}`;

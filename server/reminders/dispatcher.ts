@@ -1,16 +1,34 @@
 import type { Sql } from 'postgres';
 import type { SigningKey } from '../auth/keys.js';
 import type { Tx } from '../db/database.js';
-import { reminderJoinSecret, reminderLinkUrl } from '../links/links.js';
+import { readyJoinSecret, reminderJoinSecret, reminderLinkUrl } from '../links/links.js';
 import type { Logger } from '../log.js';
+import type { PushSender } from '../push/sender.js';
+import { pushSubscriptionsOf, type StoredPushSubscription } from '../push/store.js';
 import { composeReminder } from './compose.js';
 import { outbox } from './outbox.js';
 import { SendError, type Sender } from './senders.js';
+import { readyMessage, readyPush } from './ready-text.js';
 import { dispatchStore, type ReminderToSend, type SendOutcome } from './store.js';
+
+/** A claimed reminder made ready to send, in its organisation's transaction. */
+interface Prepared {
+  row: ReminderToSend;
+  /** No longer wanted: recorded as cancelled, not sent. */
+  stale: boolean;
+  /** The phone number or e-mail address (SMS and e-mail). */
+  to: string | null;
+  words: { subject: string; text: string };
+  /** The citizen's devices (push). */
+  devices: StoredPushSubscription[];
+  push?: ReturnType<typeof readyPush>;
+}
 
 export interface DispatcherOptions {
   sql: Sql;
   senders: { sms?: Sender; email?: Sender };
+  /** Web Push for "ready" notices (server/push/sender.ts). */
+  push?: PushSender;
   publicUrl: URL;
   /** The server's signing keys, newest first: reminder join links are derived from them (read when first needed). */
   linkKeys: () => readonly SigningKey[];
@@ -24,6 +42,8 @@ export interface DispatcherOptions {
 }
 
 const MAX_ATTEMPTS = 6;
+/** A "ready" notice not sent within this after the session opened is not sent at all: it would only confuse. */
+const READY_FRESH_MS = 15 * 60_000;
 /** The wait before attempt n + 1: 15 s doubling per attempt up to an hour, with ±20 % jitter so retries spread out. */
 export const backoffMs = (attempts: number) => Math.min(3600_000, 15_000 * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
 
@@ -104,7 +124,8 @@ export class Dispatcher {
     if (failed > 0) this.log.warn({ count: failed }, 'reminders failed for good');
   }
 
-  private async prepare(tx: Tx, organisationId: string, row: ReminderToSend) {
+  private async prepare(tx: Tx, organisationId: string, row: ReminderToSend): Promise<Prepared> {
+    if (row.kind === 'call_ready') return this.prepareReady(tx, organisationId, row);
     const stale =
       !row.user_active ||
       !row.channel_allowed ||
@@ -123,12 +144,51 @@ export class Dispatcher {
       kind: row.kind, language: row.language, timeZone: row.time_zone, startsAt: row.starts_at, modality: row.modality,
       joinUrl, wording: row.wording, dueAt: row.due_at,
     });
-    return { row, stale, to, words };
+    return { row, stale, to, words, devices: [] };
   }
 
-  private async deliver(item: Awaited<ReturnType<Dispatcher['prepare']>>): Promise<SendOutcome> {
+  /**
+   * "Bo er klar": only while the session is open and fresh. SMS and e-mail carry a one-time link to the session (the
+   * same on every attempt); a push goes to every device of the citizen that asked for it, and opens the app.
+   */
+  private async prepareReady(tx: Tx, organisationId: string, row: ReminderToSend): Promise<Prepared> {
+    const stale = !row.user_active || !row.channel_allowed || row.call_status !== 'open' || Date.now() - row.due_at.getTime() > READY_FRESH_MS;
+    const workerName = row.call_worker_name ?? '';
+    if (row.channel === 'push') {
+      const devices = stale ? [] : await pushSubscriptionsOf(tx, row.citizen_id);
+      return { row, stale, to: null, words: { subject: '', text: '' }, devices, push: readyPush(row.language, workerName) };
+    }
+    let joinUrl: string | null = null;
+    if (!stale) {
+      const secret = await readyJoinSecret(tx, this.options.linkKeys(), {
+        organisationId, reminderId: row.id, callSessionId: row.call_session_id!, appointmentId: row.call_appointment_id,
+        citizenId: row.citizen_id, workerId: row.call_worker_id!,
+      });
+      joinUrl = secret ? reminderLinkUrl(this.options.publicUrl, secret) : null;
+    }
+    const to = row.channel === 'sms' ? row.phone : row.email;
+    return { row, stale, to, words: readyMessage(row.language, workerName, joinUrl), devices: [] };
+  }
+
+  /** One push to each device; those the push service says are gone are deleted when the outcome is recorded. */
+  private async deliverPush(item: Prepared): Promise<SendOutcome> {
+    const { row, devices, push } = item;
+    if (!this.options.push) return { id: row.id, result: 'failed', error: 'push is not configured on this dispatcher', attempts: row.attempts };
+    const results = await Promise.all(devices.map(async (device) => ({ device, outcome: await this.options.push!.send(device, push!) })));
+    const gone = results.filter((r) => r.outcome.result === 'gone').map((r) => r.device.id);
+    if (results.some((r) => r.outcome.result === 'sent')) return { id: row.id, result: 'sent', providerId: `push:${devices.length - gone.length}`, goneDevices: gone };
+    const retry = results.map((r) => r.outcome).find((o) => o.result === 'failed' && o.temporary);
+    if (retry && retry.result === 'failed' && row.attempts < MAX_ATTEMPTS) {
+      return { id: row.id, result: 'retry', error: retry.error, attempts: row.attempts, retryInSeconds: backoffMs(row.attempts) / 1000, goneDevices: gone };
+    }
+    const error = results.length === 0 || gone.length === results.length ? 'no device takes notifications any more' : 'the push service refused it';
+    return { id: row.id, result: 'failed', error, attempts: row.attempts, goneDevices: gone };
+  }
+
+  private async deliver(item: Prepared): Promise<SendOutcome> {
     const { row, stale, to, words } = item;
     if (stale) return { id: row.id, result: 'cancelled', error: 'no longer wanted', attempts: row.attempts };
+    if (row.channel === 'push') return this.deliverPush(item);
     const sender = this.options.senders[row.channel];
     if (!sender) return { id: row.id, result: 'failed', error: `${row.channel} is not configured on this server`, attempts: row.attempts };
     if (!to) return { id: row.id, result: 'failed', error: `the citizen has no ${row.channel === 'sms' ? 'mobile number' : 'e-mail address'}`, attempts: row.attempts };

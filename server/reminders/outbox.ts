@@ -8,7 +8,7 @@ import type { Sql } from 'postgres';
 import type { Tx } from '../db/database.js';
 import { fromLocal, toLocal } from '../time.js';
 import {
-  appointmentsToPlan, cancelPendingNoLongerAllowed, cancelPendingOfAppointments, cancelPendingOfSchedule, insertAppointmentReminders,
+  appointmentsToPlan, cancelPendingNoLongerAllowed, insertReadyNotice, readyChannels, cancelPendingOfAppointments, cancelPendingOfSchedule, insertAppointmentReminders,
   planMedicationReminders, upcomingAppointmentIds, type PlannedReminder,
 } from './store.js';
 
@@ -41,6 +41,23 @@ async function planAppointments(tx: Tx, appointmentIds: readonly string[], now =
   return insertAppointmentReminders(tx, planned);
 }
 
+/** How the citizen is told that a session opened (protocol/calls.ts ReadyNotice). */
+export type ReadyNoticeOutcome = 'push' | 'sms' | 'email' | 'quiet_hours' | 'none';
+
+/**
+ * A worker opened a video session: the citizen is told once, in the caller's transaction. Push when a device of
+ * theirs asked for it (it is their own opt-in, on a phone whose "do not disturb" they control); otherwise SMS, unless
+ * it is the organisation's quiet hours and they did not choose SMS at night; otherwise e-mail. Each only with the
+ * citizen's consent (reminder_channel_allowed). Returns what was planned, or why nothing was, for the worker to see.
+ */
+async function planReadyNotice(tx: Tx, call: { organisationId: string; citizenId: string; callSessionId: string }): Promise<ReadyNoticeOutcome> {
+  const allowed = await readyChannels(tx, call.citizenId);
+  const channel = allowed.push ? 'push' : allowed.sms && !allowed.smsQuietNow ? 'sms' : allowed.email ? 'email' : null;
+  if (!channel) return allowed.sms ? 'quiet_hours' : 'none';
+  await insertReadyNotice(tx, { ...call, channel });
+  return channel;
+}
+
 async function replanAppointments(tx: Tx, appointmentIds: readonly string[]): Promise<void> {
   await cancelPendingOfAppointments(tx, appointmentIds);
   await planAppointments(tx, appointmentIds);
@@ -63,6 +80,8 @@ function outsideQuietHours(due: Date, appointmentStart: Date, org: { time_zone: 
 }
 
 export const outbox = {
+  /** A worker opened a video session: tell the citizen once ("Bo er klar"), as their consent and the hour allow. */
+  planReadyNotice,
   /** Reminders for newly booked appointments, by the organisation's offsets and the citizen's consent. */
   planAppointments,
   /** The appointments are cancelled, closed or moved: their pending reminders will not be sent. */

@@ -6,6 +6,7 @@
  */
 import type { Sql } from 'postgres';
 import { inOrganisation, type Tx } from '../db/database.js';
+import { deletePushSubscriptions } from '../push/store.js';
 
 /** An appointment to plan reminders for, with its organisation's offsets and quiet hours and what the citizen allows. */
 export interface AppointmentToPlan {
@@ -98,11 +99,48 @@ export async function upcomingAppointmentIds(tx: Tx, citizenId: string): Promise
   return rows.map((a) => a.id);
 }
 
+// ---- "Ready" notices: the worker opened a video session (kind 'call_ready') ----
+
+/** The ways a citizen may be told now, by the consent rule, and whether SMS would land in the quiet hours. */
+export interface ReadyChannels {
+  push: boolean;
+  sms: boolean;
+  email: boolean;
+  /** It is the organisation's quiet hours now and the citizen did not choose SMS at night. */
+  smsQuietNow: boolean;
+}
+
+export async function readyChannels(tx: Tx, citizenId: string): Promise<ReadyChannels> {
+  const [row] = await tx<ReadyChannels[]>`
+    with local as (
+      select (now() at time zone o.time_zone)::time as t, o.quiet_hours_start as qs, o.quiet_hours_end as qe
+      from users u join organisations o on o.id = u.organisation_id where u.id = ${citizenId}
+    )
+    select reminder_channel_allowed(${citizenId}, 'push') as push,
+           reminder_channel_allowed(${citizenId}, 'sms') as sms,
+           reminder_channel_allowed(${citizenId}, 'email') as email,
+           not coalesce((select reminders_at_night from citizen_settings where citizen_id = ${citizenId}), false)
+             and (select case when qs > qe then t >= qs or t < qe else t >= qs and t < qe end from local) as "smsQuietNow"`;
+  return { push: row!.push, sms: row!.sms, email: row!.email, smsQuietNow: row!.smsQuietNow ?? false };
+}
+
+/** Writes the one "ready" notice of a call session, due now; a second attempt to plan it changes nothing. */
+export async function insertReadyNotice(
+  tx: Tx,
+  notice: { organisationId: string; citizenId: string; callSessionId: string; channel: 'push' | 'sms' | 'email' },
+): Promise<void> {
+  await tx`
+    insert into reminders (organisation_id, citizen_id, call_session_id, kind, channel, due_at, next_attempt_at, idempotency_key)
+    values (${notice.organisationId}, ${notice.citizenId}, ${notice.callSessionId}, 'call_ready', ${notice.channel}, now(), now(),
+            ${`call_ready:${notice.callSessionId}`})
+    on conflict (idempotency_key) do nothing`;
+}
+
 /** A claimed reminder with what sending it needs, read in its organisation. */
 export interface ReminderToSend {
   id: string;
-  kind: 'appointment' | 'medication';
-  channel: 'sms' | 'email';
+  kind: 'appointment' | 'medication' | 'call_ready';
+  channel: 'sms' | 'email' | 'push';
   idempotency_key: string;
   attempts: number;
   due_at: Date;
@@ -122,13 +160,20 @@ export interface ReminderToSend {
   citizen_id: string;
   wording: string | null;
   schedule_active: boolean | null;
+  /** A "ready" notice's session: its status, its worker and the worker's name, and its appointment if planned. */
+  call_session_id: string | null;
+  call_status: 'open' | 'ended' | null;
+  call_worker_id: string | null;
+  call_worker_name: string | null;
+  call_appointment_id: string | null;
 }
 
-/** How one attempt went. */
-export type SendOutcome =
+/** How one attempt went; a push also names the devices its push service said are gone (they are deleted). */
+export type SendOutcome = (
   | { id: string; result: 'sent'; providerId: string }
   | { id: string; result: 'retry'; error: string; attempts: number; retryInSeconds: number }
-  | { id: string; result: 'failed' | 'cancelled'; error: string; attempts: number };
+  | { id: string; result: 'failed' | 'cancelled'; error: string; attempts: number }
+) & { goneDevices?: string[] };
 
 /** The dispatcher's queries. */
 export function dispatchStore(sql: Sql) {
@@ -148,12 +193,15 @@ export function dispatchStore(sql: Sql) {
           select r.id, r.kind, r.channel, r.idempotency_key, r.attempts, r.due_at, r.citizen_id,
                  u.phone, u.email, u.active as user_active, u.preferred_language as language, o.time_zone,
                  a.id as appointment_id, a.starts_at, a.ends_at, a.modality, a.status as appointment_status, a.worker_id,
-                 m.wording, m.active as schedule_active, reminder_channel_allowed(r.citizen_id, r.channel) as channel_allowed
+                 m.wording, m.active as schedule_active, reminder_channel_allowed(r.citizen_id, r.channel) as channel_allowed,
+                 r.call_session_id, cs.status as call_status, cs.worker_id as call_worker_id, cs.appointment_id as call_appointment_id,
+                 (select w.display_name from users w where w.id = cs.worker_id) as call_worker_name
           from reminders r
           join users u on u.id = r.citizen_id
           join organisations o on o.id = r.organisation_id
           left join appointments a on a.id = r.appointment_id
           left join medication_schedules m on m.id = r.medication_schedule_id
+          left join call_sessions cs on cs.id = r.call_session_id
           where r.id = any(${tx.array(ids as string[])}::uuid[]) and r.status = 'pending'`;
         return Promise.all(rows.map((row) => prepare(tx, row)));
       });
@@ -170,6 +218,7 @@ export function dispatchStore(sql: Sql) {
             from unnest(${tx.array(sent.map((s) => s.id))}::uuid[], ${tx.array(sent.map((s) => s.providerId))}::text[]) as s(id, provider)
             where r.id = s.id`;
         }
+        await deletePushSubscriptions(tx, outcomes.flatMap((o) => o.goneDevices ?? []));
         for (const o of other) {
           if (o.result === 'retry') {
             await tx`update reminders set next_attempt_at = now() + ${o.retryInSeconds} * interval '1 second', leased_until = null, last_error = ${o.error} where id = ${o.id}`;

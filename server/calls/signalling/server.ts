@@ -42,6 +42,8 @@ export interface SignallingDeps {
   log: Logger;
   /** How long a dropped staff owner has to come back before the call ends. */
   reconnectGraceMs: number;
+  /** A session ended or its waiting room changed: tells its people's open screens (server/events/). */
+  onCallChanged?: (organisationId: string, callId: string) => void;
 }
 
 export class CallSignalling {
@@ -65,7 +67,7 @@ export class CallSignalling {
     });
     const rooms = new MediaRooms({ media, live, log });
     this.handshake = new Handshake({ tokens: deps.tokens, store, live, log });
-    this.sessions = new CallSessions({ io: this.io, store, media, live, rooms, log, reconnectGraceMs: deps.reconnectGraceMs });
+    this.sessions = new CallSessions({ io: this.io, store, media, live, rooms, log, reconnectGraceMs: deps.reconnectGraceMs, onCallChanged: deps.onCallChanged });
     this.removals = new Removals({ store, live, log });
     this.handlers = messageHandlers({ store, sessions: this.sessions, rooms });
 
@@ -78,6 +80,11 @@ export class CallSignalling {
       });
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  /** The socket.io server, for other namespaces on the same path and port (server/events/ opens /events). */
+  get socketServer(): Server {
+    return this.io as unknown as Server;
   }
 
   /** Waiting citizens of a call, for the worker's list over HTTP. */

@@ -22,6 +22,8 @@ export interface SessionDeps {
   log: Logger;
   /** How long a dropped staff owner has to come back before the call ends. */
   reconnectGraceMs: number;
+  /** A session ended or its waiting room changed (server/events/ tells its people's open screens). */
+  onCallChanged?: (organisationId: string, callId: string) => void;
 }
 
 /** A connection that is its person's member of a live call. */
@@ -87,6 +89,8 @@ export class CallSessions {
   announceWaiting(call: LiveCall): void {
     const list = waiting(call).map(peerInfo);
     for (const m of call.members.values()) if (callRoles.seesWaiting(m, call)) m.socket.emit('waiting', list);
+    // The worker's home screen (not connected to the call) shows who waits, too.
+    this.deps.onCallChanged?.(call.organisationId, call.id);
   }
 
   /**
@@ -134,6 +138,7 @@ export class CallSessions {
     everyone.emit('sessionEnded', { reason });
     (initiator ? everyone.except(initiator.id) : everyone).disconnectSockets(true);
     media.closeRoom(callId);
+    if (ended) this.deps.onCallChanged?.(org, callId);
     return ended;
   }
 

@@ -1,0 +1,21 @@
+/**
+ * Live events for a signed-in person, over socket.io on the namespace EVENTS_NAMESPACE (same path as signalling,
+ * /socket.io/, so a proxy that passes WebSocket upgrades for one passes both). The session cookie admits the
+ * connection. An event says only *that* something changed, never what: the client then asks the HTTP API, which
+ * checks who may see what as always. So an event can never show anyone more than they could already read.
+ */
+
+export const EVENTS_NAMESPACE = '/events';
+
+export interface EventsServerToClient {
+  /** The open sessions I take part in changed: one opened or ended, or someone started or stopped waiting. */
+  openCallsChanged: () => void;
+}
+
+/** The client sends nothing: the connection only listens. */
+export type EventsClientToServer = Record<never, never>;
+
+/** Why a connection was refused (socket.io's connect_error `data`). */
+export interface EventsRefusal {
+  code: 'unauthorized';
+}

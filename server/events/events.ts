@@ -1,0 +1,98 @@
+/**
+ * Live events for signed-in people, on the socket.io namespace /events beside signalling (same server, same path).
+ * The session cookie admits a connection, exactly as it admits an HTTP request (a valid token, a sign-in that still
+ * holds, an active person); each connection joins its person's room, and the server tells a person that something
+ * of theirs changed. Events carry no data, only a name: the client then asks the HTTP API, whose checks decide what
+ * it may see. So a stale connection (its sign-in ended since) can learn nothing but that something changed.
+ *
+ * Every emit goes through `toUser`: when Nærvær runs on several hosts (issue 14), socket.io's PostgreSQL adapter
+ * carries those room emits to the host the person is connected to, and nothing here changes.
+ */
+import type { Namespace, Server, Socket } from 'socket.io';
+import { EVENTS_NAMESPACE, type EventsClientToServer, type EventsRefusal, type EventsServerToClient } from '../../protocol/events.js';
+import { SESSION_COOKIE } from '../auth/auth.js';
+import type { AuthStore } from '../auth/store.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { CallStore } from '../calls/store.js';
+import type { Logger } from '../log.js';
+
+interface EventsSocketData {
+  userId: string;
+}
+
+type EventsNamespace = Namespace<EventsClientToServer, EventsServerToClient, Record<never, never>, EventsSocketData>;
+type EventsSocket = Socket<EventsClientToServer, EventsServerToClient, Record<never, never>, EventsSocketData>;
+
+export type EventName = keyof EventsServerToClient;
+
+const userRoom = (userId: string) => `user:${userId}`;
+
+/** The value of one cookie in a Cookie header. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of header?.split(';') ?? []) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+export interface UserEventsDeps {
+  tokens: TokenService;
+  signIns: Pick<AuthStore, 'currentRole'>;
+  calls: Pick<CallStore, 'participantIds'>;
+  log: Logger;
+}
+
+export class UserEvents {
+  private namespace: EventsNamespace | undefined;
+
+  constructor(private readonly deps: UserEventsDeps) {}
+
+  /** Opens the namespace on the signalling server's socket.io (CallSignalling.socketServer). */
+  attach(io: Server): void {
+    const namespace = io.of(EVENTS_NAMESPACE) as unknown as EventsNamespace;
+    namespace.use((socket, next) => {
+      this.admit(socket).then(() => next(), (error: unknown) => {
+        if (!(error instanceof Refused)) this.deps.log.error({ err: error }, 'events handshake failed');
+        const data: EventsRefusal = { code: 'unauthorized' };
+        next(Object.assign(new Error('Sign in first'), { data }));
+      });
+    });
+    namespace.on('connection', (socket) => void socket.join(userRoom(socket.data.userId)));
+    this.namespace = namespace;
+  }
+
+  /** Tells one person that something of theirs changed. Never throws: a lost event costs a refresh, not a request. */
+  toUser(userId: string, event: EventName): void {
+    this.namespace?.to(userRoom(userId)).emit(event);
+  }
+
+  /** A session opened or ended, or its waiting room changed: everyone taking part is told. Never throws. */
+  callChanged(organisationId: string, callId: string): void {
+    this.deps.calls.participantIds(organisationId, callId).then(
+      (userIds) => {
+        for (const userId of userIds) this.toUser(userId, 'openCallsChanged');
+      },
+      (error: unknown) => this.deps.log.error({ err: error }, 'telling participants of a session change failed'),
+    );
+  }
+
+  /** The session cookie of the connection's upgrade request, checked as requireRoles checks a request's. */
+  private async admit(socket: EventsSocket): Promise<void> {
+    const token = cookieValue(socket.request.headers.cookie, SESSION_COOKIE);
+    const claims = token && token.length < 4096 ? await this.deps.tokens.verify(token, 'session') : undefined;
+    if (!claims) throw new Refused();
+    const role = await this.deps.signIns.currentRole({ userId: claims.sub, organisationId: claims.org, signInId: claims.sid });
+    if (!role) throw new Refused();
+    socket.data.userId = claims.sub;
+  }
+}
+
+class Refused extends Error {}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Live events to signed-in people (routes tell the people a change concerns). */
+    events: UserEvents;
+  }
+}
