@@ -10,7 +10,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from 'mediasoup-client/types';
-import { strict, type Role } from './common.js';
+import { strict, Text, type Role } from './common.js';
 import type { ErrorCode } from './errors.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
@@ -41,6 +41,16 @@ export const ClientMessages = {
   setAudioOnly: Type.Object({ audioOnly: Type.Boolean() }, strict),
   chat: Type.Object({ text: Type.String({ minLength: 1, maxLength: 1000 }) }, strict),
   admit: Type.Object({ peerId: Id }, strict),
+  /**
+   * Staff to a citizen in the waiting room: a short line ("Jeg kommer om 2 minutter"), shown big on their screen.
+   * Delivered live to that one citizen; never stored or logged. Limited by the guard beyond the flood limit.
+   */
+  waitingMessage: Type.Union([
+    // The usual lines by name, so that the citizen reads them in their own language…
+    Type.Object({ peerId: Id, quick: Type.Union([Type.Literal('in2'), Type.Literal('in5')]) }, strict),
+    // …or the staff member's own words.
+    Type.Object({ peerId: Id, text: Text({ minLength: 1, maxLength: 200, nonBlank: true }) }, strict),
+  ]),
   quality: Type.Object(
     {
       rttMs: Type.Optional(Type.Number({ minimum: 0, maximum: 60_000 })),
@@ -83,7 +93,20 @@ export interface RoomState {
   producers: ProducerAnnouncement[];
 }
 
-export type JoinResult = { state: 'waiting'; peerId: string } | ({ state: 'in_call' } & RoomState);
+/**
+ * What a participant is told about the session on joining: whose it is and when it was booked for (the waiting room
+ * says "Bo ved, at du venter" and the time), and whether they host it.
+ */
+export interface SessionInfo {
+  /** The session's worker (its owner). */
+  hostName: string;
+  /** The booked appointment's start (an ISO instant), or null for a session started ad hoc. */
+  appointmentStartsAt: string | null;
+  /** This participant is the session's owner (who records how it went, afterwards). */
+  youHost: boolean;
+}
+
+export type JoinResult = ({ state: 'waiting'; peerId: string } | ({ state: 'in_call' } & RoomState)) & { session: SessionInfo };
 
 /** The server's side of a WebRTC transport: what the client creates its own side from. */
 export interface TransportParams {
@@ -121,6 +144,7 @@ export interface SignalReplies {
   setAudioOnly: Done;
   chat: Done;
   admit: Done;
+  waitingMessage: Done;
   quality: Done;
   noMedia: Done;
   leave: Done;
@@ -170,6 +194,8 @@ export interface ServerToClientEvents {
   producerClosed: (producer: { producerId: string; peerId: string }) => void;
   producerPaused: (producer: { producerId: string; peerId: string; paused: boolean }) => void;
   chat: (message: ChatMessage) => void;
+  /** To a waiting citizen: a short line from the staff who will let them in. */
+  waitingMessage: (message: WaitingMessage) => void;
   /** The media server under the room was replaced: join again (same session, same identity). */
   roomReset: () => void;
   sessionEnded: (info: { reason: SessionEndReason }) => void;
@@ -184,6 +210,9 @@ export interface ChatMessage {
   text: string;
   at: string;
 }
+
+/** A line to a waiting citizen (one of the usual ones, or written); never stored or logged. */
+export type WaitingMessage = { displayName: string; at: string } & ({ quick: 'in2' | 'in5' } | { text: string });
 
 /** Between servers: none (one process holds its live calls). */
 export type InterServerEvents = Record<string, never>;

@@ -49,6 +49,7 @@ function requests(socket: CallSocket): Requests {
     setAudioOnly: (message) => acknowledged((ack) => timed().emit('setAudioOnly', message, ack)),
     chat: (message) => acknowledged((ack) => timed().emit('chat', message, ack)),
     admit: (message) => acknowledged((ack) => timed().emit('admit', message, ack)),
+    waitingMessage: (message) => acknowledged((ack) => timed().emit('waitingMessage', message, ack)),
     quality: (message) => acknowledged((ack) => timed().emit('quality', message, ack)),
     noMedia: (message) => acknowledged((ack) => timed().emit('noMedia', message, ack)),
     leave: (message) => acknowledged((ack) => timed().emit('leave', message, ack)),

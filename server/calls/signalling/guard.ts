@@ -1,6 +1,6 @@
 /**
  * What every message of a connection passes before a handler sees it, in this order: the flood limit, the size limit,
- * and the compiled schema of its payload. Unknown messages draw from the same flood limit and are answered
+ * the compiled schema of its payload, and for a few messages a limit of their own (MESSAGE_LIMITS). Unknown messages draw from the same flood limit and are answered
  * `unknown_message`; past the limit they are dropped unanswered.
  */
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
@@ -19,6 +19,28 @@ export const isMessageName = (event: unknown): event is ClientMessageName => typ
 // Per-connection flood control: a token bucket. A call needs a few dozen messages to set up, then a trickle.
 const BUCKET_SIZE = 60;
 const REFILL_PER_SECOND = 20;
+/**
+ * Messages a person reads, limited on their own beyond the flood limit: a worker may send a waiting citizen a few
+ * lines ("Jeg kommer om 2 minutter"), not a stream of them onto a frightened person's screen.
+ */
+const MESSAGE_LIMITS: Partial<Record<ClientMessageName, { size: number; refillPerSecond: number }>> = {
+  waitingMessage: { size: 3, refillPerSecond: 1 / 10 },
+};
+
+interface Bucket {
+  level: number;
+  at: number;
+}
+
+/** Takes one token from a bucket refilled continuously; false when it is empty. */
+function take(bucket: Bucket, size: number, refillPerSecond: number): boolean {
+  const now = Date.now();
+  bucket.level = Math.min(size, bucket.level + ((now - bucket.at) / 1000) * refillPerSecond);
+  bucket.at = now;
+  if (bucket.level < 1) return false;
+  bucket.level -= 1;
+  return true;
+}
 
 export type Checked<N extends ClientMessageName> = { ok: true; message: ClientMessage<N> } | { ok: false; refusal: SignalRefusal };
 
@@ -26,7 +48,9 @@ const refused = (code: SignalRefusal['code'], message: string) => ({ ok: false, 
 
 /** One connection's guard: its flood bucket, and what it has already logged. */
 export class MessageGuard {
-  private readonly bucket = { level: BUCKET_SIZE, at: Date.now() };
+  private readonly bucket: Bucket = { level: BUCKET_SIZE, at: Date.now() };
+  /** Buckets of the messages with a limit of their own (MESSAGE_LIMITS), made on first use. */
+  private readonly perMessage = new Map<ClientMessageName, Bucket>();
   /** A misbehaving client can send thousands of bad messages; the log gets the first of each kind per connection. */
   private readonly warned = new Set<string>();
 
@@ -49,6 +73,7 @@ export class MessageGuard {
       const first = checker.Errors(payload).First();
       return refused('bad_request', `Invalid ${name}: ${first ? `${first.path || '/'} ${first.message}` : 'wrong shape'}`);
     }
+    if (!this.takeFor(name)) return refused('rate_limited', 'Too many of these messages; wait a little');
     return { ok: true, message: payload };
   }
 
@@ -65,12 +90,16 @@ export class MessageGuard {
   }
 
   private take(): boolean {
-    const now = Date.now();
-    this.bucket.level = Math.min(BUCKET_SIZE, this.bucket.level + ((now - this.bucket.at) / 1000) * REFILL_PER_SECOND);
-    this.bucket.at = now;
-    if (this.bucket.level < 1) return false;
-    this.bucket.level -= 1;
-    return true;
+    return take(this.bucket, BUCKET_SIZE, REFILL_PER_SECOND);
+  }
+
+  /** A valid message with a limit of its own: only those count against it (a malformed one is refused above). */
+  private takeFor(name: ClientMessageName): boolean {
+    const limit = MESSAGE_LIMITS[name];
+    if (!limit) return true;
+    let bucket = this.perMessage.get(name);
+    if (!bucket) this.perMessage.set(name, (bucket = { level: limit.size, at: Date.now() }));
+    return take(bucket, limit.size, limit.refillPerSecond);
   }
 
   private warnOnce(kind: string, detail: Record<string, unknown>, message: string): void {

@@ -51,13 +51,14 @@ export function messageHandlers({ store, sessions, rooms }: HandlerDeps): Messag
     async join({ audioOnly }, { call, member }) {
       member.audioOnly = audioOnly;
       if (audioOnly) await store.markAudioOnly(call.organisationId, member.participantId);
+      const session = { ...(await store.sessionInfo(call.organisationId, call.id)), youHost: member.userId === call.ownerId };
       if (callRoles.waitsToBeAdmitted(member, call) && !call.admitted.has(member.userId)) {
         member.state = 'waiting';
         sessions.announceWaiting(call);
         sessions.awaitOwner(call);
-        return { state: 'waiting', peerId: member.participantId };
+        return { state: 'waiting', peerId: member.participantId, session };
       }
-      return { state: 'in_call', ...(await rooms.enter(call, member)) };
+      return { state: 'in_call', ...(await rooms.enter(call, member)), session };
     },
 
     createTransport: ({ direction }, { member }) => peerOf(member).createTransport(direction),
@@ -117,6 +118,18 @@ export function messageHandlers({ store, sessions, rooms }: HandlerDeps): Messag
       const state = await rooms.enter(call, citizen);
       citizen.socket.emit('admitted', state);
       sessions.announceWaiting(call);
+      return {};
+    },
+
+    async waitingMessage(line, { call, member }) {
+      // Whoever may let the citizen in may tell them how long it will be; from inside the call, like admitting.
+      if (!callRoles.mayAdmit(member, call)) throw new SignalError('forbidden', 'Only the session’s staff can write to who is waiting');
+      peerOf(member);
+      const citizen = waiting(call).find((m) => m.participantId === line.peerId);
+      if (!citizen) throw new SignalError('not_found', 'Nobody with that id is waiting');
+      const said = 'quick' in line ? { quick: line.quick } : { text: line.text };
+      // Delivered live to that one citizen; never stored or logged.
+      citizen.socket.emit('waitingMessage', { displayName: member.displayName, at: new Date().toISOString(), ...said });
       return {};
     },
 
