@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import os from 'node:os';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, readMediaServerAddress } from '../support/browser.js';
 import { thisMachinesDefaultRouteAddress } from '../../server/network.js';
 import { axeViolations, citizenCookie, expectMediaFlowing, meetThroughWaitingRoom, receiveStats, signedInContext, videoStopped } from '../support/calls.js';
 import { startHarness, type Harness, type Org } from '../support/harness.js';
+import { saveScreenshot } from '../support/screenshots.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -80,9 +80,6 @@ function mediaServerAddress(page: Page): Promise<string | undefined> {
 /** SOAK=20 repeats the basic call that many times in a row (npm run test:e2e:soak): it must never flake. */
 const SOAK = Number(process.env.SOAK ?? 1);
 
-/** Where the call screen's messages are photographed, to be looked at by a person (not compared). */
-const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? os.tmpdir();
-
 describe('a video session through the SFU, in two real browsers', () => {
   const variants: { name: string; env: Record<string, string>; mediaAddress?: string }[] = [
     ...Array.from({ length: SOAK }, (_, i) => ({ name: SOAK > 1 ? `UDP (run ${i + 1} of ${SOAK})` : 'UDP', env: {} })),
@@ -112,13 +109,16 @@ describe('a video session through the SFU, in two real browsers', () => {
       }
       for (const page of [citizen, worker]) await expect.poll(() => page.locator('.call-status').innerText(), { timeout: 10_000 }).toBe('God forbindelse');
 
-      await worker.getByRole('button', { name: 'Chat' }).click(); // the chat is a sheet over the stage
+      await worker.getByRole('button', { name: 'Mere' }).click(); // the chat is a sheet over the stage, behind "Mere"
+      await worker.getByRole('button', { name: 'Chat' }).click();
       await worker.getByPlaceholder('Skriv en besked').fill('Hej Carl');
       await worker.getByRole('button', { name: 'Send' }).click();
       await citizen.getByText('Hej Carl').waitFor();
 
-      await citizen.getByRole('button', { name: 'Kun lyd' }).click();
-      await citizen.getByRole('button', { name: 'Video igen' }).waitFor();
+      await citizen.getByRole('button', { name: 'Mere' }).click();
+      const audioOnly = citizen.getByRole('button', { name: 'Kun lyd' });
+      await audioOnly.click();
+      await expect.poll(() => audioOnly.getAttribute('aria-pressed')).toBe('true');
       expect(await videoStopped(citizen)).toBe(true);
       expect(await videoStopped(worker)).toBe(true);
 
@@ -208,7 +208,8 @@ describe('a video session survives what phones and servers do', () => {
       await citizen.getByText('Vent et øjeblik. Din medarbejder lukker dig ind.').waitFor();
       await worker.getByRole('button', { name: 'Luk Carl Borger ind' }).click();
       await expectMediaFlowing(citizen);
-      await worker.getByRole('button', { name: 'Chat' }).click(); // the chat is a sheet over the stage
+      await worker.getByRole('button', { name: 'Mere' }).click(); // the chat is a sheet over the stage, behind "Mere"
+      await worker.getByRole('button', { name: 'Chat' }).click();
       await worker.getByPlaceholder('Skriv en besked').fill('Kan du høre mig?');
       await worker.getByRole('button', { name: 'Send' }).click();
       await citizen.getByText('Kan du høre mig?').waitFor();
@@ -223,7 +224,7 @@ describe('a video session survives what phones and servers do', () => {
     await meet(setup);
     await expectMediaFlowing(citizen);
     await citizen.context().setOffline(true);
-    await citizen.getByText('Forbindelsen er væk. Vi prøver igen…').waitFor();
+    await citizen.getByTestId('reconnecting').getByText('Tjek at du har internet. Du behøver ikke gøre noget.').waitFor();
     await citizen.waitForTimeout(5000);
     await citizen.context().setOffline(false);
     await expectMediaFlowing(citizen);
@@ -276,7 +277,7 @@ describe('when no media gets through', () => {
 
     for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
       await citizen.setViewportSize(viewport);
-      await citizen.screenshot({ path: `${SCREENSHOTS}/no-media-citizen-${viewport.width}.png`, fullPage: true });
+      await saveScreenshot(citizen, `call-no-media-citizen-${viewport.width}`);
       expect(await axeViolations(citizen)).toEqual([]);
     }
 

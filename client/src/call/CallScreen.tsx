@@ -1,13 +1,26 @@
-import { useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Role } from '../../../protocol/common';
-import type { Colleague } from '../../../protocol/people';
-import { api } from '../api';
-import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
-import { CallEngine, type RemotePeer } from './engine';
-import { AudioOnlyIcon, CameraIcon, CameraOffIcon, ChatIcon, CloseSheetIcon, LeaveIcon, MicIcon, MicOffIcon, SwitchCameraIcon } from './icons';
+import { CallEnded } from './CallEnded';
+import { Chat, ChatPreview, InviteColleague, Sheet, WriteToWaiting } from './CallSheets';
+import { CallEngine, type CallView, type PeerEvent, type RemotePeer } from './engine';
+import {
+  AudioOnlyIcon, CameraIcon, CameraOffIcon, ChatIcon, InviteIcon, LeaveIcon, MicIcon, MicOffIcon, MoreIcon, MovePictureIcon,
+  SwitchCameraIcon, WriteIcon,
+} from './icons';
+import { nextCorner, SelfView, useSelfViewCorner } from './SelfView';
+import { WaitingRoom } from './WaitingRoom';
+import { ReadyNoticeLine } from '../push/ReadyNoticeLine';
 
-/** The call itself: remote video, own preview, controls, chat; for staff also the waiting room and colleagues. */
+/** The sheet over the stage, if one is open: the "Mere" menu, the chat, inviting a colleague, or a line to someone waiting. */
+type OpenSheet = { kind: 'more' } | { kind: 'chat' } | { kind: 'invite' } | { kind: 'write'; peerId: string; name: string } | null;
+
+/**
+ * The call itself: a compact top strip (who, how long, the connection), the stage (the others' pictures, one's own
+ * in a corner), and a bar of a few big buttons — microphone, camera, "Mere", and the red one to end or leave. The
+ * rest (chat, audio only, switching camera, a colleague, moving one's picture) is behind "Mere". Staff see who waits
+ * above the stage. A citizen who is still waiting sees the waiting room instead.
+ */
 export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRoute }: {
   callId: string;
   role: Role;
@@ -21,6 +34,8 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
   const [engine] = useState(() => new CallEngine(callId, { audioOnly, localStream: stream, ...(tokenRoute ? { tokenRoute } : {}) }));
   const view = useSyncExternalStore((cb) => engine.subscribe(cb), () => engine.view);
   const staff = role !== 'citizen';
+  // Before the join's answer, staff are taken to host (most do); the answer says for sure.
+  const hosting = view.session ? view.session.youHost : staff;
 
   useEffect(() => {
     engine.start();
@@ -28,129 +43,244 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
   }, [engine]);
 
   useWaitingAlert(staff ? view.waiting.map((w) => w.displayName) : [], t);
-  const [chatOpen, setChatOpen] = useState(false);
-  const chatButton = useRef<HTMLButtonElement>(null);
-  const chatId = useId();
-  // Messages that came while the sheet was closed: a dot on the chat button until it is opened.
+  const [sheet, setSheet] = useState<OpenSheet>(null);
+  const moreButton = useRef<HTMLButtonElement>(null);
+  const sheetId = useId();
+  const [corner, setCorner] = useSelfViewCorner();
+  const cameras = useCameraCount();
+  // Messages that came while the chat was closed: a dot on "Mere" and on "Chat" until it is opened.
   const [seen, setSeen] = useState(0);
   const incoming = view.chat.filter((m) => !m.mine).length;
+  const chatOpen = sheet?.kind === 'chat';
   useEffect(() => {
     if (chatOpen) setSeen(incoming);
   }, [chatOpen, incoming]);
   const unread = !chatOpen && incoming > seen;
 
   if (view.phase === 'ended') {
-    const reason = view.endReason ?? 'ended_by_staff';
-    const { heading, detail } = endTexts(reason);
-    return (
-      <section className="card narrow ended" aria-live="polite" data-testid="call-ended" data-reason={reason}>
-        <h1>{t(heading)}</h1>
-        <p>{t(detail)}</p>
-        <button type="button" className="primary" onClick={onClose}>{t('call.back')}</button>
-      </section>
-    );
+    return <CallEnded callId={callId} reason={view.endReason ?? 'ended_by_staff'} staff={staff} hosting={hosting} onClose={onClose} />;
+  }
+  const hangUp = () => void engine.hangUp(hosting);
+  if (!staff && view.inCallSince === null && (view.phase === 'waiting' || view.phase === 'connecting')) {
+    return <WaitingRoom view={view} engine={engine} onLeave={hangUp} />;
   }
 
-  const closeChat = () => {
-    setChatOpen(false);
-    chatButton.current?.focus();
+  /** Closes the open sheet; focus goes back to "Mere", where the person was. */
+  const closeSheet = () => {
+    setSheet(null);
+    moreButton.current?.focus();
   };
+  const showSelf = !!view.localStream && !view.audioOnly && view.cameraOn && view.localStream.getVideoTracks().length > 0;
+  const stageNotice = view.phase === 'reconnecting' ? 'reconnecting' : view.noMedia && view.phase === 'in_call' ? 'no-media' : null;
 
   return (
-    <section className="call" aria-label={t('app.name')}>
-      <p className="call-status" role="status" aria-live="polite">
-        {view.phase === 'connecting' && t('call.connecting')}
-        {view.phase === 'waiting' && t('call.waiting')}
-        {view.phase === 'reconnecting' && t('call.reconnecting')}
-        {view.phase === 'in_call' && <span className={`quality quality-${view.quality}`}>{t(`call.quality.${view.quality}`)}</span>}
-      </p>
+    <section className="call" aria-label={t('app.name')} data-phase={view.phase}>
+      <TopStrip view={view} />
 
-      {/* Above the stage, in the flow: nothing on the stage (self-view, chat sheet) can cover them. */}
-      <div className="call-notices">
-        {view.noMedia && view.phase !== 'waiting' && (
-          <div className="no-media" role="alert" data-testid="no-media">
-            <p><strong>{t('call.noMedia.title')}</strong></p>
+      {staff && view.waiting.length > 0 && (
+        <div className="call-notices">
+          <div className="waiting-list" role="region" aria-label={t('call.waitingList')}>
+            <h2>{t('call.waitingList')}</h2>
+            {view.waiting.map((w) => (
+              <div key={w.peerId} className="waiting-row">
+                <button type="button" className="primary" onClick={() => void engine.admit(w.peerId)}>
+                  {t('call.admit', { name: w.displayName })}
+                </button>
+                <button type="button" className="write-button" aria-label={t('call.write.to', { name: w.displayName })}
+                  onClick={() => setSheet({ kind: 'write', peerId: w.peerId, name: w.displayName })}>
+                  <WriteIcon />
+                  <span>{t('call.write')}</span>
+                </button>
+              </div>
+            ))}
+          </div>
+        </div>
+      )}
+
+      <div className="stage-area">
+        <div className={`stage peers-${Math.min(view.peers.length, 4)}`}>
+          {view.phase === 'in_call' && view.peers.length === 0 && (
+            <div className="empty-stage">
+              <p>{t('call.nobodyYet')}</p>
+              {staff && <ReadyNoticeLine callId={callId} />}
+            </div>
+          )}
+          {view.peers.map((peer) => (
+            <RemoteTile key={peer.peerId} peer={peer} audioOnly={view.audioOnly} />
+          ))}
+        </div>
+        {showSelf && !stageNotice && <SelfView stream={view.localStream!} label={t('call.you')} corner={corner} onCorner={setCorner} />}
+        <Announcements events={view.peerEvents} />
+        <ChatPreview messages={view.chat} hidden={chatOpen} corner={corner} />
+
+        {stageNotice === 'reconnecting' && (
+          <div className="stage-notice" data-testid="reconnecting">
+            <p className="title">{t('call.reconnecting')}</p>
+            <p>{t('call.reconnecting.help')}</p>
+          </div>
+        )}
+        {stageNotice === 'no-media' && (
+          <div className="stage-notice" role="alert" data-testid="no-media">
+            <p className="title">{t('call.noMedia.title')}</p>
             <p>{t('call.noMedia.try')}</p>
             <p>{t(staff ? 'call.noMedia.staff' : 'call.noMedia.citizen')}</p>
             <button type="button" className="primary" onClick={() => engine.reconnect()}>{t('call.noMedia.retry')}</button>
           </div>
         )}
 
-        {staff && view.waiting.length > 0 && (
-          <div className="waiting-list" role="region" aria-label={t('call.waitingList')}>
-            <h2>{t('call.waitingList')}</h2>
-            {view.waiting.map((w) => (
-              <button key={w.peerId} type="button" className="primary" onClick={() => void engine.admit(w.peerId)}>
-                {t('call.admit', { name: w.displayName })}
-              </button>
-            ))}
-          </div>
+        {sheet?.kind === 'more' && (
+          <Sheet id={sheetId} title={t('call.more')} className="menu" onClose={closeSheet}>
+            <div className="menu-items">
+              <MenuButton icon={<ChatIcon />} label={t('call.chat')} badge={unread} onClick={() => setSheet({ kind: 'chat' })} />
+              <MenuButton icon={<AudioOnlyIcon />} label={t('call.audioOnlyOn')} pressed={view.audioOnly} onClick={() => void engine.setAudioOnly(!view.audioOnly)} />
+              {cameras > 1 && !view.audioOnly && <MenuButton icon={<SwitchCameraIcon />} label={t('call.switchCamera')} onClick={() => void engine.switchCamera()} />}
+              {showSelf && <MenuButton icon={<MovePictureIcon />} label={t('call.movePicture')} onClick={() => setCorner(nextCorner(corner))} />}
+              {staff && (hosting || role === 'coordinator') && <MenuButton icon={<InviteIcon />} label={t('call.invite')} onClick={() => setSheet({ kind: 'invite' })} />}
+            </div>
+          </Sheet>
         )}
-      </div>
-
-      <div className="stage-area">
-        <div className={`stage peers-${Math.min(view.peers.length, 4)}`}>
-          {view.phase === 'in_call' && view.peers.length === 0 && <p className="empty-stage">{t('call.nobodyYet')}</p>}
-          {view.peers.map((peer) => (
-            <RemoteTile key={peer.peerId} peer={peer} audioOnly={view.audioOnly} />
-          ))}
-        </div>
-        {view.localStream && !view.audioOnly && view.cameraOn && <LocalPreview stream={view.localStream} label={t('call.you')} />}
-        <ChatPreview messages={view.chat} hidden={chatOpen} />
-        {/* Kept mounted while closed (hidden): a half-written message survives closing and opening the sheet. */}
-        <Chat id={chatId} open={chatOpen} onClose={closeChat} messages={view.chat} onSend={(text) => engine.sendChat(text)} disabled={view.phase !== 'in_call'}>
-          {staff && <InviteColleague callId={callId} />}
-        </Chat>
+        {/* Kept mounted while closed (hidden): a half-written message survives closing and opening the chat. */}
+        <Chat id={chatOpen ? sheetId : undefined} open={chatOpen} onClose={closeSheet} messages={view.chat} onSend={(text) => engine.sendChat(text)} disabled={view.phase !== 'in_call'} />
+        {sheet?.kind === 'invite' && (
+          <Sheet id={sheetId} title={t('call.invite')} onClose={closeSheet}>
+            <InviteColleague callId={callId} />
+          </Sheet>
+        )}
+        {sheet?.kind === 'write' && (
+          <Sheet id={sheetId} title={t('call.write.to', { name: sheet.name })} onClose={() => setSheet(null)}>
+            <WriteToWaiting name={sheet.name} onSend={(line) => engine.sendWaitingMessage(sheet.peerId, line)} />
+          </Sheet>
+        )}
       </div>
 
       <div className="controls" role="toolbar" aria-label={t('call.controls')}>
-        <button type="button" className="call-button" aria-pressed={!view.micOn} onClick={() => void engine.setMic(!view.micOn)}>
+        <button type="button" className={`call-button${view.micOn ? '' : ' off'}`} aria-pressed={view.micOn} onClick={() => void engine.setMic(!view.micOn)}>
           <span className="call-button-icon">{view.micOn ? <MicIcon /> : <MicOffIcon />}</span>
-          <span className="call-button-label">{view.micOn ? t('call.mute') : t('call.unmute')}</span>
+          <span className="call-button-label">{t('call.short.mic')}</span>
         </button>
-        {!view.audioOnly && (
-          <button type="button" className="call-button" aria-pressed={!view.cameraOn} onClick={() => void engine.setCamera(!view.cameraOn)}>
-            <span className="call-button-icon">{view.cameraOn ? <CameraIcon /> : <CameraOffIcon />}</span>
-            <span className="call-button-label">{view.cameraOn ? t('call.cameraOff') : t('call.cameraOn')}</span>
-          </button>
-        )}
-        {!view.audioOnly && (
-          <button type="button" className="call-button" onClick={() => void engine.switchCamera()}>
-            <span className="call-button-icon"><SwitchCameraIcon /></span>
-            <span className="call-button-label">{t('call.switchCamera')}</span>
-          </button>
-        )}
-        <button type="button" className="call-button" aria-pressed={view.audioOnly} onClick={() => void engine.setAudioOnly(!view.audioOnly)}>
-          <span className="call-button-icon">{view.audioOnly ? <CameraIcon /> : <AudioOnlyIcon />}</span>
-          <span className="call-button-label">{view.audioOnly ? t('call.audioOnlyOff') : t('call.audioOnlyOn')}</span>
+        <CameraButton view={view} engine={engine} />
+        <button ref={moreButton} type="button" className="call-button" aria-expanded={sheet?.kind === 'more'} aria-controls={sheet?.kind === 'more' ? sheetId : undefined}
+          onClick={() => (sheet?.kind === 'more' ? closeSheet() : setSheet({ kind: 'more' }))}>
+          <span className="call-button-icon"><MoreIcon />{unread && <span className="unread-dot" />}</span>
+          <span className="call-button-label">{t('call.more')}</span>
         </button>
-        <button ref={chatButton} type="button" className="call-button" aria-expanded={chatOpen} aria-controls={chatId} onClick={() => (chatOpen ? closeChat() : setChatOpen(true))}>
-          <span className="call-button-icon"><ChatIcon />{unread && <span className="unread-dot" />}</span>
-          <span className="call-button-label">{t('call.chat')}</span>
-        </button>
-        <button type="button" className="call-button leave" onClick={() => void engine.hangUp(staff)}>
+        <button type="button" className="call-button leave" aria-label={t(hosting ? 'call.end' : 'call.leave')} onClick={hangUp}>
           <span className="call-button-icon"><LeaveIcon /></span>
-          <span className="call-button-label">{staff ? t('call.end') : t('call.leave')}</span>
+          <span className="call-button-label">{t(hosting ? 'call.short.end' : 'call.short.leave')}</span>
         </button>
       </div>
     </section>
   );
 }
 
-/** What the end screen says, by why the call ended for this person (sessionEnded.reason or removed.reason). */
-function endTexts(reason: string): { heading: TextKey; detail: TextKey } {
-  switch (reason) {
-    case 'server_restart':
-      return { heading: 'call.ended', detail: 'call.ended.serverRestart' };
-    case 'server_shutdown':
-      return { heading: 'call.ended', detail: 'call.ended.serverShutdown' };
-    case 'removed':
-      return { heading: 'call.ended.removed', detail: 'call.ended.closePage' };
-    case 'signed_out':
-      return { heading: 'call.ended.signedOut', detail: 'call.ended.closePage' };
-    default:
-      return { heading: 'call.ended', detail: 'call.endedThanks' };
-  }
+/** Camera on and off; in audio-only mode it brings the video back (the camera is what the person asks for). */
+function CameraButton({ view, engine }: { view: CallView; engine: CallEngine }) {
+  const { t } = useI18n();
+  const on = view.cameraOn && !view.audioOnly;
+  const toggle = async () => {
+    if (view.audioOnly) {
+      await engine.setAudioOnly(false);
+      if (!view.cameraOn) await engine.setCamera(true);
+    } else await engine.setCamera(!view.cameraOn);
+  };
+  return (
+    <button type="button" className={`call-button${on ? '' : ' off'}`} aria-pressed={on} onClick={() => void toggle()}>
+      <span className="call-button-icon">{on ? <CameraIcon /> : <CameraOffIcon />}</span>
+      <span className="call-button-label">{t('call.short.camera')}</span>
+    </button>
+  );
+}
+
+function MenuButton({ icon, label, onClick, pressed, badge }: { icon: ReactNode; label: string; onClick(): void; pressed?: boolean; badge?: boolean }) {
+  return (
+    <button type="button" className="menu-button" aria-pressed={pressed} onClick={onClick}>
+      <span className="menu-icon">{icon}{badge && <span className="unread-dot" />}</span>
+      <span>{label}</span>
+    </button>
+  );
+}
+
+/** Who is in the call, for how long, and how the connection is: one short line, so the pictures get the screen. */
+function TopStrip({ view }: { view: CallView }) {
+  const { t } = useI18n();
+  const names = view.peers.map((p) => p.displayName).join(', ');
+  return (
+    <div className="call-top">
+      <p className="call-who">{names}</p>
+      {view.inCallSince !== null && <Duration since={view.inCallSince} label={t('call.duration')} />}
+      <p className="call-status" role="status" aria-live="polite">
+        {view.phase === 'in_call' && <span className={`quality-dot quality-${view.quality}`} aria-hidden="true" />}
+        {view.phase === 'connecting' && t('call.connecting')}
+        {view.phase === 'waiting' && t('call.waiting')}
+        {view.phase === 'reconnecting' && t('call.reconnecting')}
+        {view.phase === 'in_call' && t(`call.quality.${view.quality}`)}
+      </p>
+    </div>
+  );
+}
+
+function Duration({ since, label }: { since: number; label: string }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.floor((now - since) / 1000));
+  const hours = Math.floor(seconds / 3600);
+  const mm = String(Math.floor((seconds % 3600) / 60)).padStart(hours ? 2 : 1, '0');
+  const ss = String(seconds % 60).padStart(2, '0');
+  return (
+    <p className="call-duration">
+      <span className="visually-hidden">{label} </span>
+      <time>{hours ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`}</time>
+    </p>
+  );
+}
+
+/** How many cameras this device has: "Skift kamera" only where there is another one to switch to. */
+function useCameraCount(): number {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    let stopped = false;
+    const read = () =>
+      navigator.mediaDevices?.enumerateDevices().then((devices) => {
+        if (!stopped) setCount(devices.filter((d) => d.kind === 'videoinput').length);
+      }, () => undefined);
+    void read();
+    navigator.mediaDevices?.addEventListener('devicechange', read);
+    return () => {
+      stopped = true;
+      navigator.mediaDevices?.removeEventListener('devicechange', read);
+    };
+  }, []);
+  return count;
+}
+
+/** How long an announcement ("Anne (kollega) er kommet med") stays on screen. */
+const ANNOUNCEMENT_MS = 6000;
+
+/** Someone came or went: a short toast on the stage, read out politely by screen readers. */
+function Announcements({ events }: { events: PeerEvent[] }) {
+  const { t } = useI18n();
+  const [shown, setShown] = useState<PeerEvent[]>([]);
+  const lastId = useRef(0);
+  useEffect(() => {
+    const fresh = events.filter((e) => e.id > lastId.current);
+    if (fresh.length === 0) return;
+    lastId.current = Math.max(...fresh.map((e) => e.id));
+    setShown((now) => [...now, ...fresh].slice(-3));
+    const timer = window.setTimeout(() => setShown((now) => now.filter((e) => !fresh.includes(e))), ANNOUNCEMENT_MS);
+    return () => window.clearTimeout(timer);
+  }, [events]);
+  const text = (e: PeerEvent) =>
+    e.kind === 'left'
+      ? t('call.announce.left', { name: e.displayName })
+      : t(e.role === 'citizen' ? 'call.announce.joined' : 'call.announce.joinedColleague', { name: e.displayName });
+  return (
+    <div className="announcements" role="status" aria-live="polite">
+      {shown.map((e) => <p key={e.id}>{text(e)}</p>)}
+    </div>
+  );
 }
 
 function RemoteTile({ peer, audioOnly }: { peer: RemotePeer; audioOnly: boolean }) {
@@ -165,134 +295,26 @@ function RemoteTile({ peer, audioOnly }: { peer: RemotePeer; audioOnly: boolean 
   }, [peer.stream, tracks]);
   const showVideo = hasVideo && !audioOnly && !peer.videoPaused;
   return (
-    <figure className="tile" data-peer={peer.peerId}>
+    <figure className="tile" data-peer={peer.peerId} data-muted={peer.audioMuted} data-camera-off={!showVideo && !audioOnly}>
       {/* audio plays from its own element so that it keeps playing when the video is hidden */}
       <audio ref={audio} autoPlay />
       <video ref={video} className="remote-video" autoPlay playsInline muted hidden={!showVideo} />
-      {!showVideo && <div className="avatar" aria-hidden="true">{peer.displayName.slice(0, 1)}</div>}
+      {!showVideo && (
+        <div className="tile-off">
+          <div className="avatar" aria-hidden="true">{peer.displayName.slice(0, 1)}</div>
+          {!audioOnly && <p className="tile-state">{t('call.videoPaused')}</p>}
+        </div>
+      )}
       <figcaption>
+        {peer.audioMuted && (
+          <span className="muted-mark" title={t('call.peerMuted')}>
+            <MicOffIcon />
+            <span className="visually-hidden">{t('call.peerMuted')}: </span>
+          </span>
+        )}
         {peer.displayName}
-        {hasVideo && peer.videoPaused && !audioOnly && <span className="hint"> · {t('call.videoPaused')}</span>}
       </figcaption>
     </figure>
-  );
-}
-
-function LocalPreview({ stream, label }: { stream: MediaStream; label: string }) {
-  const video = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    if (video.current) video.current.srcObject = stream;
-  }, [stream]);
-  return (
-    <figure className="tile local">
-      <video ref={video} autoPlay playsInline muted className="local-video" />
-      <figcaption>{label}</figcaption>
-    </figure>
-  );
-}
-
-type ChatMessage = { text: string; displayName: string; mine: boolean; at: string };
-
-/** A sheet over the stage (its own close), as in the video apps people know; the invite form lives in it too. */
-function Chat({ id, open, onClose, messages, onSend, disabled, children }: {
-  id: string;
-  open: boolean;
-  onClose(): void;
-  messages: ChatMessage[];
-  onSend(text: string): Promise<void>;
-  disabled: boolean;
-  children?: ReactNode;
-}) {
-  const { t } = useI18n();
-  const [text, setText] = useState('');
-  const input = useRef<HTMLInputElement>(null);
-  const log = useRef<HTMLOListElement>(null);
-  useEffect(() => {
-    if (open) input.current?.focus();
-  }, [open]);
-  useEffect(() => {
-    if (log.current) log.current.scrollTop = log.current.scrollHeight;
-  }, [open, messages.length]);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const message = text.trim();
-    if (!message) return;
-    void onSend(message).then(() => setText(''));
-  };
-  return (
-    <div id={id} className="chat sheet" role="region" aria-label={t('call.chat')} hidden={!open}
-      onKeyDown={(e) => { if (e.key === 'Escape') onClose(); }}>
-      <div className="sheet-head">
-        <h2>{t('call.chat')}</h2>
-        <button type="button" className="sheet-close" onClick={onClose}>
-          <CloseSheetIcon />
-          <span>{t('call.back')}</span>
-        </button>
-      </div>
-      {/* Rendered only while open: the closed sheet holds no second copy of a message (the preview shows it). */}
-      {open && (
-        <ol className="chat-log" aria-live="polite" ref={log}>
-          {messages.map((m, i) => (
-            <li key={`${m.at}-${i}`} className={m.mine ? 'mine' : ''}>
-              <strong>{m.mine ? t('call.you') : m.displayName}:</strong> {m.text}
-            </li>
-          ))}
-        </ol>
-      )}
-      <form onSubmit={submit} className="inline-form chat-form">
-        <label className="grow">
-          <span className="visually-hidden">{t('call.chatPlaceholder')}</span>
-          <input ref={input} value={text} maxLength={1000} placeholder={t('call.chatPlaceholder')} onChange={(e) => setText(e.target.value)} disabled={disabled} />
-        </label>
-        <button type="submit" disabled={disabled}>{t('call.send')}</button>
-      </form>
-      {children}
-    </div>
-  );
-}
-
-/** The newest message from someone else, over the stage for a few seconds while the chat sheet is closed. */
-function ChatPreview({ messages, hidden }: { messages: ChatMessage[]; hidden: boolean }) {
-  const latest = [...messages].reverse().find((m) => !m.mine);
-  const [shown, setShown] = useState<ChatMessage | undefined>(undefined);
-  // What was already on screen in the open sheet is not previewed again when it closes.
-  const read = useRef<ChatMessage | undefined>(undefined);
-  useEffect(() => {
-    if (hidden) read.current = latest;
-    if (!latest || hidden || latest === read.current) return setShown(undefined);
-    setShown(latest);
-    const timer = setTimeout(() => setShown(undefined), 10_000);
-    return () => clearTimeout(timer);
-    // a new message (or the sheet opening) restarts it; re-renders with the same newest message do not
-  }, [latest?.at, latest?.text, hidden]);
-  return (
-    <p className="chat-preview" aria-live="polite">
-      {shown && !hidden && <span><strong>{shown.displayName}:</strong> {shown.text}</span>}
-    </p>
-  );
-}
-
-function InviteColleague({ callId }: { callId: string }) {
-  const { t } = useI18n();
-  const [colleagues, setColleagues] = useState<Colleague[]>([]);
-  const [chosen, setChosen] = useState('');
-  const [done, setDone] = useState(false);
-  useEffect(() => {
-    api('GET /api/colleagues').then(setColleagues, () => undefined);
-  }, []);
-  if (colleagues.length === 0) return null;
-  return (
-    <form className="inline-form invite" onSubmit={(e) => { e.preventDefault(); if (chosen) void api('POST /api/calls/:callId/participants', { params: { callId }, body: { userId: chosen } }).then(() => setDone(true)); }}>
-      <label className="grow">
-        {t('call.invite')}
-        <select value={chosen} onChange={(e) => { setChosen(e.target.value); setDone(false); }}>
-          <option value="">—</option>
-          {colleagues.map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
-        </select>
-      </label>
-      <button type="submit">{t('call.inviteButton')}</button>
-      {done && <p role="status" className="ok">{t('call.invited')}</p>}
-    </form>
   );
 }
 

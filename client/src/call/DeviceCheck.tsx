@@ -57,8 +57,12 @@ export function DeviceCheck({ onJoin }: { onJoin(stream: MediaStream | null, aud
     };
   }, [attempt]);
 
+  // The preview is mounted again after "Kun lyd" is unticked: give it the stream again.
   useEffect(() => {
     if (video.current && stream) video.current.srcObject = stream;
+  }, [stream, audioOnly]);
+
+  useEffect(() => {
     if (!stream || stream.getAudioTracks().length === 0) return;
     const context = new AudioContext();
     const analyser = context.createAnalyser();
@@ -83,8 +87,15 @@ export function DeviceCheck({ onJoin }: { onJoin(stream: MediaStream | null, aud
     onJoin(audioOnly && stream ? new MediaStream(stream.getAudioTracks()) : stream, audioOnly);
   };
 
+  const joinButton = (
+    <button type="button" className="primary big-button" onClick={join} disabled={status === 'asking'}>
+      {t('call.join')}
+    </button>
+  );
+  // "Deltag" straight after the picture (first in reading order after it), so it is on a phone's screen without
+  // scrolling; the microphone meter and "Kun lyd" follow for whoever wants them.
   return (
-    <section className="card narrow" aria-labelledby="check-title">
+    <section className="card narrow device-check" aria-labelledby="check-title">
       <h1 id="check-title">{t('call.check.title')}</h1>
       {status === 'asking' && <p role="status">{t('app.loading')}</p>}
       {(status === 'denied' || status === 'no-device') && (
@@ -95,9 +106,10 @@ export function DeviceCheck({ onJoin }: { onJoin(stream: MediaStream | null, aud
           <button type="button" onClick={() => setAttempt((a) => a + 1)}>{t('call.check.retry')}</button>
         </div>
       )}
+      {status === 'ready' && !audioOnly && <video ref={video} className="preview" autoPlay playsInline muted aria-label={t('call.check.preview')} />}
+      {joinButton}
       {status === 'ready' && (
         <>
-          {!audioOnly && <video ref={video} className="preview" autoPlay playsInline muted aria-label={t('call.check.preview')} />}
           <label className="meter-label">
             {t('call.check.mic')}
             <meter min={0} max={100} value={level} className="meter" aria-describedby="mic-hint" />
@@ -109,9 +121,6 @@ export function DeviceCheck({ onJoin }: { onJoin(stream: MediaStream | null, aud
           </label>
         </>
       )}
-      <button type="button" className="primary big-button" onClick={join} disabled={status === 'asking'}>
-        {t('call.join')}
-      </button>
     </section>
   );
 }

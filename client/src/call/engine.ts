@@ -1,4 +1,4 @@
-import type { ChatMessage, PeerInfo, ProducerAnnouncement, RoomState } from '../../../protocol/signalling';
+import type { ChatMessage, PeerInfo, ProducerAnnouncement, RoomState, SessionInfo, WaitingMessage } from '../../../protocol/signalling';
 import { CallMedia } from './media';
 import { SignallingClient, type TokenRoute } from './signalling';
 import { QualityMonitor, type Quality } from './stats';
@@ -9,7 +9,20 @@ export type CallPhase = 'connecting' | 'waiting' | 'in_call' | 'reconnecting' | 
 export interface RemotePeer extends PeerInfo {
   stream: MediaStream;
   videoPaused: boolean;
+  /** Their microphone is off (paused or closed by them): shown on their tile. */
+  audioMuted: boolean;
 }
+
+/** Someone came into the call or left it, after this device was in it: announced on screen and to screen readers. */
+export interface PeerEvent {
+  id: number;
+  kind: 'joined' | 'left';
+  displayName: string;
+  role: PeerInfo['role'];
+}
+
+/** How many recent peer events the view keeps (the screen shows each for a few seconds). */
+const PEER_EVENTS_KEPT = 5;
 
 export interface CallView {
   phase: CallPhase;
@@ -25,6 +38,13 @@ export interface CallView {
   noMedia: boolean;
   localStream: MediaStream | null;
   myPeerId: string | null;
+  /** Whose session it is, when it was booked for, and whether this person hosts it (from the join). */
+  session: SessionInfo | null;
+  /** The newest line staff sent to this citizen while they wait. */
+  waitingMessage: WaitingMessage | null;
+  /** When this device first got into the call (Date.now()), for the duration on screen; kept over reconnects. */
+  inCallSince: number | null;
+  peerEvents: PeerEvent[];
 }
 
 /** How often the quality indicator reads the transports' stats. */
@@ -39,8 +59,9 @@ const QUALITY_EVERY_MS = 3000;
 export class CallEngine {
   view: CallView = {
     phase: 'connecting', peers: [], waiting: [], chat: [], micOn: true, cameraOn: true, audioOnly: false,
-    quality: 'unknown', noMedia: false, localStream: null, myPeerId: null,
+    quality: 'unknown', noMedia: false, localStream: null, myPeerId: null, session: null, waitingMessage: null, inCallSince: null, peerEvents: [],
   };
+  private peerEventCount = 0;
   private readonly listeners = new Set<(view: CallView) => void>();
   private signalling: SignallingClient | null = null;
   private media: CallMedia | null = null;
@@ -82,13 +103,28 @@ export class CallEngine {
     });
     socket.on('waiting', (waiting) => this.update({ waiting }));
     socket.on('admitted', (state) => void this.enterRoom(state));
-    socket.on('peerJoined', (peer) => this.upsertPeer(peer));
-    socket.on('peerLeft', ({ peerId }) => this.update({ peers: this.view.peers.filter((p) => p.peerId !== peerId) }));
-    socket.on('newProducer', (producer) => void this.consume(producer));
-    socket.on('producerClosed', ({ producerId }) => this.dropConsumer(producerId));
-    socket.on('producerPaused', ({ peerId, paused, producerId }) => {
-      if (this.media?.remotePaused(producerId, paused) === 'video') this.patchPeer(peerId, { videoPaused: paused });
+    socket.on('peerJoined', (peer) => {
+      if (this.upsertPeer(peer)) this.announce('joined', peer);
     });
+    socket.on('peerLeft', ({ peerId }) => {
+      const gone = this.view.peers.find((p) => p.peerId === peerId);
+      this.update({ peers: this.view.peers.filter((p) => p.peerId !== peerId) });
+      if (gone) this.announce('left', gone);
+    });
+    socket.on('newProducer', (producer) => void this.consume(producer));
+    socket.on('producerClosed', ({ producerId, peerId }) => {
+      // A closed microphone is as silent as a muted one; a closed camera shows as camera off.
+      const kind = this.media?.remoteKind(producerId);
+      this.dropConsumer(producerId);
+      if (kind === 'audio') this.patchPeer(peerId, { audioMuted: true });
+      if (kind === 'video') this.patchPeer(peerId, { videoPaused: true });
+    });
+    socket.on('producerPaused', ({ peerId, paused, producerId }) => {
+      const kind = this.media?.remotePaused(producerId, paused);
+      if (kind === 'video') this.patchPeer(peerId, { videoPaused: paused });
+      if (kind === 'audio') this.patchPeer(peerId, { audioMuted: paused });
+    });
+    socket.on('waitingMessage', (message) => this.update({ waitingMessage: message }));
     socket.on('chat', (message) => this.update({ chat: [...this.view.chat, { ...message, mine: message.fromPeerId === this.view.myPeerId }] }));
     socket.on('roomReset', () => void this.join());
     socket.on('sessionEnded', ({ reason }) => this.finish(reason));
@@ -115,7 +151,7 @@ export class CallEngine {
     this.joinedOnce = true;
     try {
       const result = await signalling.request('join', { audioOnly: this.view.audioOnly });
-      this.update({ myPeerId: result.peerId });
+      this.update({ myPeerId: result.peerId, session: result.session });
       if (result.state === 'waiting') this.update({ phase: 'waiting' });
       else await this.enterRoom(result);
     } catch {
@@ -137,7 +173,7 @@ export class CallEngine {
     this.update({ myPeerId: state.peerId, peers: [...peers.values()] });
     await media.connect(state);
     await media.produce(this.view.localStream, { audio: () => !this.view.micOn, video: () => !this.view.cameraOn || this.view.audioOnly });
-    this.update({ phase: 'in_call' });
+    this.update({ phase: 'in_call', inCallSince: this.view.inCallSince ?? Date.now() });
     const queued = [...state.producers, ...media.takePending()];
     for (const producer of queued) await this.consume(producer);
   }
@@ -155,7 +191,7 @@ export class CallEngine {
     const peer = this.view.peers.find((p) => p.peerId === peerId);
     peer?.stream.addTrack(consumer.track);
     if (consumer.kind === 'video') this.patchPeer(peerId, { videoPaused: announcement.paused });
-    else this.patchPeer(peerId, {});
+    else this.patchPeer(peerId, { audioMuted: announcement.paused });
     // Now that the track is wired up, let the server send (and ask for a key frame).
     await media.resume(consumer);
   }
@@ -168,12 +204,22 @@ export class CallEngine {
   }
 
   private withMedia(peer: PeerInfo): RemotePeer {
-    return { ...peer, stream: new MediaStream(), videoPaused: false };
+    return { ...peer, stream: new MediaStream(), videoPaused: false, audioMuted: false };
   }
 
-  private upsertPeer(peer: PeerInfo): void {
-    if (this.view.peers.some((p) => p.peerId === peer.peerId)) return;
+  /** Adds a peer that came in; false when it was already there. */
+  private upsertPeer(peer: PeerInfo): boolean {
+    if (this.view.peers.some((p) => p.peerId === peer.peerId)) return false;
     this.update({ peers: [...this.view.peers, this.withMedia(peer)] });
+    return true;
+  }
+
+  private announce(kind: PeerEvent['kind'], peer: PeerInfo): void {
+    // Only while this device is in the call: a rejoin's snapshot of who is there is not news.
+    if (this.view.phase !== 'in_call') return;
+    this.peerEventCount += 1;
+    const event: PeerEvent = { id: this.peerEventCount, kind, displayName: peer.displayName, role: peer.role };
+    this.update({ peerEvents: [...this.view.peerEvents, event].slice(-PEER_EVENTS_KEPT) });
   }
 
   private patchPeer(peerId: string, patch: Partial<RemotePeer>): void {
@@ -224,6 +270,11 @@ export class CallEngine {
 
   async admit(peerId: string): Promise<void> {
     await this.requireSignalling().request('admit', { peerId });
+  }
+
+  /** Staff: a short line to a citizen in the waiting room. */
+  async sendWaitingMessage(peerId: string, line: { quick: 'in2' | 'in5' } | { text: string }): Promise<void> {
+    await this.requireSignalling().request('waitingMessage', { peerId, ...line });
   }
 
   /** Staff: end for everyone. Citizen: leave. */

@@ -75,3 +75,36 @@ export const CloseSheetIcon = () => (
     <path d="M6 9l6 6 6-6" />
   </Icon>
 );
+
+/** "Mere": three dots. */
+export const MoreIcon = () => (
+  <Icon>
+    <circle cx="5" cy="12" r="1.5" fill="currentColor" />
+    <circle cx="12" cy="12" r="1.5" fill="currentColor" />
+    <circle cx="19" cy="12" r="1.5" fill="currentColor" />
+  </Icon>
+);
+
+/** Bringing a colleague in: a person with a plus. */
+export const InviteIcon = () => (
+  <Icon>
+    <circle cx="9" cy="8" r="4" />
+    <path d="M2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1M19 8v6M16 11h6" />
+  </Icon>
+);
+
+/** Moving one's own picture to another corner. */
+export const MovePictureIcon = () => (
+  <Icon>
+    <rect x="3" y="4" width="18" height="16" rx="2" />
+    <rect x="12" y="12" width="7" height="6" rx="1" />
+    <path d="M6 8l3 3M6 8h2.5M6 8v2.5" />
+  </Icon>
+);
+
+/** Writing a line (to someone waiting). */
+export const WriteIcon = () => (
+  <Icon>
+    <path d="M4 20h4L19 9a2.8 2.8 0 0 0-4-4L4 16z" />
+  </Icon>
+);

@@ -119,6 +119,11 @@ export class CallMedia {
     return [...this.consumers.values()].find((c) => c.producerId === producerId)?.kind;
   }
 
+  /** What kind a remote producer this device receives (or is about to) is. */
+  remoteKind(producerId: string): 'audio' | 'video' | undefined {
+    return this.remoteProducers.get(producerId)?.kind;
+  }
+
   /** A remote producer closed: forgets it and closes its consumers, each after `detach` has taken its track off screen. */
   dropProducer(producerId: string, detach: (track: MediaStreamTrack) => void): void {
     this.pending = this.pending.filter((p) => p.producerId !== producerId);

@@ -1,0 +1,76 @@
+import { useEffect, useRef } from 'react';
+import { useI18n } from '../i18n/i18n';
+import { formatDateTime, organisationToday, ORGANISATION_ZONE, type Locale } from '../i18n/locale';
+import type { CallEngine, CallView } from './engine';
+import { CameraIcon, CameraOffIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons';
+
+const INTL_LOCALE: Record<Locale, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
+
+/** "12.45" today (in the organisation's zone); the date too on another day. */
+function appointmentTime(instant: string, locale: Locale): string {
+  const today = organisationToday();
+  if (organisationToday(new Date(instant)) !== today) return formatDateTime(instant, locale);
+  return new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone: ORGANISATION_ZONE, hour: '2-digit', minute: '2-digit' }).format(new Date(instant));
+}
+
+/** "Bo" of "Bo Bostøtte": how a citizen speaks of their worker. */
+const firstName = (name: string) => name.split(' ')[0] ?? name;
+
+/**
+ * The citizen's waiting room: who knows they are waiting, the time they agreed, their own picture to fix hair and
+ * light, microphone and camera, and a way out. Nothing else: no chat, no other controls. A line the worker sends
+ * ("Jeg kommer om 2 minutter") is shown big and read out.
+ */
+export function WaitingRoom({ view, engine, onLeave }: { view: CallView; engine: CallEngine; onLeave(): void }) {
+  const { t, locale } = useI18n();
+  const video = useRef<HTMLVideoElement>(null);
+  const stream = view.localStream;
+  const showSelf = !!stream && view.cameraOn && !view.audioOnly && stream.getVideoTracks().length > 0;
+  useEffect(() => {
+    if (video.current && stream) video.current.srcObject = stream;
+  }, [stream, showSelf]);
+  const session = view.session;
+  const host = session ? firstName(session.hostName) : null;
+  const message = view.waitingMessage;
+
+  return (
+    <section className="call waiting-room" aria-labelledby="waiting-title" data-phase={view.phase}>
+      <div className="stage-area">
+        <div className="waiting-card">
+          <h1 id="waiting-title">{view.phase === 'waiting' && host ? t('call.waitingRoom.knows', { name: host }) : t('call.connecting')}</h1>
+          {/* The sentence the waiting room has always said: the citizen does not have to do anything. */}
+          {view.phase === 'waiting' && <p>{t('call.waiting')}</p>}
+          {session?.appointmentStartsAt && <p>{t('call.waitingRoom.at', { time: appointmentTime(session.appointmentStartsAt, locale) })}</p>}
+          <div className="waiting-message" aria-live="polite" data-testid="waiting-message">
+            {message && (
+              <p>
+                <span className="from">{t('call.waitingRoom.from', { name: firstName(message.displayName) })}</span>
+                <span className="text">{'quick' in message ? t(message.quick === 'in2' ? 'call.quick.in2' : 'call.quick.in5') : message.text}</span>
+              </p>
+            )}
+          </div>
+        </div>
+        <figure className="waiting-self">
+          {showSelf ? <video ref={video} autoPlay playsInline muted className="local-video" /> : <div className="avatar" aria-hidden="true"><CameraOffIcon /></div>}
+          <figcaption>{showSelf ? t('call.waitingRoom.self') : t('call.waitingRoom.cameraOff')}</figcaption>
+        </figure>
+      </div>
+      <div className="controls" role="toolbar" aria-label={t('call.controls')}>
+        <button type="button" className={`call-button${view.micOn ? '' : ' off'}`} aria-pressed={view.micOn} onClick={() => void engine.setMic(!view.micOn)}>
+          <span className="call-button-icon">{view.micOn ? <MicIcon /> : <MicOffIcon />}</span>
+          <span className="call-button-label">{t('call.short.mic')}</span>
+        </button>
+        {!view.audioOnly && (
+          <button type="button" className={`call-button${view.cameraOn ? '' : ' off'}`} aria-pressed={view.cameraOn} onClick={() => void engine.setCamera(!view.cameraOn)}>
+            <span className="call-button-icon">{view.cameraOn ? <CameraIcon /> : <CameraOffIcon />}</span>
+            <span className="call-button-label">{t('call.short.camera')}</span>
+          </button>
+        )}
+        <button type="button" className="call-button leave" aria-label={t('call.leave')} onClick={onLeave}>
+          <span className="call-button-icon"><LeaveIcon /></span>
+          <span className="call-button-label">{t('call.short.leave')}</span>
+        </button>
+      </div>
+    </section>
+  );
+}
