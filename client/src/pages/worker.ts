@@ -4,6 +4,7 @@ import type { CaseloadEntry } from '../../../protocol/people';
 import { api, ApiError } from '../api';
 import { loadCallScreen } from '../call/LazyCallScreen';
 import { navigate } from '../router';
+import { rememberReadyNotice } from '../push/readyNotice';
 
 /** What the staff screens share: a worker's caseload, and going into a video session. */
 
@@ -23,26 +24,36 @@ export function useCaseload(me: Me): { caseload: CaseloadEntry[] | null; error: 
   return { caseload, error };
 }
 
-/** Into an open session (its call screen), or a new session with a citizen started first. */
-export function useVideoSessions(onError: (failure: Failure | null) => void) {
+/**
+ * Into an open session (its call screen), or a new session with a citizen started first. `start` tells `onError`,
+ * and resolves to, what went wrong (null when the call screen opened), so the screen can say it beside the button.
+ */
+export function useVideoSessions(onError: (failure: Failure | null) => void = () => undefined) {
   const enter = (callId: string) => {
     void loadCallScreen(); // downloads while the camera opens
     if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
     navigate({ name: 'call', callId, step: 'call', via: 'sign-in' });
   };
-  const start = async (citizenId: string, appointmentId?: string) => {
+  const start = async (citizenId: string, appointmentId?: string): Promise<Failure | null> => {
     onError(null);
     try {
       const call = await api('POST /api/calls', { body: appointmentId ? { citizenId, appointmentId } : { citizenId } });
+      rememberReadyNotice(call.id, call.notice, call.otherName); // "Carl har fået besked på SMS", on the call screen
       enter(call.id);
+      return null;
     } catch (e) {
       // The citizen already has an open session (this worker's, left a moment ago): go back into it rather than
       // showing an error — that is what pressing "Start video" means.
       if (e instanceof ApiError && e.status === 409) {
         const open = (await api('GET /api/calls/open').catch(() => [])).find((c) => c.citizenId === citizenId);
-        if (open) return enter(open.id);
+        if (open) {
+          enter(open.id);
+          return null;
+        }
       }
-      onError({ cause: e });
+      const failure = { cause: e };
+      onError(failure);
+      return failure;
     }
   };
   return { enter, start };

@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../api';
+import type { TextKey } from '../i18n/da';
+import { useI18n } from '../i18n/i18n';
+
+/**
+ * What this device does about "Bo er klar" notifications: not known yet, off (the button asks), on, blocked in the
+ * browser's settings, or not possible here (no service worker or Push API, or a push service the server does not
+ * send to). `busy` while a tap is being carried out; `failed` keeps the failure for its text.
+ */
+type State =
+  | { kind: 'checking' | 'unavailable' | 'off' | 'on' | 'blocked' | 'busy' }
+  | { kind: 'failed'; cause: unknown };
+
+const supported = () => typeof window !== 'undefined' && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+
+/** The VAPID key as pushManager.subscribe takes it (base64url → bytes). */
+function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
+  const base64 = base64url.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(base64url.length / 4) * 4, '=');
+  const binary = atob(base64);
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The subscription as the server's contract takes it (PushSubscription.toJSON() types its keys loosely). */
+function bodyOf(subscription: PushSubscription) {
+  const json = subscription.toJSON();
+  return { endpoint: subscription.endpoint, keys: { p256dh: json.keys?.p256dh ?? '', auth: json.keys?.auth ?? '' } };
+}
+
+/** The service worker's registration, if the app installed one (production builds; see main.tsx). */
+async function registration(): Promise<ServiceWorkerRegistration | undefined> {
+  return (await navigator.serviceWorker.getRegistration()) ?? undefined;
+}
+
+/**
+ * "Få besked, når Bo er klar": the citizen's opt-in to a notification on this phone when their worker opens a video
+ * session. Asks the browser for permission only when tapped (never on its own: a prompt out of nowhere is refused
+ * and cannot be asked again). Hidden where push is not possible. `workerName`: the first name to use, if one worker.
+ */
+export function ReadyNotifications({ workerName }: { workerName?: string }) {
+  const { t } = useI18n();
+  const [state, setState] = useState<State>({ kind: supported() ? 'checking' : 'unavailable' });
+  const name = workerName ?? t('push.yourWorker');
+
+  useEffect(() => {
+    if (!supported()) return;
+    let stopped = false;
+    void (async () => {
+      const reg = await registration();
+      const subscription = await reg?.pushManager.getSubscription();
+      let next: State['kind'] = !reg ? 'unavailable' : subscription ? 'on' : Notification.permission === 'denied' ? 'blocked' : 'off';
+      if (subscription) {
+        // Told again on every start: the server forgets a device when its sign-in ends or its push service drops it.
+        await api('PUT /api/my/push-subscription', { body: bodyOf(subscription) }).catch(() => {
+          next = 'off';
+        });
+      }
+      if (!stopped) setState({ kind: next });
+    })().catch(() => !stopped && setState({ kind: 'unavailable' }));
+    return () => {
+      stopped = true;
+    };
+  }, []);
+
+  const turnOn = async () => {
+    setState({ kind: 'busy' });
+    try {
+      const permission = await Notification.requestPermission();
+      if (permission !== 'granted') return setState({ kind: permission === 'denied' ? 'blocked' : 'off' });
+      const reg = await registration();
+      if (!reg) return setState({ kind: 'unavailable' });
+      const { publicKey } = await api('GET /api/push/key');
+      const subscription = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) });
+      try {
+        await api('PUT /api/my/push-subscription', { body: bodyOf(subscription) });
+      } catch (error) {
+        // A push service the server does not send to: undo, and say notifications do not work in this browser.
+        if (error instanceof ApiError && error.code === 'validation') {
+          await subscription.unsubscribe();
+          return setState({ kind: 'unavailable' });
+        }
+        throw error;
+      }
+      setState({ kind: 'on' });
+    } catch (cause) {
+      setState({ kind: 'failed', cause });
+    }
+  };
+
+  const turnOff = async () => {
+    setState({ kind: 'busy' });
+    try {
+      const subscription = await (await registration())?.pushManager.getSubscription();
+      if (subscription) {
+        await api('DELETE /api/my/push-subscription', { body: { endpoint: subscription.endpoint } });
+        await subscription.unsubscribe();
+      }
+      setState({ kind: 'off' });
+    } catch (cause) {
+      setState({ kind: 'failed', cause });
+    }
+  };
+
+  if (state.kind === 'checking' || state.kind === 'unavailable') return null;
+  // Off: only the button, which says what it does. Otherwise a line saying how things are.
+  const text: Record<Exclude<State['kind'], 'checking' | 'unavailable' | 'off'>, TextKey> = {
+    on: 'push.onText', blocked: 'push.blocked', busy: 'push.busy', failed: 'push.failed',
+  };
+  return (
+    <div className={`ready-notifications ${state.kind}`}>
+      {state.kind !== 'off' && <p role="status">{t(text[state.kind], { name })}</p>}
+      {(state.kind === 'off' || state.kind === 'failed') && (
+        <button type="button" className="primary" onClick={() => void turnOn()}>
+          <BellIcon />
+          <span>{t('push.turnOn', { name })}</span>
+        </button>
+      )}
+      {state.kind === 'on' && (
+        <button type="button" onClick={() => void turnOff()}>{t('push.turnOff')}</button>
+      )}
+    </div>
+  );
+}
+
+/** A bell, drawn like the call screen's icons (client/src/call/icons.tsx): inline, no fetch. */
+function BellIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+    </svg>
+  );
+}
