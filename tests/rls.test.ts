@@ -74,6 +74,9 @@ async function seedEveryTable(admin: Sql, org: Org): Promise<void> {
     await tx`insert into sign_in_failures (organisation_id, user_id, failures) values (${org.id}, ${org.workerId}, 1)`;
     await tx`insert into reminder_links (organisation_id, appointment_id, citizen_id, reminder_id, secret_hash, key_id, created_by, expires_at)
              values (${org.id}, ${appointment!.id}, ${org.citizenId}, ${reminder!.id}, ${hash()}, 'fixture', ${org.workerId}, ${new Date(day.getTime() + 7200_000)})`;
+    const [citizenSession] = await tx`insert into auth_sessions (organisation_id, user_id, expires_at) values (${org.id}, ${org.citizenId}, now() + interval '1 hour') returning id`;
+    await tx`insert into push_subscriptions (organisation_id, user_id, auth_session_id, endpoint, p256dh, auth)
+             values (${org.id}, ${org.citizenId}, ${citizenSession!.id}, ${`https://fcm.googleapis.com/fcm/send/${tag}`}, ${randomBytes(65).toString('base64url')}, ${randomBytes(16).toString('base64url')})`;
   });
 }
 
