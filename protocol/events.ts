@@ -17,5 +17,6 @@ export type EventsClientToServer = Record<never, never>;
 
 /** Why a connection was refused (socket.io's connect_error `data`). */
 export interface EventsRefusal {
-  code: 'unauthorized';
+  /** No valid sign-in; or too many connections of one person in a minute (the client falls back to polling). */
+  code: 'unauthorized' | 'rate_limited';
 }

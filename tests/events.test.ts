@@ -94,4 +94,12 @@ describe('live "open sessions changed" events', () => {
     expect((await h.request('POST', '/api/auth/logout', { cookie: signedOut })).statusCode).toBe(204);
     await expect(listen(signedOut)).rejects.toMatchObject({ code: 'unauthorized' });
   });
+
+  it('lets one person open at most 30 connections a minute', async () => {
+    const cookie = await signInAs(otherOrg, otherOrg.otherCitizenId);
+    for (let i = 0; i < 30; i += 1) (await listen(cookie)).disconnect();
+    await expect(listen(cookie)).rejects.toMatchObject({ code: 'rate_limited' });
+    // Someone else is not held back by it.
+    expect((await listen(await signInAs(otherOrg, otherOrg.citizenId))).connected).toBe(true);
+  });
 });

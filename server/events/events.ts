@@ -14,6 +14,7 @@ import { SESSION_COOKIE } from '../auth/auth.js';
 import type { AuthStore } from '../auth/store.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { CallStore } from '../calls/store.js';
+import { AttemptCounter } from '../http/rate-limit.js';
 import type { Logger } from '../log.js';
 
 interface EventsSocketData {
@@ -26,6 +27,12 @@ type EventsSocket = Socket<EventsClientToServer, EventsServerToClient, Record<ne
 export type EventName = keyof EventsServerToClient;
 
 const userRoom = (userId: string) => `user:${userId}`;
+
+/**
+ * Connections per person per minute: each costs a database round. An open app reconnects a handful of times an
+ * hour at most (a network change, a phone waking up); a loop that hammers the server is cut off here.
+ */
+const CONNECTIONS_PER_MINUTE = 30;
 
 /** The value of one cookie in a Cookie header. */
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -45,6 +52,7 @@ export interface UserEventsDeps {
 
 export class UserEvents {
   private namespace: EventsNamespace | undefined;
+  private readonly connections = new AttemptCounter(CONNECTIONS_PER_MINUTE, 60_000);
 
   constructor(private readonly deps: UserEventsDeps) {}
 
@@ -54,8 +62,8 @@ export class UserEvents {
     namespace.use((socket, next) => {
       this.admit(socket).then(() => next(), (error: unknown) => {
         if (!(error instanceof Refused)) this.deps.log.error({ err: error }, 'events handshake failed');
-        const data: EventsRefusal = { code: 'unauthorized' };
-        next(Object.assign(new Error('Sign in first'), { data }));
+        const data: EventsRefusal = { code: error instanceof Refused ? error.code : 'unauthorized' };
+        next(Object.assign(new Error(data.code === 'rate_limited' ? 'Too many connections; wait a minute' : 'Sign in first'), { data }));
       });
     });
     namespace.on('connection', (socket) => void socket.join(userRoom(socket.data.userId)));
@@ -82,13 +90,18 @@ export class UserEvents {
     const token = cookieValue(socket.request.headers.cookie, SESSION_COOKIE);
     const claims = token && token.length < 4096 ? await this.deps.tokens.verify(token, 'session') : undefined;
     if (!claims) throw new Refused();
+    if (this.connections.hit(claims.sub).limited) throw new Refused('rate_limited');
     const role = await this.deps.signIns.currentRole({ userId: claims.sub, organisationId: claims.org, signInId: claims.sid });
     if (!role) throw new Refused();
     socket.data.userId = claims.sub;
   }
 }
 
-class Refused extends Error {}
+class Refused extends Error {
+  constructor(readonly code: EventsRefusal['code'] = 'unauthorized') {
+    super(code);
+  }
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
