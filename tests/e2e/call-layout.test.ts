@@ -1,16 +1,18 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { axeViolations, citizenCookie, expectMediaFlowing, meetThroughWaitingRoom, signedInContext } from '../support/calls.js';
+import { axeViolations, citizenCookie, expectMediaFlowing, signedInContext } from '../support/calls.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
 
 /**
  * Issue 9, the call screen: the whole call fits the screen without scrolling, and nothing covers anything. On a phone
- * (portrait and on its side) and on a laptop, every button of the call is inside the viewport, is what a finger or
- * mouse hits at its centre (not the self-view or a sheet over it), and is at least 44×44 px; axe finds nothing.
+ * (portrait and on its side) and on a laptop, every control of the call — the bar, the "Mere" menu, the chat, the
+ * waiting list, the citizen's waiting room, the device check before it and the worker's outcome step after it — is
+ * inside the viewport, is what a finger or mouse hits at its centre (not the self-view or a sheet over it), and is at
+ * least 44×44 px; axe finds nothing. In Danish, English and Swedish.
  * With SCREENSHOTS=<folder> set, each checked state is also saved there as call-*.png for a person to look at.
  */
 
@@ -18,6 +20,8 @@ const phone: BrowserContextOptions = { viewport: { width: 360, height: 640 }, is
 const laptop: BrowserContextOptions = { viewport: { width: 1280, height: 720 }, bypassCSP: true };
 /** Further sizes each device is turned to after the first: a taller phone and the phone on its side; a taller laptop. */
 const moreSizes = { phone: [{ width: 360, height: 740 }, { width: 740, height: 360 }], laptop: [{ width: 1280, height: 800 }] };
+/** The sizes the steps around the call (device check, outcome) are checked at. */
+const stepSize = { phone: { width: 360, height: 740 }, laptop: { width: 1280, height: 800 } };
 
 const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
 
@@ -26,93 +30,215 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(() => browser?.close());
+const opened: Page[] = [];
+afterEach(async () => {
+  for (const page of opened.splice(0)) await page.context().close();
+  // A citizen has one open session at a time: whatever a failed test left open must not refuse the next one.
+  await h.admin`update call_sessions set status = 'ended', ended_at = now(), end_reason = 'ended_by_staff' where status = 'open'`;
+});
 
-/** What is wrong with the call screen as shown: page scroll, and buttons off-screen, covered or too small. */
-function layoutProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+async function newPage(cookie: string, options: BrowserContextOptions, locale = 'da-DK'): Promise<Page> {
+  const page = await (await signedInContext(browser, h.baseUrl, cookie, { ...options, locale })).newPage();
+  opened.push(page);
+  return page;
+}
+
+async function startSession(): Promise<string> {
+  const started = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId: org.citizenId } });
+  expect(started.statusCode).toBe(201);
+  return started.json().id;
+}
+
+/** The worker opens the session; the citizen comes through the device check into the waiting room. */
+async function workerAndWaitingCitizen(callId: string, options: BrowserContextOptions, locale = 'da-DK') {
+  const worker = await newPage(cookies.worker, options, locale);
+  await worker.goto(`${h.baseUrl}/call/${callId}`);
+  await worker.locator('.empty-stage').waitFor();
+  const citizen = await newPage(await citizenCookie(h, org, cookies.worker), options, locale);
+  await citizen.goto(`${h.baseUrl}/call/${callId}/check`);
+  await citizen.locator('video.preview').waitFor();
+  return { worker, citizen };
+}
+
+/** What is wrong with the screen as shown: page scroll, and controls off-screen, covered or too small. */
+function layoutProblems(page: Page, scope = '.call'): Promise<string[]> {
+  return page.evaluate((scope) => {
     const problems: string[] = [];
     const root = document.scrollingElement!;
     if (root.scrollHeight > innerHeight) problems.push(`page scrolls: ${root.scrollHeight} > ${innerHeight}`);
     if (root.scrollWidth > innerWidth) problems.push(`page scrolls sideways: ${root.scrollWidth} > ${innerWidth}`);
-    const buttons = [...document.querySelectorAll<HTMLButtonElement>('.call button')].filter((b) => b.checkVisibility());
-    if (buttons.length === 0) problems.push('no buttons');
-    for (const button of buttons) {
-      const name = (button.getAttribute('aria-label') ?? button.textContent ?? '').trim();
-      // A long chat sheet scrolls inside itself (never the page): a button in it counts where it scrolls to.
-      button.scrollIntoView({ block: 'nearest' });
-      const r = button.getBoundingClientRect();
+    const selector = ['button', 'label.choice', 'input:not([type=radio]):not([type=checkbox])', 'select'].map((s) => `${scope} ${s}`).join(', ');
+    const controls = [...document.querySelectorAll<HTMLElement>(selector)].filter((b) => b.checkVisibility());
+    if (controls.length === 0) problems.push('no controls');
+    for (const control of controls) {
+      const name = (control.getAttribute('aria-label') ?? control.textContent ?? control.outerHTML.slice(0, 60)).trim();
+      // A long sheet scrolls inside itself (never the page): a control in it counts where it scrolls to.
+      control.scrollIntoView({ block: 'nearest' });
+      const r = control.getBoundingClientRect();
       if (r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight) problems.push(`${name}: outside the viewport (${JSON.stringify(r)})`);
       if (r.width < 44 || r.height < 44) problems.push(`${name}: ${r.width}×${r.height} px`);
       const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      if (!hit || !button.contains(hit)) problems.push(`${name}: covered by ${hit?.outerHTML.slice(0, 80)}`);
+      if (!hit || !control.contains(hit)) problems.push(`${name}: covered by ${hit?.outerHTML.slice(0, 80)}`);
     }
     return problems;
-  });
+  }, scope);
 }
 
-/** Checks the screen as it is (and with the chat sheet open) at its size and the further sizes; axe at the first. */
-async function expectCallFits(page: Page, name: string, device: 'phone' | 'laptop'): Promise<void> {
-  const first = page.viewportSize()!;
-  for (const [i, size] of [first, ...moreSizes[device]].entries()) {
+async function expectFits(page: Page, tag: string, options: { axe: boolean; scope?: string }): Promise<void> {
+  await saveScreenshot(page, `call-${tag}`);
+  expect(await layoutProblems(page, options.scope), tag).toEqual([]);
+  if (options.axe) expect(await axeViolations(page), tag).toEqual([]);
+}
+
+/** The texts the checks look for, per language. */
+const TEXTS = {
+  'da-DK': { more: 'Mere', chat: 'Chat', back: 'Tilbage', placeholder: 'Skriv en besked', join: 'Deltag', waiting: 'Bo ved, at du venter.', admit: 'Luk Carl Borger ind', write: 'Skriv til Carl Borger', close: 'Luk', lang: 'da' },
+  'en-GB': { more: 'More', chat: 'Chat', back: 'Back', placeholder: 'Write a message', join: 'Join', waiting: 'Bo knows you are waiting.', admit: 'Let Carl Borger in', write: 'Write to Carl Borger', close: 'Close', lang: 'en' },
+  'sv-SE': { more: 'Mer', chat: 'Chatt', back: 'Tillbaka', placeholder: 'Skriv ett meddelande', join: 'Gå med', waiting: 'Bo vet att du väntar.', admit: 'Släpp in Carl Borger', write: 'Skriv till Carl Borger', close: 'Stäng', lang: 'sv' },
+} as const;
+type Locale = keyof typeof TEXTS;
+
+/**
+ * The call as it is, then with "Mere" open, then with the chat open, at its size and the further sizes (axe at the
+ * first). Escape closes "Mere" and gives the focus back to it.
+ */
+async function expectCallFits(page: Page, name: string, sizes: { width: number; height: number }[], locale: Locale = 'da-DK'): Promise<void> {
+  const text = TEXTS[locale];
+  for (const [i, size] of sizes.entries()) {
     await page.setViewportSize(size);
     await page.waitForTimeout(200); // layout and video sizes settle
     const tag = `${name}-${size.width}x${size.height}`;
-    await saveScreenshot(page, `call-${tag}`);
-    expect(await layoutProblems(page), tag).toEqual([]);
-    if (i === 0) expect(await axeViolations(page), tag).toEqual([]);
+    await expectFits(page, tag, { axe: i === 0 });
 
-    await page.getByRole('button', { name: 'Chat' }).click();
-    await page.getByPlaceholder('Skriv en besked').waitFor();
-    await saveScreenshot(page, `call-${tag}-chat`);
-    expect(await layoutProblems(page), `${tag} chat`).toEqual([]);
-    if (i === 0) expect(await axeViolations(page), `${tag} chat`).toEqual([]);
-    await page.getByRole('button', { name: 'Tilbage' }).click();
-    await page.getByPlaceholder('Skriv en besked').waitFor({ state: 'hidden' });
+    const more = page.getByRole('button', { name: text.more, exact: true });
+    await more.click();
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    await page.getByRole('region', { name: text.more }).waitFor();
+    await expectFits(page, `${tag}-more`, { axe: i === 0 });
+    await page.keyboard.press('Escape');
+    await page.getByRole('region', { name: text.more }).waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-expanded'))).toBe('false');
+
+    await more.click();
+    await page.getByRole('button', { name: text.chat, exact: true }).click();
+    await page.getByPlaceholder(text.placeholder).waitFor();
+    await expectFits(page, `${tag}-chat`, { axe: i === 0 });
+    await page.getByRole('button', { name: text.back }).click();
+    await page.getByPlaceholder(text.placeholder).waitFor({ state: 'hidden' });
   }
-  await page.setViewportSize(first);
+  await page.setViewportSize(sizes[0]!);
 }
 
 describe('the call screen fits the screen and nothing covers anything', () => {
   for (const [device, options] of [['phone', phone], ['laptop', laptop]] as const) {
-    it(`${device}: the worker alone in a call`, async () => {
-      const worker = await (await signedInContext(browser, h.baseUrl, cookies.worker, options)).newPage();
-      try {
-        await worker.goto(h.baseUrl);
-        await worker.getByRole('button', { name: 'Start video' }).click();
-        await worker.getByText('Ingen andre er med endnu.').waitFor();
-        await worker.locator('video.local-video').waitFor();
-        await expectCallFits(worker, `worker-alone-${device}`, device);
-        await worker.getByRole('button', { name: 'Afslut samtalen' }).click();
-        await worker.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
-      } finally {
-        await worker.context().close();
-      }
-    }, 90_000);
+    it(`${device}: the worker alone in a call, then the outcome step (saved on the session)`, async () => {
+      const callId = await startSession();
+      const worker = await newPage(cookies.worker, options);
+      await worker.goto(`${h.baseUrl}/call/${callId}`);
+      await worker.getByText('Ingen andre er med endnu.').waitFor();
+      await worker.locator('video.local-video').waitFor();
+      expect(await worker.getByRole('banner').count()).toBe(0); // the app's header steps aside in a call
+      await expectCallFits(worker, `worker-alone-${device}`, [options.viewport!, ...moreSizes[device]]);
 
-    it(`${device}: worker and citizen in a call, a chat message on the citizen's stage`, async () => {
-      const worker = await (await signedInContext(browser, h.baseUrl, cookies.worker, options)).newPage();
-      const citizen = await (await signedInContext(browser, h.baseUrl, await citizenCookie(h, org, cookies.worker), options)).newPage();
-      try {
-        expect(await meetThroughWaitingRoom(worker, citizen, h.baseUrl)).toBe(0);
-        await expectMediaFlowing(citizen);
-        await expectMediaFlowing(worker);
-        await expectCallFits(worker, `worker-${device}`, device);
-        await expectCallFits(citizen, `citizen-${device}`, device);
-
-        await worker.getByRole('button', { name: 'Chat' }).click();
-        await worker.getByPlaceholder('Skriv en besked').fill('Hej Carl');
-        await worker.getByRole('button', { name: 'Send' }).click();
-        await citizen.getByText('Hej Carl').waitFor();
-        await saveScreenshot(citizen, `call-citizen-${device}-message`);
-        expect(await layoutProblems(citizen)).toEqual([]);
-
-        await worker.getByRole('button', { name: 'Tilbage' }).click();
-        await worker.getByRole('button', { name: 'Afslut samtalen' }).click();
-        await citizen.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
-      } finally {
-        await worker.context().close();
-        await citizen.context().close();
-      }
+      await worker.getByRole('button', { name: 'Afslut samtalen' }).click();
+      await worker.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
+      await worker.getByRole('group', { name: 'Hvordan gik det?' }).waitFor();
+      await worker.setViewportSize(stepSize[device]);
+      await expectFits(worker, `outcome-${device}-${stepSize[device].width}x${stepSize[device].height}`, { axe: true, scope: 'main' });
+      const save = worker.getByRole('button', { name: 'Gem' });
+      expect(await save.isDisabled()).toBe(true);
+      await worker.getByLabel('Holdt').check();
+      await worker.getByLabel('Kort note (kan udelades)').fill('Vi talte om ugen.');
+      await save.click();
+      await worker.getByRole('status').filter({ hasText: 'Gemt.' }).waitFor();
+      const [session] = await h.admin`select outcome, outcome_note, outcome_by from call_sessions where id = ${callId}`;
+      expect(session).toEqual({ outcome: 'held', outcome_note: 'Vi talte om ugen.', outcome_by: org.workerId });
+      await expectFits(worker, `outcome-saved-${device}`, { axe: true, scope: 'main' });
+      await worker.getByRole('button', { name: 'Tilbage til I dag' }).click();
+      await expect.poll(() => new URL(worker.url()).pathname).toBe('/');
     }, 120_000);
+
+    it(`${device}: the device check, the waiting room, the waiting list, then worker and citizen in a call`, async () => {
+      const callId = await startSession();
+      const { worker, citizen } = await workerAndWaitingCitizen(callId, options);
+
+      // the device check: "Deltag" whole inside the screen without scrolling
+      await citizen.setViewportSize(stepSize[device]);
+      await citizen.waitForTimeout(200);
+      const join = citizen.getByRole('button', { name: 'Deltag' });
+      const box = (await join.boundingBox())!;
+      expect(box.y + box.height, 'Deltag inside the viewport').toBeLessThanOrEqual(stepSize[device].height);
+      await expectFits(citizen, `device-check-${device}-${stepSize[device].width}x${stepSize[device].height}`, { axe: true, scope: 'main' });
+      await citizen.setViewportSize(options.viewport!);
+      await join.click();
+
+      // the waiting room, at every size; no "Mere" in it
+      await citizen.getByRole('heading', { name: 'Bo ved, at du venter.' }).waitFor();
+      for (const [i, size] of [options.viewport!, ...moreSizes[device]].entries()) {
+        await citizen.setViewportSize(size);
+        await citizen.waitForTimeout(200);
+        await expectFits(citizen, `waiting-room-${device}-${size.width}x${size.height}`, { axe: i === 0 });
+      }
+      expect(await citizen.getByRole('button', { name: 'Mere' }).count()).toBe(0);
+      await citizen.setViewportSize(options.viewport!);
+
+      // the worker's waiting list, and the sheet to write to the one waiting
+      await worker.getByRole('button', { name: 'Luk Carl Borger ind' }).waitFor();
+      await expectFits(worker, `waiting-list-${device}`, { axe: true });
+      await worker.getByRole('button', { name: 'Skriv til Carl Borger' }).click();
+      await expectFits(worker, `waiting-list-write-${device}`, { axe: true });
+      await worker.getByRole('button', { name: 'Luk', exact: true }).click();
+
+      await worker.getByRole('button', { name: 'Luk Carl Borger ind' }).click();
+      await expectMediaFlowing(citizen);
+      await expectMediaFlowing(worker);
+      await expectCallFits(worker, `worker-${device}`, [options.viewport!, ...moreSizes[device]]);
+      await expectCallFits(citizen, `citizen-${device}`, [options.viewport!, ...moreSizes[device]]);
+
+      // the other person's camera off: said on their tile (axe checks its contrast)
+      await citizen.getByRole('button', { name: 'Kamera' }).click();
+      await worker.locator('figure.tile:not(.local)').getByText('Kameraet er slukket').waitFor();
+      await expectFits(worker, `worker-${device}-camera-off`, { axe: true });
+      await citizen.getByRole('button', { name: 'Kamera' }).click();
+
+      await worker.getByRole('button', { name: 'Mere' }).click();
+      await worker.getByRole('button', { name: 'Chat' }).click();
+      await worker.getByPlaceholder('Skriv en besked').fill('Hej Carl');
+      await worker.getByRole('button', { name: 'Send' }).click();
+      await citizen.getByText('Hej Carl').waitFor();
+      await saveScreenshot(citizen, `call-citizen-${device}-message`);
+      expect(await layoutProblems(citizen)).toEqual([]);
+      // a message while the chat is closed: a dot on "Mere" (and on "Chat" in it)
+      expect(await citizen.locator('.controls .unread-dot').count()).toBe(1);
+
+      await worker.getByRole('button', { name: 'Tilbage' }).click();
+      await worker.getByRole('button', { name: 'Afslut samtalen' }).click();
+      await citizen.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
+      await expectFits(citizen, `ended-citizen-${device}`, { axe: true, scope: 'main' });
+    }, 180_000);
+  }
+});
+
+describe('in English and Swedish too', () => {
+  for (const locale of ['en-GB', 'sv-SE'] as const) {
+    for (const [device, options] of [['phone', { ...phone, viewport: stepSize.phone }], ['laptop', { ...laptop, viewport: stepSize.laptop }]] as const) {
+      it(`${locale}, ${device}: the waiting room and the call`, async () => {
+        const text = TEXTS[locale];
+        const callId = await startSession();
+        const { worker, citizen } = await workerAndWaitingCitizen(callId, options, locale);
+        expect(await citizen.evaluate(() => document.documentElement.lang)).toBe(text.lang);
+        await citizen.getByRole('button', { name: text.join }).click();
+        await citizen.getByRole('heading', { name: text.waiting }).waitFor();
+        await expectFits(citizen, `waiting-room-${locale}-${device}`, { axe: true });
+        await worker.getByRole('button', { name: text.write }).click();
+        await expectFits(worker, `waiting-list-write-${locale}-${device}`, { axe: true });
+        await worker.getByRole('button', { name: text.close, exact: true }).click();
+
+        await worker.getByRole('button', { name: text.admit }).click();
+        await expectMediaFlowing(citizen);
+        await expectCallFits(citizen, `citizen-${locale}-${device}`, [options.viewport!], locale);
+        await expectCallFits(worker, `worker-${locale}-${device}`, [options.viewport!], locale);
+      }, 120_000);
+    }
   }
 });
