@@ -173,13 +173,35 @@ describe('Web Push: "Bo er klar"', () => {
     await outbound.dispatcher.drain();
     expect(service.received.filter((r) => r.path === device.path)).toHaveLength(1);
     expect(await subscriptionRows(org.citizenId)).toEqual([]);
-    expect(await h.admin`select status from reminders where call_session_id = ${call.json().id}`).toEqual([{ status: 'failed' }]);
+    // No device left, and the citizen allows neither SMS nor e-mail: not sent, and the row says why.
+    expect(await h.admin`select channel, status, last_error from reminders where call_session_id = ${call.json().id}`).toEqual([
+      { channel: 'push', status: 'cancelled', last_error: 'no device takes notifications any more, and SMS or e-mail may not be used now' },
+    ]);
+    expect(outbound.gateway.delivered).toHaveLength(0);
     await endOpenCalls();
 
     // With no device left, the next session is not announced by push (the citizen gave no SMS or e-mail consent).
     const next = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId: org.citizenId } });
     expect(next.json().notice).toBe('none');
     await endOpenCalls();
+  });
+
+  it('when the only device is gone, the notice goes by SMS instead, if the citizen allows SMS', async () => {
+    await h.admin`delete from push_subscriptions`;
+    const device = newDevice(service);
+    await subscribe(device);
+    service.answers.set(device.path, 410);
+    await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: cookies.worker, body: { smsReminders: true, remindersAtNight: true } });
+    try {
+      const call = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId: org.citizenId } });
+      expect(call.json().notice).toBe('push');
+      await outbound.dispatcher.drain();
+      expect(outbound.gateway.delivered.map((s) => s.message)).toEqual([expect.stringMatching(/^Bo er klar til jeres videosamtale\. Tryk her: http:\/\/naervaer\.test\/join#/)]);
+      expect(await h.admin`select channel, status from reminders where call_session_id = ${call.json().id}`).toEqual([{ channel: 'sms', status: 'sent' }]);
+      await endOpenCalls();
+    } finally {
+      await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: cookies.worker, body: { smsReminders: false, remindersAtNight: false } });
+    }
   });
 
   it('a temporary failure (503) is retried, a 404 also deletes', async () => {

@@ -14,8 +14,9 @@ import { dispatchStore, type ReminderToSend, type SendOutcome } from './store.js
 /** A claimed reminder made ready to send, in its organisation's transaction. */
 interface Prepared {
   row: ReminderToSend;
-  /** No longer wanted: recorded as cancelled, not sent. */
+  /** No longer wanted: recorded as cancelled, not sent (`why`, when there is more to say than that). */
   stale: boolean;
+  why?: string;
   /** The phone number or e-mail address (SMS and e-mail). */
   to: string | null;
   words: { subject: string; text: string };
@@ -151,12 +152,22 @@ export class Dispatcher {
    * "Bo er klar": only while the session is open and fresh. SMS and e-mail carry a one-time link to the session (the
    * same on every attempt); a push goes to every device of the citizen that asked for it, and opens the app.
    */
-  private async prepareReady(tx: Tx, organisationId: string, row: ReminderToSend): Promise<Prepared> {
-    const stale = !row.user_active || !row.channel_allowed || row.call_status !== 'open' || Date.now() - row.due_at.getTime() > READY_FRESH_MS;
+  private async prepareReady(tx: Tx, organisationId: string, claimed: ReminderToSend): Promise<Prepared> {
+    let row = claimed;
+    const over = !row.user_active || row.call_status !== 'open' || Date.now() - row.due_at.getTime() > READY_FRESH_MS;
+    let why: string | undefined;
+    if (!over && row.channel === 'push' && !row.channel_allowed) {
+      // No device of theirs takes push any more (its push service said it is gone, or its sign-in ended since):
+      // SMS or e-mail instead, as their consent and the hour allow.
+      const channel = await outbox.moveReadyNoticeOffPush(tx, row.id, row.citizen_id);
+      if (channel) row = { ...row, channel, channel_allowed: true };
+      else why = 'no device takes notifications any more, and SMS or e-mail may not be used now';
+    }
+    const stale = over || !row.channel_allowed;
     const workerName = row.call_worker_name ?? '';
     if (row.channel === 'push') {
       const devices = stale ? [] : await pushSubscriptionsOf(tx, row.citizen_id);
-      return { row, stale, to: null, words: { subject: '', text: '' }, devices, push: readyPush(row.language, workerName) };
+      return { row, stale, why, to: null, words: { subject: '', text: '' }, devices, push: readyPush(row.language, workerName) };
     }
     let joinUrl: string | null = null;
     if (!stale) {
@@ -167,7 +178,7 @@ export class Dispatcher {
       joinUrl = secret ? reminderLinkUrl(this.options.publicUrl, secret) : null;
     }
     const to = row.channel === 'sms' ? row.phone : row.email;
-    return { row, stale, to, words: readyMessage(row.language, workerName, joinUrl), devices: [] };
+    return { row, stale, why, to, words: readyMessage(row.language, workerName, joinUrl), devices: [] };
   }
 
   /** One push to each device; those the push service says are gone are deleted when the outcome is recorded. */
@@ -181,13 +192,16 @@ export class Dispatcher {
     if (retry && retry.result === 'failed' && row.attempts < MAX_ATTEMPTS) {
       return { id: row.id, result: 'retry', error: retry.error, attempts: row.attempts, retryInSeconds: backoffMs(row.attempts) / 1000, goneDevices: gone };
     }
-    const error = results.length === 0 || gone.length === results.length ? 'no device takes notifications any more' : 'the push service refused it';
-    return { id: row.id, result: 'failed', error, attempts: row.attempts, goneDevices: gone };
+    if (gone.length === results.length) {
+      // Every device is gone: the next attempt (at once) goes by SMS or e-mail if it may (prepareReady).
+      return { id: row.id, result: 'retry', error: 'no device takes notifications any more', attempts: row.attempts, retryInSeconds: 0, goneDevices: gone };
+    }
+    return { id: row.id, result: 'failed', error: 'the push service refused it', attempts: row.attempts, goneDevices: gone };
   }
 
   private async deliver(item: Prepared): Promise<SendOutcome> {
     const { row, stale, to, words } = item;
-    if (stale) return { id: row.id, result: 'cancelled', error: 'no longer wanted', attempts: row.attempts };
+    if (stale) return { id: row.id, result: 'cancelled', error: item.why ?? 'no longer wanted', attempts: row.attempts };
     if (row.channel === 'push') return this.deliverPush(item);
     const sender = this.options.senders[row.channel];
     if (!sender) return { id: row.id, result: 'failed', error: `${row.channel} is not configured on this server`, attempts: row.attempts };

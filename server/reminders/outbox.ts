@@ -8,7 +8,7 @@ import type { Sql } from 'postgres';
 import type { Tx } from '../db/database.js';
 import { fromLocal, toLocal } from '../time.js';
 import {
-  appointmentsToPlan, cancelPendingNoLongerAllowed, insertReadyNotice, readyChannels, cancelPendingOfAppointments, cancelPendingOfSchedule, insertAppointmentReminders,
+  appointmentsToPlan, cancelPendingNoLongerAllowed, insertReadyNotice, moveReadyNotice, readyChannels, cancelPendingOfAppointments, cancelPendingOfSchedule, insertAppointmentReminders,
   planMedicationReminders, upcomingAppointmentIds, type PlannedReminder,
 } from './store.js';
 
@@ -58,6 +58,17 @@ async function planReadyNotice(tx: Tx, call: { organisationId: string; citizenId
   return channel;
 }
 
+/**
+ * A "ready" notice planned as a push finds no device that takes it any more: it goes by SMS or e-mail instead, by
+ * the same rules as planReadyNotice. Returns the new channel, or null when neither may be used now.
+ */
+async function moveReadyNoticeOffPush(tx: Tx, reminderId: string, citizenId: string): Promise<'sms' | 'email' | null> {
+  const allowed = await readyChannels(tx, citizenId);
+  const channel = allowed.sms && !allowed.smsQuietNow ? 'sms' : allowed.email ? 'email' : null;
+  if (channel) await moveReadyNotice(tx, reminderId, channel);
+  return channel;
+}
+
 async function replanAppointments(tx: Tx, appointmentIds: readonly string[]): Promise<void> {
   await cancelPendingOfAppointments(tx, appointmentIds);
   await planAppointments(tx, appointmentIds);
@@ -82,6 +93,8 @@ function outsideQuietHours(due: Date, appointmentStart: Date, org: { time_zone: 
 export const outbox = {
   /** A worker opened a video session: tell the citizen once ("Bo er klar"), as their consent and the hour allow. */
   planReadyNotice,
+  /** The citizen's devices no longer take push: the notice goes by SMS or e-mail if it may. */
+  moveReadyNoticeOffPush,
   /** Reminders for newly booked appointments, by the organisation's offsets and the citizen's consent. */
   planAppointments,
   /** The appointments are cancelled, closed or moved: their pending reminders will not be sent. */

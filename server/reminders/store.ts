@@ -136,6 +136,11 @@ export async function insertReadyNotice(
     on conflict (idempotency_key) do nothing`;
 }
 
+/** A pending "ready" notice goes out on another channel (its key stays: the provider has never seen it). */
+export async function moveReadyNotice(tx: Tx, reminderId: string, channel: 'sms' | 'email'): Promise<void> {
+  await tx`update reminders set channel = ${channel} where id = ${reminderId} and kind = 'call_ready' and status = 'pending'`;
+}
+
 /** A claimed reminder with what sending it needs, read in its organisation. */
 export interface ReminderToSend {
   id: string;
