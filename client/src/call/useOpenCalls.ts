@@ -42,8 +42,9 @@ export function useOpenCalls(): CallSummary[] {
     document.addEventListener('visibilitychange', onShown);
     import('socket.io-client').then(({ io }) => {
       if (stopped) return;
-      // Same origin and path as signalling; the session cookie goes with the handshake and admits it.
-      socket = io(EVENTS_NAMESPACE, { path: '/socket.io/' });
+      // Same origin, path and transport as signalling (WebSocket only: where a proxy blocks it, the slow poll
+      // above carries on); the session cookie goes with the handshake and admits it.
+      socket = io(EVENTS_NAMESPACE, { path: '/socket.io/', transports: ['websocket'] });
       socket.on('connect', () => {
         stopPolling();
         load();
