@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'not_found', 'conflict', 'overlap',
   // links
   'link_invalid', 'link_expired', 'link_revoked', 'link_used',
+  // sending a message to a citizen: no mobile number / e-mail on file, or the SMS gateway / mail server refused it
+  'no_address', 'send_failed',
   // calls
   'not_started', 'session_ended', 'removed',
   // the media server (sfu/types.ts SfuError): a room or peer limit, or media it cannot take

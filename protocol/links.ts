@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Me } from './auth.js';
-import { Nullable, Timestamp, Uuid } from './common.js';
+import { Nullable, strict, Timestamp, Uuid } from './common.js';
 import type { RouteTable } from './contract.js';
 import { IdParams } from './people.js';
 import { Roles } from './roles.js';
@@ -33,8 +33,22 @@ export const CitizenLink = Type.Object({
 });
 export type CitizenLink = Static<typeof CitizenLink>;
 
+/** How a sign-in link is sent to the citizen: to the mobile number or e-mail address their coordinator entered. */
+export const LinkChannel = Type.Union([Type.Literal('sms'), Type.Literal('email')]);
+export type LinkChannel = Static<typeof LinkChannel>;
+export const SendLinkBody = Type.Object({ channel: LinkChannel }, strict);
+export type SendLinkBody = Static<typeof SendLinkBody>;
+/** A link that went out: never its URL (the citizen has it; the worker does not need it). */
+export const CitizenLinkSent = Type.Object({ id: Uuid, channel: LinkChannel, expiresAt: Timestamp });
+export type CitizenLinkSent = Static<typeof CitizenLinkSent>;
+
 export const linkRoutes = {
   'POST /api/citizens/:citizenId/links': { roles: Roles.caseStaff, tags: ['citizen links'], params: IdParams.citizen, reply: { 201: CitizenLinkCreated } },
+  'POST /api/citizens/:citizenId/links/send': {
+    roles: Roles.caseStaff, tags: ['citizen links'], params: IdParams.citizen, body: SendLinkBody, reply: { 201: CitizenLinkSent },
+    description: 'Issues a sign-in link and sends it at once by SMS or e-mail to the citizen (the text holds only the link). '
+      + 'Refused with no_address when the citizen has no mobile number / e-mail, send_failed when it could not be sent (the link is then withdrawn).',
+  },
   'GET /api/citizens/:citizenId/links': { roles: Roles.caseStaff, tags: ['citizen links'], params: IdParams.citizen, reply: { 200: Type.Array(CitizenLink) } },
   'POST /api/citizen-links/:linkId/revoke': { roles: Roles.caseStaff, tags: ['citizen links'], params: IdParams.link, reply: { 200: CitizenLink } },
   'POST /api/citizen-links/exchange': { roles: null, tags: ['citizen links'], body: ExchangeLinkBody, reply: { 200: Me } },

@@ -3,10 +3,13 @@
  * its secret for a long-lived session. Issuing is links/links.ts, the data links/store.ts.
  */
 import { startSession } from '../auth/session.js';
+import { HttpError } from '../http/errors.js';
 import { attemptLimit } from '../http/rate-limit.js';
 import { route } from '../http/route.js';
 import type { App, FeatureDeps } from '../http/types.js';
+import { channelSenders } from '../reminders/setup.js';
 import { citizenLinkUrl, issueCitizenLink } from './links.js';
+import { signInLinkMessage } from './message.js';
 
 export function citizenLinkRoutes(app: App, deps: FeatureDeps): void {
   const { config } = deps;
@@ -16,6 +19,27 @@ export function citizenLinkRoutes(app: App, deps: FeatureDeps): void {
     const link = await store.createCitizenLink(auth, params.citizenId, (tx) =>
       issueCitizenLink(tx, { organisationId: auth.organisationId, citizenId: params.citizenId, createdBy: auth.userId, hours: config.citizenLinkHours }));
     return { id: link.id, url: citizenLinkUrl(config.publicUrl, link.secret), expiresAt: link.expiresAt.toISOString() };
+  });
+
+  // The same SMS gateway and mail server as reminders. A message goes out once per press: the link's id is its
+  // idempotency key, so a gateway that saw it before (a timeout after it accepted) does not send it twice.
+  const senders = channelSenders(config);
+  app.addHook('onClose', () => senders.email?.close?.());
+  route(app, 'POST /api/citizens/:citizenId/links/send', async ({ auth, params, body, request }) => {
+    const sender = senders[body.channel];
+    if (!sender) throw new HttpError(503, 'send_failed', `Sending by ${body.channel} is not set up on this server`);
+    const link = await store.issueCitizenLinkToSend(auth, params.citizenId, body.channel, (tx) =>
+      issueCitizenLink(tx, { organisationId: auth.organisationId, citizenId: params.citizenId, createdBy: auth.userId, hours: config.citizenLinkHours }));
+    const words = signInLinkMessage(link.language, citizenLinkUrl(config.publicUrl, link.secret));
+    try {
+      await sender.send({ to: link.address, ...words, idempotencyKey: `citizen-link:${link.id}` });
+    } catch (error) {
+      // The SendError's message names the provider's answer, never the address or the link.
+      request.log.warn({ linkId: link.id, channel: body.channel, reason: error instanceof Error ? error.message : 'unknown' }, 'sign-in link not sent');
+      await store.withdrawUnsentCitizenLink(auth, params.citizenId, link.id);
+      throw new HttpError(502, 'send_failed', 'The message could not be sent; the link was withdrawn');
+    }
+    return { id: link.id, channel: body.channel, expiresAt: link.expiresAt.toISOString() };
   });
 
   route(app, 'GET /api/citizens/:citizenId/links', async ({ auth, params }) => store.citizenLinks(auth, params.citizenId));
