@@ -28,6 +28,7 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY', /addresses\/CIDRs/],
     [{ TRUST_PROXY: '99' }, 'TRUST_PROXY', /0 to 10/],
     [{ SIGNING_KEYS: 'short' }, 'SIGNING_KEYS', /kid:secret/],
+    [{ VAPID_KEYS: 'short:key' }, 'VAPID_KEYS', /publicKey:privateKey/],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL', /smtp/],
     [{ STAFF_SESSION_HOURS: '0' }, 'STAFF_SESSION_HOURS', /1 to/],
     [{ DISPATCH_LEASE_SECONDS: 'soon' }, 'DISPATCH_LEASE_SECONDS', /whole number from 1 to 3600/],

@@ -5,11 +5,15 @@
  * web-push's code, so the server's encryption is checked by an independent implementation.
  */
 import { createECDH, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config.js';
 import { isAllowedPushEndpoint } from '../server/push/endpoint.js';
+import { loadVapidKeys, newVapidKeys, vapidKeysFile } from '../server/push/keys.js';
 import { citizenCookie } from './support/calls.js';
 import { useHarness } from './support/use-harness.js';
 import { useOutbound } from './support/use-outbound.js';
@@ -265,6 +269,27 @@ describe('Web Push: "Bo er klar"', () => {
     const bad = await h.request('PUT', '/api/my/push-subscription', { cookie: citizen, body: { endpoint: `${service.origin}/x/y/z`, keys: { p256dh: 'short', auth: 'short' } } });
     expect(bad.statusCode).toBe(400);
     expect(await h.admin`select count(*)::int as n from push_subscriptions`).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('the VAPID key pair', () => {
+  it('is generated once into DATA_DIR/keys (readable by the server\'s user only) and the same on every start', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-vapid-'));
+    try {
+      const first = loadVapidKeys({ vapidKeys: undefined, dataDir });
+      expect(fs.statSync(vapidKeysFile(dataDir)).mode & 0o777).toBe(0o600);
+      expect(loadVapidKeys({ vapidKeys: undefined, dataDir })).toEqual(first);
+      // …and it is the pair this server's push key route gives out.
+      expect(loadVapidKeys({ vapidKeys: undefined, dataDir: h.dataDir }).publicKey).toBe(publicKey);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('VAPID_KEYS wins over the file, so several hosts can share one pair', () => {
+    const given = newVapidKeys();
+    const parsed = parseConfig({ VAPID_KEYS: `${given.publicKey}:${given.privateKey}`, DATA_DIR: h.dataDir });
+    expect(loadVapidKeys(parsed)).toEqual(given);
   });
 });
 
