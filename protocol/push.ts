@@ -32,16 +32,17 @@ export type PushSubscriptionBody = Static<typeof PushSubscriptionBody>;
 export const PushEndpointBody = Type.Object({ endpoint: Text({ minLength: 10, maxLength: 1000 }) }, strict);
 export type PushEndpointBody = Static<typeof PushEndpointBody>;
 
-/** What the service worker gets (decrypted) and shows: no citizen name, no reason, nothing but the worker's first name. */
+/**
+ * What the service worker (client/src/sw.ts) gets, decrypted, and shows under the tag 'naervaer-ready', so that a
+ * repeat (a retried send) replaces the notification instead of stacking: no citizen name, no reason, nothing but the
+ * worker's first name.
+ */
 export interface ReadyPush {
   title: string;
   body: string;
   /** Same-origin path to open on tap. */
   url: string;
 }
-
-/** The notification's tag: a repeat (a retried send) replaces the one shown instead of stacking. */
-export const READY_PUSH_TAG = 'naervaer-ready';
 
 export const pushRoutes = {
   'GET /api/push/key': { roles: null, tags: ['push'], reply: { 200: PushKey } },
