@@ -161,7 +161,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     reconnectGraceMs: config.callReconnectGraceSeconds * 1000,
   });
   // Sign-out and deactivation (registered above, called at request time) reach live calls through this.
-  app.decorate('liveCalls', signalling);
+  app.decorate('liveCalls', {
+    // Live calls, and the live events of /events, both end with the sign-in they were opened under.
+    signInsChanged: async (organisationId: string, userId: string) => {
+      await Promise.all([signalling.signInsChanged(organisationId, userId), events.signInsChanged(organisationId, userId)]);
+    },
+  });
   events.attach(signalling.socketServer);
   app.addHook('preClose', () => signalling.close());
   callRoutes(app, features, signalling);

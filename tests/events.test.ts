@@ -95,6 +95,17 @@ describe('live "open sessions changed" events', () => {
     await expect(listen(signedOut)).rejects.toMatchObject({ code: 'unauthorized' });
   });
 
+  it('closes the connection of a sign-in that ends (signing out on that device)', async () => {
+    const signedIn = await citizenCookie(h, org, cookies.worker);
+    const onThisDevice = await listen(signedIn);
+    const onAnother = await listen(citizen);
+    const closed = new Promise<string>((resolve) => onThisDevice.once('disconnect', resolve));
+    expect((await h.request('POST', '/api/auth/logout', { cookie: signedIn })).statusCode).toBe(204);
+    expect(await closed).toBe('io server disconnect');
+    // The same citizen's other device, still signed in, stays connected.
+    expect(onAnother.connected).toBe(true);
+  });
+
   it('lets one person open at most 30 connections a minute', async () => {
     const cookie = await signInAs(otherOrg, otherOrg.otherCitizenId);
     for (let i = 0; i < 30; i += 1) (await listen(cookie)).disconnect();

@@ -19,6 +19,9 @@ import type { Logger } from '../log.js';
 
 interface EventsSocketData {
   userId: string;
+  organisationId: string;
+  /** The sign-in the cookie was issued under: when it ends, the connection goes (signInsChanged). */
+  signInId: string;
 }
 
 type EventsNamespace = Namespace<EventsClientToServer, EventsServerToClient, Record<never, never>, EventsSocketData>;
@@ -94,6 +97,25 @@ export class UserEvents {
     const role = await this.deps.signIns.currentRole({ userId: claims.sub, organisationId: claims.org, signInId: claims.sid });
     if (!role) throw new Refused();
     socket.data.userId = claims.sub;
+    socket.data.organisationId = claims.org;
+    socket.data.signInId = claims.sid;
+  }
+
+  /**
+   * Someone's sign-ins changed (signed out, password changed, deactivated): their connections whose sign-in no
+   * longer holds are closed, so a device signed out stops hearing even that something changed. Never throws.
+   */
+  async signInsChanged(organisationId: string, userId: string): Promise<void> {
+    try {
+      const sockets = (await this.namespace?.in(userRoom(userId)).fetchSockets()) ?? [];
+      for (const socket of sockets) {
+        const { signInId } = socket.data;
+        if (socket.data.organisationId !== organisationId) continue;
+        if (!(await this.deps.signIns.currentRole({ userId, organisationId, signInId }))) socket.disconnect(true);
+      }
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'closing the live events of ended sign-ins failed');
+    }
   }
 }
 
