@@ -17,6 +17,8 @@ export type Screen =
   | { name: 'agenda' }
   | { name: 'people' }
   | { name: 'appointments' }
+  /** "Mere": the citizen's language, reminders, getting the app and logging out (citizen/MoreScreen.tsx). */
+  | { name: 'more' }
   /** An open video session, signed in (/call/<id>) or through a reminder's join link (/join/call/<id>); `check` is the device check before it. */
   | { name: 'call'; callId: string; step: CallStep; via: CallVia }
   | { name: 'unknown' };
@@ -24,7 +26,7 @@ export type Screen =
 export type CallStep = 'check' | 'call';
 export type CallVia = 'sign-in' | 'join-link';
 /** The screens a sign-in can lead on to. */
-export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'call' }>;
+export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' }>;
 
 export const home: Destination = { name: 'home' };
 
@@ -64,6 +66,7 @@ export function parseScreen(pathname: string, search = ''): Screen {
     case 'agenda':
     case 'people':
     case 'appointments':
+    case 'more':
       return { name: first };
     default:
       return { name: 'unknown' };
@@ -79,7 +82,7 @@ function parseDestination(next: string | null): Destination {
 }
 
 export function isDestination(screen: Screen): screen is Destination {
-  return ['home', 'agenda', 'people', 'appointments'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
+  return ['home', 'agenda', 'people', 'appointments', 'more'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
 }
 
 /** What the router keeps in each history entry: its place in our own history, and how a call was joined. */

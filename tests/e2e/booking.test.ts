@@ -45,9 +45,12 @@ describe('booking screens at 360 px', () => {
     const citizen = await (await signedInContext(browser, baseUrl, await citizenCookie(h, org, workerCookie), { bypassCSP: true })).newPage();
     await citizen.goto(baseUrl);
     await citizen.getByRole('heading', { name: 'Mine aftaler' }).waitFor();
-    await citizen.getByText('kl. 10.00').waitFor();
+    await citizen.getByText('I morgen kl. 10.00').waitFor();
+    // Asked behind "Skift eller aflys" and a question (tests/e2e/citizen.test.ts: and with an undo).
+    await citizen.getByRole('button', { name: 'Skift eller aflys' }).click();
     await citizen.getByRole('button', { name: 'Hellere hjemmebesøg' }).click();
-    await citizen.getByText('Din medarbejder har fået besked.').first().waitFor();
+    await citizen.getByRole('button', { name: 'Ja', exact: true }).click();
+    await citizen.getByText('Bo har fået besked.').first().waitFor();
     expect(await citizen.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(await axeViolations(citizen)).toEqual([]);
 

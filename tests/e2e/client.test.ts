@@ -67,7 +67,7 @@ describe('the client in Chromium at 360 px', () => {
     // nothing happens until the citizen taps (a link scanner opening the page must not use the link up)
     await citizen.page.getByRole('button', { name: 'Fortsæt' }).click();
     await citizen.page.getByRole('heading', { name: 'Hej Carl Borger' }).waitFor();
-    await citizen.page.getByText('Du er logget ind på denne enhed.').waitFor();
+    await citizen.page.getByRole('heading', { name: 'Mine aftaler' }).waitFor();
     expect(citizen.page.url()).toBe(`${baseUrl}/`);
     // the secret never went to the server in a URL
     const secret = linkUrl.split('#')[1]!;

@@ -104,7 +104,7 @@ describe.each(Object.entries(SIZES))('in Swedish, %s', (size, options) => {
       await page.goto(h.baseUrl);
       await page.getByRole('heading', { name: 'Hej Carl Borger' }).waitFor();
       await page.getByRole('heading', { name: 'Mina tider' }).waitFor();
-      await page.getByRole('button', { name: 'Jag kan inte komma' }).waitFor();
+      await page.getByRole('button', { name: 'Ändra eller avboka' }).waitFor();
       expect(await htmlLang(page)).toBe('sv');
       expect(await fitsWidth(page)).toBe(true);
       await saveScreenshot(page, `sv-citizen-${size}`, { fullPage: true });

@@ -96,7 +96,7 @@ describe('screens have addresses', () => {
       await citizen.goBack();
       await citizen.getByRole('heading', { name: 'Hej Carl Borger' }).waitFor();
       expect(path(citizen)).toBe('/');
-      await citizen.getByText('Din medarbejder er klar til en samtale.').waitFor();
+      await citizen.getByText('Bo er klar til at tale med dig.').waitFor();
 
       // forward again: back in the waiting room, without the device check
       await citizen.goForward();

@@ -1,102 +1,73 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ChangeRequestBody, MyAppointment } from '../../../protocol/booking';
-import type { CitizenSettings } from '../../../protocol/reminders';
-import { api, routeUrl } from '../api';
-import { errorText } from '../errors';
-import type { TextKey } from '../i18n/da';
+import type { MyAppointment } from '../../../protocol/booking';
+import { api } from '../api';
+import { AppointmentCard } from '../citizen/AppointmentCard';
+import { useOnline } from '../citizen/online';
+import { firstName } from '../citizen/when';
 import { useI18n } from '../i18n/i18n';
 
-/** "Mine aftaler": plain Danish, big targets; the citizen can ask for another form of meeting or to cancel. */
-export function MyAppointments() {
+type List = { kind: 'loading' } | { kind: 'shown'; items: MyAppointment[] } | { kind: 'unreachable' };
+
+/**
+ * "Mine aftaler": the next appointment first and big (`featureNext`, when no session is waiting to be joined), the
+ * others below it under "Senere". Offline, the service worker answers with the list last fetched (client/src/sw.ts)
+ * and the screen says so; `readOnly` leaves out what needs the server (the offline screen, before anyone is known).
+ */
+export function MyAppointments({ featureNext, readOnly = false, offline = false }: { featureNext: boolean; readOnly?: boolean; offline?: boolean }) {
   const { t } = useI18n();
-  const [items, setItems] = useState<MyAppointment[]>([]);
-  // What happened, not its text: the text follows a language switch.
-  const [message, setMessage] = useState<{ done: TextKey } | { failed: unknown } | null>(null);
-  const load = useCallback(async () => setItems(await api('GET /api/my/appointments')), []);
+  const online = useOnline();
+  const [list, setList] = useState<List>({ kind: 'loading' });
+  const load = useCallback(
+    () => api('GET /api/my/appointments').then((items) => setList({ kind: 'shown', items }), () => setList((previous) => (previous.kind === 'shown' ? previous : { kind: 'unreachable' }))),
+    [],
+  );
   useEffect(() => {
-    load().catch(() => undefined);
-  }, [load]);
-  const ask = async (id: string, body: ChangeRequestBody) => {
-    try {
-      await api('POST /api/my/appointments/:appointmentId/requests', { params: { appointmentId: id }, body });
-      setMessage({ done: 'mine.asked' });
-      await load();
-    } catch (e) {
-      setMessage({ failed: e });
-    }
-  };
+    void load();
+  }, [load, online]);
+
+  const items = list.kind === 'shown' ? list.items : [];
+  const [first, ...rest] = items;
+  const featured = featureNext ? first : undefined;
+  const later = featured ? rest : items;
+  const isOffline = offline || !online;
+
   return (
-    <section aria-labelledby="mine-title">
+    <section aria-labelledby="mine-title" className="my-appointments">
       <h2 id="mine-title">{t('mine.title')}</h2>
-      {message && ('done' in message ? <p role="status" className="ok">{t(message.done)}</p> : <p role="alert" className="error">{errorText(t, message.failed)}</p>)}
-      {items.length === 0 && <p>{t('mine.empty')}</p>}
-      <ul className="list">
-        {items.map((a) => (
-          <li key={a.id} className="my-appointment">
-            <div className="grow">
-              <p className="big">{a.whenText}</p>
-              <p>{t(`modality.${a.modality}`)} · {t('mine.with', { name: a.workerName })}</p>
-              {a.pendingRequest && <p className="hint">{t('mine.asked')}</p>}
-            </div>
-            <a className="button-link" href={routeUrl('GET /api/my/appointments/:appointmentId/ics', { appointmentId: a.id })} download>{t('mine.calendar')}</a>
-            {!a.pendingRequest && (
-              <>
-                {a.modality !== 'video' && <button type="button" onClick={() => void ask(a.id, { kind: 'modality', modality: 'video' })}>{t('mine.preferVideo')}</button>}
-                {a.modality !== 'phone' && <button type="button" onClick={() => void ask(a.id, { kind: 'modality', modality: 'phone' })}>{t('mine.preferPhone')}</button>}
-                {a.modality !== 'home_visit' && <button type="button" onClick={() => void ask(a.id, { kind: 'modality', modality: 'home_visit' })}>{t('mine.preferHome')}</button>}
-                <button type="button" onClick={() => void ask(a.id, { kind: 'cancel' })}>{t('mine.cancel')}</button>
-              </>
-            )}
-          </li>
-        ))}
-      </ul>
-      <ReminderSettings />
+      {isOffline && <p role="status" className="offline-note">{list.kind === 'shown' ? t('citizen.offline') : t('citizen.offlineNothing')}</p>}
+      {list.kind === 'shown' && items.length === 0 && (
+        <>
+          <p className="big">{t('citizen.nothing')}</p>
+          {!readOnly && <p>{t('citizen.nothingHint', { name: t('citizen.yourWorker') })}</p>}
+        </>
+      )}
+      {featured && (
+        <>
+          <h3 className="next-title">{t('citizen.next')}</h3>
+          <ul className="appointment-list">
+            <AppointmentCard appointment={featured} next readOnly={readOnly || isOffline} onChanged={() => void load()} />
+          </ul>
+        </>
+      )}
+      {later.length > 0 && (
+        <>
+          {featured && <h3 className="later-title">{t('citizen.later')}</h3>}
+          <ul className="appointment-list">
+            {later.map((a) => (
+              <AppointmentCard key={a.id} appointment={a} next={false} readOnly={readOnly || isOffline} onChanged={() => void load()} />
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }
 
-function ReminderSettings() {
-  const { t } = useI18n();
-  const [settings, setSettings] = useState<CitizenSettings | null>(null);
-  // What happened, not its text: the text follows a language switch.
-  const [message, setMessage] = useState<{ done: TextKey } | { failed: unknown } | null>(null);
+/** The worker's first name from the citizen's appointments, for texts such as "et nyt link fra Bo". */
+export function useWorkerName(): string | null {
+  const [name, setName] = useState<string | null>(null);
   useEffect(() => {
-    api('GET /api/my/settings').then(setSettings, () => undefined);
+    api('GET /api/my/appointments').then((items) => setName(items[0] ? firstName(items[0].workerName) : null), () => undefined);
   }, []);
-  if (!settings) return null;
-  const change = async (patch: Partial<CitizenSettings>) => {
-    try {
-      setSettings(await api('PUT /api/my/settings', { body: patch }));
-      setMessage({ done: 'settings.saved' });
-    } catch (e) {
-      setMessage({ failed: e });
-    }
-  };
-  return (
-    <fieldset className="settings">
-      <legend>{t('settings.title')}</legend>
-      <label className="checkbox">
-        <input type="checkbox" checked={settings.smsReminders} onChange={(e) => void change({ smsReminders: e.target.checked })} />
-        {t('settings.sms')}
-      </label>
-      <label className="checkbox">
-        <input type="checkbox" checked={settings.emailReminders} onChange={(e) => void change({ emailReminders: e.target.checked })} />
-        {t('settings.email')}
-      </label>
-      <label>
-        {t('settings.prefer')}
-        <select value={settings.preferredModality ?? ''} onChange={(e) => void change({ preferredModality: (e.target.value || null) as CitizenSettings['preferredModality'] })}>
-          <option value="">—</option>
-          <option value="video">{t('modality.video')}</option>
-          <option value="phone">{t('modality.phone')}</option>
-          <option value="home_visit">{t('modality.home_visit')}</option>
-        </select>
-      </label>
-      <label className="checkbox">
-        <input type="checkbox" checked={settings.remindersAtNight} onChange={(e) => void change({ remindersAtNight: e.target.checked })} />
-        {t('settings.night')}
-      </label>
-      {message && ('done' in message ? <p role="status" className="ok">{t(message.done)}</p> : <p role="alert" className="error">{errorText(t, message.failed)}</p>)}
-    </fieldset>
-  );
+  return name;
 }

@@ -45,3 +45,33 @@ export function formatDayHeading(day: string, locale: Locale): string {
 export function formatDateTime(instant: string, locale: Locale): string {
   return new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone: ORGANISATION_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(instant));
 }
+
+/** Which day a YYYY-MM-DD date is, seen from today in the organisation's zone: the words a citizen reads first. */
+export function relativeDay(day: string, today = organisationToday()): 'today' | 'tomorrow' | 'other' {
+  if (day === today) return 'today';
+  return day === shiftDate(today, 1) ? 'tomorrow' : 'other';
+}
+
+/**
+ * A day in running text, as Intl writes it in the language but without a capital: "onsdag 2. december",
+ * "Wednesday 2 December" (English names keep theirs), "onsdag 2 december". Some Danish ICU data writes "onsdag den
+ * 2. december": the "den" goes, as people write it in a short message.
+ */
+export function formatLongDay(day: string, locale: Locale): string {
+  const parts = new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone: ORGANISATION_ZONE, weekday: 'long', day: 'numeric', month: 'long' }).formatToParts(new Date(`${day}T12:00:00Z`));
+  return parts.map((part) => (part.type === 'literal' ? part.value.replace(/\s*den\s*/, ' ') : part.value)).join('').replace(/,/g, '');
+}
+
+/**
+ * The clock time of a local "YYYY-MM-DDTHH:mm" (already the organisation's wall clock) as the language writes it:
+ * "12.45" in Danish, "12:45" in English and Swedish, "9.00" without a leading zero as Danes say it.
+ */
+export function formatClock(localDateTime: string, locale: Locale): string {
+  const [hours = '0', minutes = '00'] = localDateTime.slice(11, 16).split(':');
+  return `${Number(hours)}${locale === 'da' ? '.' : ':'}${minutes}`;
+}
+
+/** The first letter a capital, for a text that starts a line ("I dag kl. 12.45", "Onsdag 2. december kl. 9.00"). */
+export function capitalise(text: string, locale: Locale): string {
+  return text.charAt(0).toLocaleUpperCase(INTL_LOCALE[locale]) + text.slice(1);
+}

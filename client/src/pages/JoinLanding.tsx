@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { JoinState } from '../../../protocol/join';
 import { api, ApiError } from '../api';
 import { loadCallScreen } from '../call/LazyCallScreen';
+import { appointmentWhen } from '../citizen/when';
 import { errorText } from '../errors';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
@@ -23,9 +24,12 @@ type Step =
  * and a link must not be spent or opened by them. The tap posts the secret and gets a narrow session that can only
  * see this appointment and join its video session (at /join/call/<id>, see CallPage). A reload on the same device
  * goes on with that session.
+ *
+ * Two taps from the SMS to the call: this "Deltag", then the device check's. When the worker has opened the session,
+ * the tap leads straight to the device check; when not yet, the page waits and goes on by itself once it is open.
  */
 export function JoinLanding() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const secret = useRef<string | null>(null);
   const [step, setStep] = useState<Step>({ kind: 'busy' });
 
@@ -54,8 +58,14 @@ export function JoinLanding() {
     };
   }, []);
 
+  // Whether "Deltag" was tapped on this page: only then does it go on to the call by itself (someone who came back here
+  // from the device check, or reloaded, is not sent forward again).
+  const [tapped, setTapped] = useState(false);
   const tap = () => {
+    setTapped(true);
     setStep({ kind: 'busy' });
+    // The call code is needed next in most cases: fetched while the secret is exchanged.
+    void loadCallScreen();
     api('POST /api/join/exchange', { body: { secret: secret.current ?? '' } }).then((state) => {
       // Used: out of the address bar (and the history), so it is not shown or shared by accident; a reload goes on
       // with the session this tap gave.
@@ -63,6 +73,15 @@ export function JoinLanding() {
       setStep({ kind: 'ready', state });
     }, failed);
   };
+
+  // The person tapped "Deltag" (or came back to this page with its session): once the session is open, on to the
+  // device check without another tap on this page.
+  const openSession = step.kind === 'ready' && step.state.session?.status === 'open' ? step.state.session.id : null;
+  useEffect(() => {
+    if (!openSession || !tapped) return;
+    void loadCallScreen();
+    navigate({ name: 'call', callId: openSession, step: 'check', via: 'join-link' });
+  }, [openSession, tapped]);
 
   // Waiting for the worker to open the session: the state is read again every few seconds.
   const waiting = step.kind === 'ready' && step.state.session?.status !== 'open';
@@ -87,10 +106,11 @@ export function JoinLanding() {
       )}
       {step.kind === 'ready' && (
         <div className="join-box">
-          <p className="big">{t('join.when', { when: step.state.appointment.whenText })}</p>
+          {step.state.appointment && <p className="big">{t('join.when', { when: appointmentWhen(step.state.appointment.start, locale, t).inline })}</p>}
           {step.state.session?.status === 'open' ? (
             <>
               <p>{t('join.ready')}</p>
+              {/* After a tap here the effect above goes on by itself; this is for whoever came back or reloaded. */}
               <button type="button" className="primary big-button" onClick={() => {
                   void loadCallScreen();
                   navigate({ name: 'call', callId: step.state.session!.id, step: 'check', via: 'join-link' });

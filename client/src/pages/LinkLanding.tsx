@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Me } from '../../../protocol/auth';
 import { api, ApiError } from '../api';
+import { loadCallScreen } from '../call/LazyCallScreen';
 import { errorText } from '../errors';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
@@ -10,6 +11,8 @@ import { navigate } from '../router';
  * /link#<secret>: the secret lives in the fragment, which browsers never send to the server or in a Referer.
  * We read it, remove it from the address bar at once, and trade it for a session by POST, but only when the person
  * taps "Fortsæt": a link scanner that opens the page (even one that runs its scripts) must not use up the link.
+ * When the citizen's worker is already waiting in a session, "Fortsæt" goes straight on to the device check, whose
+ * "Deltag" is the second and last tap from the SMS to the call.
  */
 export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
   const { t } = useI18n();
@@ -25,13 +28,22 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
     if (!/^[A-Za-z0-9_-]{43}$/.test(secret.current)) setError({ key: 'link.missing' });
   }, []);
 
+  const signedIn = async (me: Me) => {
+    const open = me.user.role === 'citizen' ? (await api('GET /api/calls/open').catch(() => []))[0] : undefined;
+    if (open) {
+      void loadCallScreen();
+      navigate({ name: 'call', callId: open.id, step: 'check', via: 'sign-in' }, { replace: true });
+    }
+    onSignedIn(me);
+  };
+
   const proceed = () => {
     setBusy(true);
-    api('POST /api/citizen-links/exchange', { body: { secret: secret.current ?? '' } }).then(onSignedIn, async (e: unknown) => {
+    api('POST /api/citizen-links/exchange', { body: { secret: secret.current ?? '' } }).then(signedIn, async (e: unknown) => {
       // Already signed in on this device (the link was opened twice): just go on.
       if (e instanceof ApiError && e.code === 'link_used') {
         const me = await api('GET /api/me').catch(() => null);
-        if (me) return onSignedIn(me);
+        if (me) return signedIn(me);
       }
       setError({ cause: e });
     });

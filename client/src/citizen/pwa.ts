@@ -1,0 +1,56 @@
+/**
+ * The installable app (PWA), on the page's side: the service worker's registration and the browser's offer to
+ * install. Kept tiny and without workbox-window, as it is in the first download (tests/budget.test.ts).
+ */
+
+/** The cache the service worker keeps "Mine aftaler" in (client/src/sw.ts); emptied when the citizen logs out. */
+export const MY_APPOINTMENTS_CACHE = 'naervaer-my-appointments';
+
+/** Chromium's install offer (not in TypeScript's DOM types). */
+export interface InstallPrompt extends Event {
+  prompt(): Promise<void>;
+  userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
+}
+
+let installPrompt: InstallPrompt | null = null;
+const listeners = new Set<() => void>();
+
+/**
+ * Registers the service worker in production builds (a development server's modules are not what it precaches), and
+ * keeps the browser's install offer for the "Hent appen" button on "Mere": it comes once, early, before that screen.
+ */
+export function startPwa(): void {
+  window.addEventListener('beforeinstallprompt', (event) => {
+    event.preventDefault();
+    installPrompt = event as InstallPrompt;
+    for (const listener of listeners) listener();
+  });
+  window.addEventListener('appinstalled', () => {
+    installPrompt = null;
+    for (const listener of listeners) listener();
+  });
+  if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+    window.addEventListener('load', () => {
+      navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
+    });
+  }
+}
+
+export function currentInstallPrompt(): InstallPrompt | null {
+  return installPrompt;
+}
+
+export function onInstallPromptChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Opened from the home screen icon (installed), not in a browser tab. */
+export function runsInstalled(): boolean {
+  return window.matchMedia('(display-mode: standalone)').matches || (navigator as Navigator & { standalone?: boolean }).standalone === true;
+}
+
+/** What this phone's browser remembers of the signed-in citizen: gone when they log out on it. */
+export async function forgetOfflineCopy(): Promise<void> {
+  if ('caches' in window) await caches.delete(MY_APPOINTMENTS_CACHE).catch(() => false);
+}
