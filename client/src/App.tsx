@@ -3,17 +3,14 @@ import type { Me } from '../../protocol/auth';
 import { api, ApiError } from './api';
 import { useI18n } from './i18n/i18n';
 import { isLocale, LOCALES } from './i18n/locale';
-import { AgendaPage } from './pages/AgendaPage';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { CallPage } from './pages/CallPage';
-import { LazyMoreScreen } from './citizen/LazyMoreScreen';
-import { CitizenHome, OfflineCitizenHome } from './pages/CitizenHome';
-import { CoordinatorHome } from './pages/CoordinatorHome';
+import { CitizenHome } from './pages/CitizenHome';
 import { JoinLanding } from './pages/JoinLanding';
 import { LinkLanding } from './pages/LinkLanding';
 import { Login } from './pages/Login';
-import { PeoplePage } from './pages/PeoplePage';
-import { WorkerHome } from './pages/WorkerHome';
+import { StaffScreen } from './workspace/LazyStaffScreen';
+import { StaffNav } from './workspace/StaffNav';
 import { home, isDestination, navigate, screenPath, useScreen, type Destination, type Screen } from './router';
 
 type Session =
@@ -21,8 +18,6 @@ type Session =
   /** `loggedOut`: by the button here, so whoever signs in next on this device starts at their own home, not on this screen. */
   | { kind: 'signed-out'; loggedOut: boolean }
   | { kind: 'signed-in'; me: Me }
-  /** No answer at all (no network): a citizen's phone shows the appointments it last fetched (client/src/sw.ts). */
-  | { kind: 'offline' }
   | { kind: 'error' };
 
 export function App() {
@@ -38,9 +33,7 @@ export function App() {
     let stopped = false;
     api('GET /api/me').then(
       (me) => !stopped && setSession({ kind: 'signed-in', me }),
-      (error: unknown) =>
-        !stopped &&
-        setSession(error instanceof ApiError && error.status === 401 ? { kind: 'signed-out', loggedOut: false } : error instanceof ApiError && error.code === 'network' ? { kind: 'offline' } : { kind: 'error' }),
+      (error: unknown) => !stopped && setSession(error instanceof ApiError && error.status === 401 ? { kind: 'signed-out', loggedOut: false } : { kind: 'error' }),
     );
     return () => {
       stopped = true;
@@ -61,7 +54,6 @@ export function App() {
   else if (screen.name === 'link' && session.kind !== 'signed-in') page = <LinkLanding onSignedIn={signedIn} />;
   else if (session.kind === 'loading') page = <p role="status">{t('app.loading')}</p>;
   else if (session.kind === 'error') page = <p role="alert">{t('app.error')}</p>;
-  else if (session.kind === 'offline') page = <OfflineCitizenHome />;
   else if (session.kind === 'signed-out') {
     page = <Login onSignedIn={signedIn} />;
     // Signing in first, then on to the screen the address named (a deep link, a reload after the session expired).
@@ -71,7 +63,7 @@ export function App() {
     const wanted = screen.name === 'login' ? screen.then : screen;
     const shown = isDestination(wanted) && mayOpen(wanted, me) ? wanted : home;
     if (shown !== screen) redirect = shown;
-    page = signedInPage(shown, me, logout);
+    page = signedInPage(shown, me);
   }
 
   // The address bar follows the screen shown, without a history entry of its own.
@@ -85,21 +77,14 @@ export function App() {
     <>
       <header className="topbar">
         <span className="brand">{t('app.name')}</span>
-        {session.kind === 'signed-in' && session.me.user.role === 'citizen' ? (
-          // A citizen's top bar holds one thing: "Mere" (language, reminders, log out — with a warning — are there);
-          // nothing during a call, where the call's own bar is all there is to press.
-          screen.name !== 'call' && <button type="button" className="link-button" aria-current={screen.name === 'more' ? 'page' : undefined} onClick={() => navigate({ name: 'more' })}>
-            {t('nav.more')}
-          </button>
-        ) : (
-          <LanguageSwitch />
-        )}
-        {session.kind === 'signed-in' && session.me.user.role !== 'citizen' && (
+        <LanguageSwitch />
+        {session.kind === 'signed-in' && (
           <button type="button" className="link-button" onClick={() => void logout()}>
             {t('nav.logout')}
           </button>
         )}
       </header>
+      {session.kind === 'signed-in' && session.me.user.role !== 'citizen' && screen.name !== 'call' && <StaffNav role={session.me.user.role} screen={screen} />}
       <main id="main">{page}</main>
     </>
   );
@@ -111,36 +96,24 @@ function mayOpen(screen: Destination, me: Me): boolean {
     case 'agenda':
       return me.user.role === 'worker';
     case 'people':
-      return me.user.role === 'coordinator';
+      // Borgere for a worker (their caseload), Personer for a coordinator.
+      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'appointments':
-    case 'more':
       return me.user.role === 'citizen';
     default:
       return true;
   }
 }
 
-function signedInPage(screen: Destination, me: Me, logout: () => Promise<void>): ReactNode {
+function signedInPage(screen: Destination, me: Me): ReactNode {
   switch (screen.name) {
     case 'home':
-      return {
-        citizen: <CitizenHome me={me} />,
-        worker: <WorkerHome me={me} />,
-        volunteer: <WorkerHome me={me} />,
-        coordinator: (
-          <WorkerHome me={me}>
-            <CoordinatorHome me={me} />
-          </WorkerHome>
-        ),
-      }[me.user.role];
+      return me.user.role === 'citizen' ? <CitizenHome me={me} /> : <StaffScreen place="home" me={me} />;
     case 'agenda':
-      return <AgendaPage me={me} />;
     case 'people':
-      return <PeoplePage me={me} />;
+      return <StaffScreen place={screen.name} me={me} />;
     case 'appointments':
       return <AppointmentsPage me={me} />;
-    case 'more':
-      return <LazyMoreScreen me={me} onLogout={logout} />;
     case 'call':
       return <CallPage key={screenPath(screen)} route={screen} role={me.user.role} back={home} />;
   }

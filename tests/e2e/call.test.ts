@@ -166,14 +166,14 @@ describe('a video session survives what phones and servers do', () => {
 
   it('the worker closes the tab and presses "Start video" again: back into the same session, no error', async () => {
     const { h, worker, baseUrl } = await setUp();
-    await worker.goto(baseUrl);
+    await worker.goto(`${baseUrl}/people`);
     await worker.getByRole('button', { name: 'Start video' }).click();
     await worker.getByText('Ingen andre er med endnu.').waitFor();
     const [first] = await h.admin<{ id: string }[]>`select id from call_sessions where status = 'open'`;
     await worker.close();
 
     const again = await worker.context().newPage();
-    await again.goto(baseUrl);
+    await again.goto(`${baseUrl}/people`);
     await again.getByRole('button', { name: 'Start video' }).click();
     await again.getByText('Ingen andre er med endnu.').waitFor();
     expect(await again.getByRole('alert').count()).toBe(0);
@@ -194,7 +194,7 @@ describe('a video session survives what phones and servers do', () => {
     });
     const citizen = await refused.newPage();
     try {
-      await worker.goto(baseUrl);
+      await worker.goto(`${baseUrl}/people`);
       await worker.getByRole('button', { name: 'Start video' }).click();
       await citizen.goto(baseUrl);
       await citizen.getByRole('button', { name: 'Deltag' }).click();

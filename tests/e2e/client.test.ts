@@ -28,7 +28,7 @@ afterAll(async () => {
 const PHONE = { width: 360, height: 640 };
 
 async function phonePage(): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: PHONE, locale: 'da-DK' });
+  const context = await browser.newContext({ viewport: PHONE, locale: 'da-DK', permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && !m.text().includes('401') && problems.push(m.text()));
@@ -53,10 +53,14 @@ describe('the client in Chromium at 360 px', () => {
     await page.getByLabel('Adgangskode').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log ind' }).click();
     await page.getByRole('heading', { name: 'Hej Bo Bostøtte' }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Borgere' }).click();
     await page.locator('li', { hasText: 'Carl Borger' }).first().waitFor();
     expect(await page.getByText('Dorte Borger').count()).toBe(0);
+    await page.getByRole('button', { name: 'Login-link', exact: true }).click();
     await page.getByRole('button', { name: 'Lav login-link' }).click();
-    const linkUrl = await page.locator('input.link-url').inputValue();
+    await page.getByRole('button', { name: 'Kopiér link' }).click();
+    await page.getByRole('button', { name: 'Kopieret' }).waitFor();
+    const linkUrl = await page.evaluate(() => navigator.clipboard.readText());
     expect(linkUrl).toMatch(new RegExp(`^${baseUrl}/link#[A-Za-z0-9_-]{43}$`));
     expect(await fitsWidth(page)).toBe(true);
 
@@ -111,6 +115,7 @@ describe('the client in Chromium at 360 px', () => {
     await page.getByLabel('Adgangskode').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log ind' }).click();
     await page.getByRole('heading', { name: 'Hej Karin Koordinator' }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Personer' }).click();
     await page.locator('li', { hasText: 'Carl Borger' }).first().waitFor();
     expect(await audit()).toEqual([]);
     expect(await fitsWidth(page)).toBe(true);

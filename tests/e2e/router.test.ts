@@ -50,7 +50,7 @@ describe('screens have addresses', () => {
       await worker.getByRole('heading', { name: 'Kalender' }).waitFor();
       expect(path(worker)).toBe('/agenda');
 
-      await worker.goto(baseUrl);
+      await worker.goto(`${baseUrl}/people`);
       await worker.getByRole('button', { name: 'Start video' }).click();
       await worker.getByText('Ingen andre er med endnu.').waitFor();
       const callId = CALL_PATH.exec(path(worker))?.[1];
@@ -71,7 +71,7 @@ describe('screens have addresses', () => {
       await worker.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
       await worker.getByRole('button', { name: 'Tilbage' }).click();
       await worker.getByRole('heading', { name: 'Mine borgere' }).waitFor();
-      expect(path(worker)).toBe('/');
+      expect(path(worker)).toBe('/people');
       expect(problems).toEqual([]);
     } finally {
       await worker.context().close();
@@ -147,7 +147,7 @@ describe('screens have addresses', () => {
       await page.getByLabel('E-mail').fill(org.workerEmail);
       await page.getByLabel('Adgangskode').fill(PASSWORD);
       await page.getByRole('button', { name: 'Log ind' }).click();
-      await page.getByRole('heading', { name: 'Mine borgere' }).waitFor();
+      await page.getByRole('heading', { name: 'Hej Bo Bostøtte' }).waitFor();
       expect(page.url()).toBe(`${baseUrl}/`);
       expect(problems).toEqual([]);
     } finally {

@@ -55,7 +55,7 @@ export async function videoStopped(page: Page, intervalMs = 2000): Promise<boole
  * (seeing nobody); the worker admits them. Returns how many remote tiles the waiting citizen could see (must be 0).
  */
 export async function meetThroughWaitingRoom(worker: Page, citizen: Page, baseUrl: string): Promise<number> {
-  await worker.goto(baseUrl);
+  await worker.goto(`${baseUrl}/people`); // Borgere: "Start video" on the citizen's row
   await worker.getByRole('button', { name: 'Start video' }).click();
   await worker.getByText('Ingen andre er med endnu.').waitFor();
 

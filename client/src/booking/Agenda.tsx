@@ -7,19 +7,29 @@ import { errorText } from '../errors';
 import { formatDayHeading, organisationToday, shiftDate } from '../i18n/locale';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
+import type { Failure } from '../pages/worker';
+import { attempt, Notice, type Outcome } from '../ui/Notice';
 
-type Outcome = SetStatusBody['status'];
+type Result = SetStatusBody['status'];
+type Act = (work: () => Promise<unknown>, done: TextKey) => Promise<Outcome>;
 
 const MODALITIES: Modality[] = ['video', 'phone', 'home_visit', 'chat'];
 
-/** The worker's day or week: appointments, reminder states, the citizen's requests, and booking. */
-export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string; caseload: CaseloadEntry[]; onStartVideo(citizenId: string, appointmentId: string): void }) {
+/**
+ * Kalender: the worker's day or week (appointments, reminder states, the citizen's requests) and booking. What an
+ * action did is said next to it: in its appointment's row, or under the booking form's button.
+ */
+export function Agenda({ workerId, caseload, onStartVideo }: {
+  workerId: string;
+  caseload: CaseloadEntry[];
+  onStartVideo(citizenId: string, appointmentId: string): Promise<Failure | null>;
+}) {
   const { t, locale } = useI18n();
   const [view, setView] = useState<'day' | 'week'>('day');
   const [from, setFrom] = useState(() => organisationToday());
   const [items, setItems] = useState<Appointment[]>([]);
-  // What happened, not its text: the text is made at render time, so a language switch changes it too.
-  const [message, setMessage] = useState<{ success: TextKey } | { error: unknown } | null>(null);
+  const [loadFailure, setLoadFailure] = useState<Outcome | null>(null);
+  const [booking, setBooking] = useState(false);
 
   // Only the newest request may fill the list: paging quickly must not show an older answer last.
   const latest = useRef(0);
@@ -29,41 +39,44 @@ export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string;
     if (ticket === latest.current) setItems(list);
   }, [from, view, workerId]);
   useEffect(() => {
-    load().catch((e: unknown) => setMessage({ error: e }));
+    setLoadFailure(null);
+    load().catch((e: unknown) => setLoadFailure({ failed: e }));
   }, [load]);
 
-  const act = async (work: () => Promise<unknown>, success?: TextKey) => {
-    setMessage(null);
-    try {
-      await work();
-      if (success) setMessage({ success });
-      await load();
-      return true;
-    } catch (e) {
-      setMessage({ error: e });
-      return false;
-    }
+  /** Runs an action, then shows the list as it is now; the caller shows the outcome where the action was. */
+  const act: Act = async (work, done) => {
+    const outcome = await attempt(work, done);
+    if ('done' in outcome) await load().catch(() => undefined);
+    return outcome;
   };
 
   const days = view === 'day' ? [from] : Array.from({ length: 7 }, (_, i) => shiftDate(from, i));
   return (
-    <section aria-labelledby="agenda-title" className="agenda">
-      <h2 id="agenda-title">{t('agenda.title')}</h2>
-      <div className="inline-form" role="group" aria-label={t('agenda.title')}>
-        <button type="button" aria-pressed={view === 'day'} onClick={() => setView('day')}>{t('agenda.day')}</button>
-        <button type="button" aria-pressed={view === 'week'} onClick={() => setView('week')}>{t('agenda.week')}</button>
-        <button type="button" onClick={() => setFrom(shiftDate(from, view === 'day' ? -1 : -7))}>{t('agenda.previous')}</button>
-        <button type="button" onClick={() => setFrom(organisationToday())}>{t('agenda.today')}</button>
-        <button type="button" onClick={() => setFrom(shiftDate(from, view === 'day' ? 1 : 7))}>{t('agenda.next')}</button>
+    <div className="agenda">
+      <header className="page-head page-head-actions">
+        <h1 id="agenda-title">{t('agenda.title')}</h1>
+        <button type="button" className="primary-inline" aria-expanded={booking} aria-controls="booking-form" onClick={() => setBooking(!booking)}>
+          {t('agenda.book')}
+        </button>
+      </header>
+      {booking && <BookingForm caseload={caseload} defaultDate={from} onBook={(body) => act(() => api('POST /api/appointments', { body }), 'agenda.booked')} />}
+      <div className="agenda-controls" role="group" aria-labelledby="agenda-title">
+        <div className="segmented">
+          <button type="button" aria-pressed={view === 'day'} onClick={() => setView('day')}>{t('agenda.day')}</button>
+          <button type="button" aria-pressed={view === 'week'} onClick={() => setView('week')}>{t('agenda.week')}</button>
+        </div>
+        <div className="segmented">
+          <button type="button" onClick={() => setFrom(shiftDate(from, view === 'day' ? -1 : -7))}>{t('agenda.previous')}</button>
+          <button type="button" onClick={() => setFrom(organisationToday())}>{t('agenda.today')}</button>
+          <button type="button" onClick={() => setFrom(shiftDate(from, view === 'day' ? 1 : 7))}>{t('agenda.next')}</button>
+        </div>
       </div>
-      {message && ('error' in message
-        ? <p role="alert" className="error">{agendaErrorText(t, message.error)}</p>
-        : <p role="status" className="ok">{t(message.success)}</p>)}
+      <Notice outcome={loadFailure} />
       {days.map((day) => {
         const list = items.filter((a) => a.start.startsWith(day));
         return (
           <div key={day}>
-            <h3>{formatDayHeading(day, locale)}</h3>
+            <h2 className="day-heading">{formatDayHeading(day, locale)}</h2>
             {list.length === 0 ? <p className="hint">{t('agenda.empty')}</p> : (
               <ul className="list">
                 {list.map((a) => <AppointmentRow key={a.id} appointment={a} act={act} onStartVideo={onStartVideo} />)}
@@ -72,8 +85,7 @@ export function Agenda({ workerId, caseload, onStartVideo }: { workerId: string;
           </div>
         );
       })}
-      <BookingForm caseload={caseload} defaultDate={from} onBook={(body) => act(() => api('POST /api/appointments', { body }), 'agenda.booked')} />
-    </section>
+    </div>
   );
 }
 
@@ -85,21 +97,41 @@ function agendaErrorText(t: (key: TextKey) => string, e: unknown): string {
 
 function AppointmentRow({ appointment: a, act, onStartVideo }: {
   appointment: Appointment;
-  act(work: () => Promise<unknown>, success?: TextKey): Promise<boolean>;
-  onStartVideo(citizenId: string, appointmentId: string): void;
+  act: Act;
+  onStartVideo(citizenId: string, appointmentId: string): Promise<Failure | null>;
 }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<'cancel' | 'move' | null>(null);
   const [reason, setReason] = useState('');
   const [start, setStart] = useState(a.start);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const past = new Date(a.startsAt).getTime() <= Date.now();
   const channelName = (channel: string) => t(channel === 'sms' ? 'reminder.channel.sms' : 'reminder.channel.email');
+  const run = (work: () => Promise<unknown>, done: TextKey) => {
+    setOutcome(null);
+    return act(work, done).then((result) => {
+      setOutcome(result);
+      return 'done' in result;
+    });
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const work = editing === 'cancel'
       ? () => api('POST /api/appointments/:appointmentId/cancel', { params: { appointmentId: a.id }, body: { reason } })
       : () => api('POST /api/appointments/:appointmentId/reschedule', { params: { appointmentId: a.id }, body: { start, reason } });
-    void act(work).then((ok) => ok && setEditing(null));
+    void run(work, editing === 'cancel' ? 'agenda.cancelled' : 'agenda.moved').then((ok) => {
+      if (!ok) return;
+      setEditing(null);
+      setReason('');
+    });
+  };
+  const startVideo = () => {
+    setOutcome(null);
+    void onStartVideo(a.citizenId, a.id).then((failure) => failure && setOutcome({ failed: failure.cause }));
+  };
+  const open = (what: 'cancel' | 'move') => {
+    setOutcome(null);
+    setEditing(editing === what ? null : what);
   };
   return (
     <li className="appointment" data-appointment={a.id}>
@@ -116,29 +148,33 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
         {a.openRequest && (
           <p className="request">
             {a.openRequest.kind === 'cancel' ? t('agenda.request.cancel') : t('agenda.request.modality', { modality: t(`modality.${a.openRequest.requestedModality}`) })}{' '}
-            <button type="button" onClick={() => void act(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: true } }))}>{t('agenda.accept')}</button>{' '}
-            <button type="button" onClick={() => void act(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: false } }))}>{t('agenda.decline')}</button>
+            <button type="button" onClick={() => void run(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: true } }), 'agenda.accepted')}>{t('agenda.accept')}</button>{' '}
+            <button type="button" onClick={() => void run(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: false } }), 'agenda.declined')}>{t('agenda.decline')}</button>
           </p>
         )}
       </div>
-      {a.status === 'booked' && a.modality === 'video' && <button type="button" className="primary-inline" onClick={() => onStartVideo(a.citizenId, a.id)}>{t('agenda.startVideo')}</button>}
-      {a.status === 'booked' && !past && (
-        <>
-          <button type="button" onClick={() => setEditing(editing === 'move' ? null : 'move')}>{t('agenda.move')}</button>
-          <button type="button" onClick={() => setEditing(editing === 'cancel' ? null : 'cancel')}>{t('agenda.cancel')}</button>
-        </>
-      )}
-      {a.status === 'booked' && past && (
-        <label>
-          {t('agenda.outcome')}
-          <select value="" onChange={(e) => void act(() => api('POST /api/appointments/:appointmentId/status', { params: { appointmentId: a.id }, body: { status: e.target.value as Outcome } }))}>
-            <option value="">—</option>
-            {(['held', 'no_show', 'technical_failure'] as const).map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
-          </select>
-        </label>
-      )}
+      <div className="row-actions">
+        {a.status === 'booked' && a.modality === 'video' && <button type="button" className="primary-inline" onClick={startVideo}>{t('agenda.startVideo')}</button>}
+        {a.status === 'booked' && !past && (
+          <>
+            <button type="button" aria-expanded={editing === 'move'} onClick={() => open('move')}>{t('agenda.move')}</button>
+            <button type="button" aria-expanded={editing === 'cancel'} onClick={() => open('cancel')}>{t('agenda.cancel')}</button>
+          </>
+        )}
+        {a.status === 'booked' && past && (
+          <label>
+            {t('agenda.outcome')}
+            <select value="" onChange={(e) => void run(() => api('POST /api/appointments/:appointmentId/status', { params: { appointmentId: a.id }, body: { status: e.target.value as Result } }), 'agenda.saved')}>
+              <option value="">—</option>
+              {(['held', 'no_show', 'technical_failure'] as const).map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
+            </select>
+          </label>
+        )}
+      </div>
       {editing && (
-        <form onSubmit={submit} className="inline-form">
+        // Cancelling is the destructive one: it asks first, with its own red button and a way back.
+        <form onSubmit={submit} className="inline-form row-form" aria-label={t(editing === 'cancel' ? 'agenda.cancelQuestion' : 'agenda.move')}>
+          {editing === 'cancel' && <p className="confirm-question">{t('agenda.cancelQuestion')}</p>}
           {editing === 'move' && (
             <label>
               {t('agenda.time')}
@@ -149,22 +185,31 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
             {t('agenda.reason')}
             <input required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
-          <button type="submit">{t('agenda.confirm')}</button>
+          <div className="confirm-actions">
+            <button type="submit" className={editing === 'cancel' ? 'danger' : 'primary-inline'}>{t(editing === 'cancel' ? 'agenda.confirmCancel' : 'agenda.confirm')}</button>
+            <button type="button" onClick={() => setEditing(null)}>{t('confirm.back')}</button>
+          </div>
         </form>
       )}
+      <Notice outcome={outcome} describe={agendaErrorText} />
     </li>
   );
 }
 
-function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntry[]; defaultDate: string; onBook(body: BookBody): Promise<boolean> }) {
+const EMPTY_BOOKING = { citizenId: '', time: '10:00', minutes: 20, modality: 'video' as Modality, repeat: 1, note: '' };
+
+/** The booking form. After a booking it is empty again (the date stays: the next booking is often the same day). */
+function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntry[]; defaultDate: string; onBook(body: BookBody): Promise<Outcome> }) {
   const { t } = useI18n();
-  const [citizenId, setCitizenId] = useState('');
+  const [citizenId, setCitizenId] = useState(EMPTY_BOOKING.citizenId);
   const [date, setDate] = useState(defaultDate);
-  const [time, setTime] = useState('10:00');
-  const [minutes, setMinutes] = useState(20);
-  const [modality, setModality] = useState<Modality>('video');
-  const [repeat, setRepeat] = useState(1);
-  const [note, setNote] = useState('');
+  const [time, setTime] = useState(EMPTY_BOOKING.time);
+  const [minutes, setMinutes] = useState(EMPTY_BOOKING.minutes);
+  const [modality, setModality] = useState<Modality>(EMPTY_BOOKING.modality);
+  const [repeat, setRepeat] = useState(EMPTY_BOOKING.repeat);
+  const [note, setNote] = useState(EMPTY_BOOKING.note);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [busy, setBusy] = useState(false);
   const [preference, setPreference] = useState<CitizenSettings['preferredModality']>(null);
   useEffect(() => {
     setPreference(null);
@@ -179,11 +224,23 @@ function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntr
     const body: BookBody = { citizenId, start: `${date}T${time}`, durationMinutes: minutes, modality };
     if (repeat > 1) body.repeatWeeks = repeat;
     if (note.trim()) body.staffNote = note.trim();
-    void onBook(body);
+    setOutcome(null);
+    setBusy(true);
+    void onBook(body).then((result) => {
+      setBusy(false);
+      setOutcome(result);
+      if (!('done' in result)) return;
+      setCitizenId(EMPTY_BOOKING.citizenId);
+      setTime(EMPTY_BOOKING.time);
+      setMinutes(EMPTY_BOOKING.minutes);
+      setModality(EMPTY_BOOKING.modality);
+      setRepeat(EMPTY_BOOKING.repeat);
+      setNote(EMPTY_BOOKING.note);
+    });
   };
   return (
-    <form onSubmit={submit} className="grid-form" aria-labelledby="book-title">
-      <h2 id="book-title">{t('agenda.book')}</h2>
+    <form id="booking-form" onSubmit={submit} className="grid-form booking-form" aria-labelledby="book-title">
+      <h2 id="book-title">{t('agenda.newAppointment')}</h2>
       <label>
         {t('agenda.citizen')}
         <select required value={citizenId} onChange={(e) => setCitizenId(e.target.value)}>
@@ -218,7 +275,10 @@ function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntr
         {t('agenda.note')}
         <input maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
-      <button type="submit" className="primary">{t('agenda.save')}</button>
+      <div className="form-end">
+        <button type="submit" className="primary" disabled={busy}>{t('agenda.save')}</button>
+        <Notice outcome={outcome} describe={agendaErrorText} />
+      </div>
     </form>
   );
 }

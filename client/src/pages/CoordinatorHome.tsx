@@ -1,81 +1,254 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Me } from '../../../protocol/auth';
 import type { Role } from '../../../protocol/common';
-import type { CreateUserBody, Team, User } from '../../../protocol/people';
+import type { CaseloadEntry, CreateUserBody, Team, User } from '../../../protocol/people';
 import { api } from '../api';
-import { errorText } from '../errors';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
-import { LinkButton } from './LinkButton';
+import { ConfirmButton } from '../ui/ConfirmButton';
+import { attempt, Notice, type Outcome } from '../ui/Notice';
+import { LinkPanel, useLinkPanel } from './LinkButton';
 
 const ROLES: Role[] = ['citizen', 'worker', 'volunteer', 'coordinator'];
+const GROUP_TITLE: Record<Role, TextKey> = {
+  citizen: 'coordinator.group.citizen', worker: 'coordinator.group.worker', volunteer: 'coordinator.group.volunteer', coordinator: 'coordinator.group.coordinator',
+};
 
+/** Which citizens each active worker holds (workerId → entries), read once per change. */
+type Caseloads = Map<string, CaseloadEntry[]>;
+
+/**
+ * Personer, the coordinator's screen: everybody, grouped by role and team, found by a search box; each row's actions
+ * in the same columns (the usual one first, "Deaktivér" apart and behind a confirmation). Caseloads are visible on
+ * both sides (a worker's citizens, a citizen's worker) and edited on the worker's row.
+ */
 export function CoordinatorHome({ me }: { me: Me }) {
   const { t } = useI18n();
   const [users, setUsers] = useState<User[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
-  // What happened, not its text: the text follows a language switch.
-  const [message, setMessage] = useState<{ done: TextKey } | { failed: unknown } | null>(null);
+  const [caseloads, setCaseloads] = useState<Caseloads>(new Map());
+  const [loadFailure, setLoadFailure] = useState<Outcome | null>(null);
+  const [search, setSearch] = useState('');
+  const [form, setForm] = useState<'person' | 'team' | null>(null);
 
   const load = useCallback(async () => {
     const [u, tm] = await Promise.all([api('GET /api/users', { query: { includeInactive: 'true' } }), api('GET /api/teams')]);
+    const workers = u.filter((user) => user.role === 'worker' && user.active);
+    const lists = await Promise.all(workers.map((w) => api('GET /api/workers/:workerId/caseload', { params: { workerId: w.id } })));
     setUsers(u);
     setTeams(tm);
+    setCaseloads(new Map(workers.map((w, i) => [w.id, lists[i]!])));
   }, []);
   useEffect(() => {
-    load().catch((e: unknown) => setMessage({ failed: e }));
+    load().catch((failed: unknown) => setLoadFailure({ failed }));
   }, [load]);
 
-  const run = async (work: () => Promise<unknown>, success: TextKey) => {
-    setMessage(null);
-    try {
-      await work();
-      setMessage({ done: success });
-      await load();
-      return true;
-    } catch (e) {
-      setMessage({ failed: e });
-      return false;
-    }
+  /** Runs a change and reloads; the caller shows the outcome beside the control that made it. */
+  const change = async (work: () => Promise<unknown>, done: TextKey): Promise<Outcome> => {
+    const outcome = await attempt(work, done);
+    if ('done' in outcome) await load().catch(() => undefined);
+    return outcome;
   };
 
-  const workers = users.filter((u) => u.role === 'worker' && u.active);
+  const wanted = search.trim().toLocaleLowerCase();
+  const shown = users.filter((u) => !wanted || u.displayName.toLocaleLowerCase().includes(wanted));
+  const workersOf = useMemo(() => {
+    const byCitizen = new Map<string, string[]>();
+    for (const [workerId, list] of caseloads) {
+      const worker = users.find((u) => u.id === workerId);
+      for (const entry of list) byCitizen.set(entry.citizenId, [...(byCitizen.get(entry.citizenId) ?? []), worker?.displayName ?? '']);
+    }
+    return byCitizen;
+  }, [caseloads, users]);
   const citizens = users.filter((u) => u.role === 'citizen' && u.active);
 
   return (
-    <div className="coordinator">
-      {message && ('done' in message ? <p role="status" className="ok">{t(message.done)}</p> : <p role="alert" className="error">{errorText(t, message.failed)}</p>)}
-      <NewPersonForm teams={teams} onCreate={(body) => run(() => api('POST /api/users', { body }), 'coordinator.created')} />
-      <AssignForm workers={workers} citizens={citizens} onAssign={(w, c) => run(() => api('PUT /api/workers/:workerId/caseload/:citizenId', { params: { workerId: w, citizenId: c } }), 'coordinator.assigned')} />
-      <h2>{t('coordinator.people')}</h2>
+    <section className="card wide workspace-page people-admin" aria-labelledby="people-title">
+      <header className="page-head page-head-actions">
+        <h1 id="people-title">{t('coordinator.people')}</h1>
+        <div className="head-buttons">
+          <button type="button" className="primary-inline" aria-expanded={form === 'person'} aria-controls="new-person-form" onClick={() => setForm(form === 'person' ? null : 'person')}>
+            {t('coordinator.newPerson')}
+          </button>
+          <button type="button" aria-expanded={form === 'team'} aria-controls="new-team-form" onClick={() => setForm(form === 'team' ? null : 'team')}>
+            {t('coordinator.newTeam')}
+          </button>
+        </div>
+      </header>
+      {form === 'person' && <NewPersonForm teams={teams} onCreate={(body) => change(() => api('POST /api/users', { body }), 'coordinator.created')} />}
+      {form === 'team' && <NewTeamForm onCreate={(name) => change(() => api('POST /api/teams', { body: { name } }), 'coordinator.created')} />}
+      <Notice outcome={loadFailure} />
+      <label className="search">
+        {t('coordinator.search')}
+        <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+      </label>
+      {shown.length === 0 && users.length > 0 && <p className="calm-empty">{t('coordinator.noMatch')}</p>}
+      {ROLES.map((role) => {
+        const ofRole = shown.filter((u) => u.role === role);
+        if (ofRole.length === 0) return null;
+        // By team, the people in no team last; the deactivated at the end of their team, greyed.
+        const groups = [...teams.map((team) => ({ key: team.id, title: team.name, people: ofRole.filter((u) => u.teamId === team.id) })),
+          { key: 'none', title: teams.length > 0 ? t('coordinator.noTeam') : null, people: ofRole.filter((u) => !u.teamId || !teams.some((tm) => tm.id === u.teamId)) }]
+          .filter((group) => group.people.length > 0);
+        return (
+          <section key={role} aria-labelledby={`group-${role}`} className="people-group">
+            <h2 id={`group-${role}`}>{t(GROUP_TITLE[role])} <span className="count">({ofRole.length})</span></h2>
+            {groups.map((group) => (
+              <div key={group.key}>
+                {group.title && <h3 className="team-heading">{group.title}</h3>}
+                <ul className="list person-list">
+                  {[...group.people].sort((a, b) => Number(b.active) - Number(a.active)).map((user) => (
+                    <PersonRow key={user.id} user={user} me={me} change={change}
+                      caseload={caseloads.get(user.id) ?? null} workers={workersOf.get(user.id) ?? []} citizens={citizens} />
+                  ))}
+                </ul>
+              </div>
+            ))}
+          </section>
+        );
+      })}
+      <section aria-labelledby="teams-title">
+        <h2 id="teams-title">{t('coordinator.teams')}</h2>
+        {teams.length === 0 ? <p className="calm-empty">{t('coordinator.noTeams')}</p> : (
+          <ul className="list">
+            {teams.map((team) => (
+              <li key={team.id}>
+                <span className="name">{team.name}</span>
+                <span className="person-detail">{t('coordinator.teamSize', { count: String(users.filter((u) => u.teamId === team.id && u.active).length) })}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </section>
+  );
+}
+
+type Change = (work: () => Promise<unknown>, done: TextKey) => Promise<Outcome>;
+
+function PersonRow({ user, me, change, caseload, workers, citizens }: {
+  user: User;
+  me: Me;
+  change: Change;
+  /** A worker's citizens (null for anyone else). */
+  caseload: CaseloadEntry[] | null;
+  /** A citizen's workers' names. */
+  workers: string[];
+  citizens: User[];
+}) {
+  const { t } = useI18n();
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [caseloadOpen, setCaseloadOpen] = useState(false);
+  const link = useLinkPanel();
+  const run = (work: () => Promise<unknown>, done: TextKey) => {
+    setOutcome(null);
+    void change(work, done).then(setOutcome);
+  };
+  const caseloadId = `caseload-${user.id}`;
+
+  let detail: string | null = null;
+  if (user.role === 'citizen' && user.active) detail = workers.length > 0 ? t('coordinator.workersOf', { names: workers.join(', ') }) : t('coordinator.noWorker');
+  if (caseload) detail = t('coordinator.citizenCount', { count: String(caseload.length) });
+
+  return (
+    <li className={`person-row${user.active ? '' : ' inactive'}`}>
+      <div className="person-name">
+        <span className="name">{user.displayName}</span>
+        {!user.active && <em> ({t('coordinator.inactive')})</em>}
+        {user.signInLocked && <em> ({t('coordinator.locked')})</em>}
+        {detail && <span className="person-detail">{detail}</span>}
+      </div>
+      <div className="person-actions">
+        <div className="col-main">
+          {user.signInLocked && (
+            <button type="button" onClick={() => run(() => api('POST /api/users/:userId/unlock', { params: { userId: user.id } }), 'coordinator.unlocked')}>
+              {t('coordinator.unlock')}
+            </button>
+          )}
+          {!user.signInLocked && user.role === 'citizen' && user.active && <button type="button" {...link.toggle}>{t('signInLink.menu')}</button>}
+          {!user.signInLocked && caseload && (
+            <button type="button" aria-expanded={caseloadOpen} aria-controls={caseloadId} onClick={() => setCaseloadOpen(!caseloadOpen)}>
+              {t('coordinator.caseloadButton', { count: String(caseload.length) })}
+            </button>
+          )}
+        </div>
+        <div className="col-danger">
+          {user.active && user.id !== me.user.id && (
+            <ConfirmButton className="quiet-danger" label={t('coordinator.deactivate')} question={t('coordinator.deactivateQuestion', { name: user.displayName })}
+              confirmLabel={t('coordinator.confirmDeactivate')}
+              onConfirm={() => run(() => api('POST /api/users/:userId/deactivate', { params: { userId: user.id } }), 'coordinator.deactivated')} />
+          )}
+        </div>
+      </div>
+      <Notice outcome={outcome} />
+      {user.role === 'citizen' && user.active && <LinkPanel id={link.panelId} open={link.open} citizenId={user.id} name={user.displayName} />}
+      {caseload && (
+        <CaseloadPanel id={caseloadId} open={caseloadOpen} worker={user} caseload={caseload} citizens={citizens} change={change} />
+      )}
+    </li>
+  );
+}
+
+/** A worker's citizens, each removable (after a confirmation), and a citizen to add. */
+function CaseloadPanel({ id, open, worker, caseload, citizens, change }: {
+  id: string;
+  open: boolean;
+  worker: User;
+  caseload: CaseloadEntry[];
+  citizens: User[];
+  change: Change;
+}) {
+  const { t } = useI18n();
+  const [citizenId, setCitizenId] = useState('');
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [removal, setRemoval] = useState<Outcome | null>(null);
+  const notHeld = citizens.filter((c) => !caseload.some((entry) => entry.citizenId === c.id));
+  const assign = (event: FormEvent) => {
+    event.preventDefault();
+    if (!citizenId) return;
+    setOutcome(null);
+    void change(() => api('PUT /api/workers/:workerId/caseload/:citizenId', { params: { workerId: worker.id, citizenId } }), 'coordinator.assigned').then((result) => {
+      setOutcome(result);
+      if ('done' in result) setCitizenId('');
+    });
+  };
+  const remove = (entry: CaseloadEntry) => {
+    setRemoval(null);
+    void change(() => api('DELETE /api/workers/:workerId/caseload/:citizenId', { params: { workerId: worker.id, citizenId: entry.citizenId } }), 'coordinator.removed').then(setRemoval);
+  };
+  return (
+    <div id={id} className="caseload-panel" hidden={!open}>
+      <h4>{t('coordinator.caseloadOf', { name: worker.displayName })}</h4>
+      {caseload.length === 0 && <p className="calm-empty">{t('coordinator.noCitizensYet')}</p>}
       <ul className="list">
-        {users.map((user) => (
-          <li key={user.id}>
-            <span className="name">
-              {user.displayName} <span className="badge">{t(`role.${user.role}`)}</span>
-              {!user.active && <em> ({t('coordinator.inactive')})</em>}
-              {user.signInLocked && <em> ({t('coordinator.locked')})</em>}
-            </span>
-            {user.signInLocked && (
-              <button type="button" onClick={() => void run(() => api('POST /api/users/:userId/unlock', { params: { userId: user.id } }), 'coordinator.unlocked')}>
-                {t('coordinator.unlock')}
-              </button>
-            )}
-            {user.role === 'citizen' && user.active && <LinkButton citizenId={user.id} name={user.displayName} />}
-            {user.active && user.id !== me.user.id && (
-              <button type="button" onClick={() => void run(() => api('POST /api/users/:userId/deactivate', { params: { userId: user.id } }), 'coordinator.deactivated')}>
-                {t('coordinator.deactivate')}
-              </button>
-            )}
+        {caseload.map((entry) => (
+          <li key={entry.citizenId}>
+            <span>{entry.displayName}</span>
+            <ConfirmButton label={t('coordinator.remove')} question={t('coordinator.removeQuestion', { citizen: entry.displayName, worker: worker.displayName })}
+              confirmLabel={t('coordinator.confirmRemove')} onConfirm={() => remove(entry)} />
           </li>
         ))}
       </ul>
-      <TeamsSection teams={teams} onCreate={(name) => run(() => api('POST /api/teams', { body: { name } }), 'coordinator.created')} />
+      <Notice outcome={removal} />
+      {notHeld.length > 0 && (
+        <form className="inline-form" onSubmit={assign}>
+          <label className="grow">
+            {t('coordinator.citizen')}
+            <select required value={citizenId} onChange={(e) => setCitizenId(e.target.value)}>
+              <option value="">—</option>
+              {notHeld.map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
+            </select>
+          </label>
+          <button type="submit">{t('coordinator.assign')}</button>
+          <Notice outcome={outcome} />
+        </form>
+      )}
     </div>
   );
 }
 
-function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: CreateUserBody): Promise<boolean> }) {
+/** A new person. Cleared after it is created; "Oprettet." appears under its button. */
+function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: CreateUserBody): Promise<Outcome> }) {
   const { t } = useI18n();
   const [role, setRole] = useState<Role>('citizen');
   const [displayName, setDisplayName] = useState('');
@@ -83,6 +256,7 @@ function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: Crea
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
   const [teamId, setTeamId] = useState('');
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const body: CreateUserBody = { role, displayName };
@@ -90,7 +264,10 @@ function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: Crea
     if (phone) body.phone = phone;
     if (teamId) body.teamId = teamId;
     if (role !== 'citizen') body.password = password;
-    if (await onCreate(body)) {
+    setOutcome(null);
+    const result = await onCreate(body);
+    setOutcome(result);
+    if ('done' in result) {
       setDisplayName('');
       setEmail('');
       setPhone('');
@@ -98,7 +275,7 @@ function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: Crea
     }
   };
   return (
-    <form onSubmit={(e) => void submit(e)} className="grid-form" aria-labelledby="new-person">
+    <form id="new-person-form" onSubmit={(e) => void submit(e)} className="grid-form" aria-labelledby="new-person">
       <h2 id="new-person">{t('coordinator.newPerson')}</h2>
       <label>
         {t('coordinator.role')}
@@ -137,54 +314,34 @@ function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: Crea
           <input type="password" autoComplete="new-password" minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
       )}
-      <button type="submit" className="primary">{t('coordinator.addPerson')}</button>
+      <div className="form-end">
+        <button type="submit" className="primary">{t('coordinator.addPerson')}</button>
+        <Notice outcome={outcome} />
+      </div>
     </form>
   );
 }
 
-function AssignForm({ workers, citizens, onAssign }: { workers: User[]; citizens: User[]; onAssign(workerId: string, citizenId: string): Promise<boolean> }) {
-  const { t } = useI18n();
-  const [workerId, setWorkerId] = useState('');
-  const [citizenId, setCitizenId] = useState('');
-  if (workers.length === 0 || citizens.length === 0) return null;
-  return (
-    <form className="grid-form" aria-labelledby="assign" onSubmit={(e) => { e.preventDefault(); if (workerId && citizenId) void onAssign(workerId, citizenId); }}>
-      <h2 id="assign">{t('coordinator.caseload')}</h2>
-      <label>
-        {t('coordinator.worker')}
-        <select required value={workerId} onChange={(e) => setWorkerId(e.target.value)}>
-          <option value="">—</option>
-          {workers.map((w) => <option key={w.id} value={w.id}>{w.displayName}</option>)}
-        </select>
-      </label>
-      <label>
-        {t('coordinator.citizen')}
-        <select required value={citizenId} onChange={(e) => setCitizenId(e.target.value)}>
-          <option value="">—</option>
-          {citizens.map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
-        </select>
-      </label>
-      <button type="submit">{t('coordinator.assign')}</button>
-    </form>
-  );
-}
-
-function TeamsSection({ teams, onCreate }: { teams: Team[]; onCreate(name: string): Promise<boolean> }) {
+function NewTeamForm({ onCreate }: { onCreate(name: string): Promise<Outcome> }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setOutcome(null);
+    const result = await onCreate(name);
+    setOutcome(result);
+    if ('done' in result) setName('');
+  };
   return (
-    <>
-      <h2>{t('coordinator.teams')}</h2>
-      <ul className="list">
-        {teams.map((team) => <li key={team.id}>{team.name}</li>)}
-      </ul>
-      <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void onCreate(name).then((ok) => ok && setName('')); }}>
-        <label>
-          {t('coordinator.teamName')}
-          <input required value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <button type="submit">{t('coordinator.addTeam')}</button>
-      </form>
-    </>
+    <form id="new-team-form" className="inline-form" aria-labelledby="new-team" onSubmit={(e) => void submit(e)}>
+      <h2 id="new-team" className="form-title">{t('coordinator.newTeam')}</h2>
+      <label className="grow">
+        {t('coordinator.teamName')}
+        <input required value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <button type="submit">{t('coordinator.addTeam')}</button>
+      <Notice outcome={outcome} />
+    </form>
   );
 }

@@ -1,44 +1,79 @@
-import { useState } from 'react';
-import type { CitizenLinkCreated } from '../../../protocol/links';
-import { api } from '../api';
-import { errorText } from '../errors';
+import { useId, useState } from 'react';
+import type { CitizenLinkCreated, LinkChannel } from '../../../protocol/links';
+import { api, ApiError } from '../api';
 import { formatDateTime } from '../i18n/locale';
 import { useI18n } from '../i18n/i18n';
+import { Notice, type Outcome } from '../ui/Notice';
 
-/** Creates a one-time sign-in link for a citizen and shows it once, ready to copy into an SMS or e-mail. */
-export function LinkButton({ citizenId, name }: { citizenId: string; name: string }) {
+/** What the last press did: sent by a channel, made a link to copy, or failed (kept as it is, worded at render time). */
+type Result =
+  | { sent: LinkChannel; expiresAt: string }
+  | { made: CitizenLinkCreated }
+  | { failed: unknown; channel: LinkChannel | null };
+
+/**
+ * A citizen's sign-in link, behind one button so a row keeps one main action ("Start video"): the button sits with
+ * the row's other actions, the panel it opens under the whole row (so the two are separate pieces, placed by the row).
+ */
+export function useLinkPanel(): { open: boolean; toggle: { 'aria-expanded': boolean; 'aria-controls': string; onClick(): void }; panelId: string } {
+  const panelId = useId();
+  const [open, setOpen] = useState(false);
+  return { open, panelId, toggle: { 'aria-expanded': open, 'aria-controls': panelId, onClick: () => setOpen(!open) } };
+}
+
+/**
+ * The opened panel: send the link by SMS or e-mail (the server sends it through the reminder senders; the worker
+ * never handles the URL), or make one to copy into a message of one's own — a copy button, not a raw address.
+ */
+export function LinkPanel({ id, open, citizenId, name }: { id: string; open: boolean; citizenId: string; name: string }) {
   const { t, locale } = useI18n();
-  const [link, setLink] = useState<CitizenLinkCreated | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<Result | null>(null);
   const [copied, setCopied] = useState(false);
-  // The failure itself, not its text: the text is made at render time, in the language chosen then.
-  const [error, setError] = useState<{ cause: unknown } | null>(null);
 
-  const create = async () => {
-    setError(null);
+  const run = async (channel: LinkChannel | null) => {
+    setBusy(true);
+    setResult(null);
     setCopied(false);
     try {
-      setLink(await api('POST /api/citizens/:citizenId/links', { params: { citizenId } }));
-    } catch (e) {
-      setError({ cause: e });
+      if (channel) {
+        const sent = await api('POST /api/citizens/:citizenId/links/send', { params: { citizenId }, body: { channel } });
+        setResult({ sent: channel, expiresAt: sent.expiresAt });
+      } else {
+        setResult({ made: await api('POST /api/citizens/:citizenId/links', { params: { citizenId } }) });
+      }
+    } catch (failed) {
+      setResult({ failed, channel });
+    } finally {
+      setBusy(false);
     }
   };
-  const copy = async () => {
-    if (!link) return;
-    await navigator.clipboard.writeText(link.url).then(() => setCopied(true), () => undefined);
+  const copy = async (url: string) => {
+    await navigator.clipboard.writeText(url).then(() => setCopied(true), () => undefined);
+  };
+
+  let outcome: Outcome | null = null;
+  if (result && 'sent' in result) {
+    outcome = { done: result.sent === 'sms' ? 'signInLink.sentSms' : 'signInLink.sentEmail', values: { expires: formatDateTime(result.expiresAt, locale) } };
+  } else if (result && 'failed' in result) outcome = { failed: result.failed };
+  const describe = (translate: typeof t, error: unknown) => {
+    if (!(error instanceof ApiError) || error.code !== 'no_address' || !result || !('channel' in result)) return null;
+    return translate(result.channel === 'email' ? 'signInLink.noEmail' : 'signInLink.noPhone');
   };
 
   return (
-    <div className="link-box">
-      <button type="button" onClick={() => void create()}>
-        {t('worker.createLink')}
-      </button>
-      {error && <p role="alert" className="error">{errorText(t, error.cause)}</p>}
-      {link && (
-        <div role="status">
-          <p>{t('worker.linkCreated', { name, expires: formatDateTime(link.expiresAt, locale) })}</p>
-          <input readOnly value={link.url} aria-label={t('worker.createLink')} className="link-url" onFocus={(e) => e.target.select()} />
-          <button type="button" onClick={() => void copy()}>
-            {copied ? t('worker.copied') : t('worker.copy')}
+    <div id={id} className="link-panel" hidden={!open}>
+      <div className="link-panel-actions">
+        <button type="button" disabled={busy} onClick={() => void run('sms')}>{t('signInLink.sendSms')}</button>
+        <button type="button" disabled={busy} onClick={() => void run('email')}>{t('signInLink.sendEmail')}</button>
+        <button type="button" disabled={busy} onClick={() => void run(null)}>{t('worker.createLink')}</button>
+      </div>
+      <Notice outcome={outcome} describe={describe} />
+      {result && 'made' in result && (
+        <div role="status" className="notice notice-ok">
+          <p>{t('worker.linkCreated', { name, expires: formatDateTime(result.made.expiresAt, locale) })}</p>
+          <button type="button" className="primary-inline" onClick={() => void copy(result.made.url)}>
+            {copied ? t('worker.copied') : t('signInLink.copy')}
           </button>
         </div>
       )}

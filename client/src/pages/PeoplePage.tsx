@@ -1,13 +1,8 @@
 import type { Me } from '../../../protocol/auth';
+import { Caseload } from '../workspace/Caseload';
 import { CoordinatorHome } from './CoordinatorHome';
-import { Greeting } from './Greeting';
 
-/** /people: the coordinator's people, caseloads and teams on their own (the home shows them below the open sessions). */
+/** /people: a worker's citizens (Borgere), or for a coordinator everybody in the organisation (Personer). */
 export function PeoplePage({ me }: { me: Me }) {
-  return (
-    <section className="card">
-      <Greeting me={me} />
-      <CoordinatorHome me={me} />
-    </section>
-  );
+  return me.user.role === 'coordinator' ? <CoordinatorHome me={me} /> : <Caseload me={me} />;
 }

@@ -1,0 +1,17 @@
+import { lazy, Suspense, type ComponentProps } from 'react';
+import { useI18n } from '../i18n/i18n';
+
+/**
+ * The staff's screens are a chunk of their own: a citizen on a cheap phone with prepaid data never downloads the
+ * agenda, the booking form or the coordinator's people admin (tests/budget.test.ts keeps their first page small).
+ */
+const StaffScreenChunk = lazy(() => import('./StaffScreen').then((m) => ({ default: m.StaffScreen })));
+
+export function StaffScreen(props: ComponentProps<typeof StaffScreenChunk>) {
+  const { t } = useI18n();
+  return (
+    <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
+      <StaffScreenChunk {...props} />
+    </Suspense>
+  );
+}

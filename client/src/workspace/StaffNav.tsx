@@ -1,0 +1,59 @@
+import type { MouseEvent, ReactNode } from 'react';
+import type { Role } from '../../../protocol/common';
+import type { TextKey } from '../i18n/da';
+import { useI18n } from '../i18n/i18n';
+import { navigate, screenPath, type Destination, type Screen } from '../router';
+import { CalendarIcon, PeopleIcon, TodayIcon } from './icons';
+
+interface Tab {
+  screen: Destination;
+  label: TextKey;
+  icon: ReactNode;
+}
+
+const today: Tab = { screen: { name: 'home' }, label: 'nav.today', icon: <TodayIcon /> };
+
+/**
+ * The staff's places, by role. Room for what comes (duty, notes, volunteers): a tab is one line here and a screen in
+ * workspace/StaffScreen.tsx. A volunteer has one place only, so no bar at all.
+ */
+function tabsOf(role: Role): Tab[] {
+  switch (role) {
+    case 'worker':
+      return [today, { screen: { name: 'people' }, label: 'nav.citizens', icon: <PeopleIcon /> }, { screen: { name: 'agenda' }, label: 'nav.calendar', icon: <CalendarIcon /> }];
+    case 'coordinator':
+      return [today, { screen: { name: 'people' }, label: 'nav.people', icon: <PeopleIcon /> }];
+    default:
+      return [];
+  }
+}
+
+/**
+ * I dag · Borgere · Kalender: a bar at the bottom of a phone (where the thumb is, as in the apps people know), tabs
+ * under the top bar on a wider screen. Real links to real paths, so a long press, a new tab, back and reload work;
+ * a plain click stays in the app.
+ */
+export function StaffNav({ role, screen }: { role: Role; screen: Screen }) {
+  const { t } = useI18n();
+  const tabs = tabsOf(role);
+  if (tabs.length < 2) return null;
+  const open = (event: MouseEvent, tab: Tab) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || event.button !== 0) return;
+    event.preventDefault();
+    if (tab.screen.name !== screen.name) navigate(tab.screen);
+  };
+  return (
+    <nav className="staff-nav" aria-label={t('nav.label')}>
+      <ul>
+        {tabs.map((tab) => (
+          <li key={tab.screen.name}>
+            <a href={screenPath(tab.screen)} aria-current={tab.screen.name === screen.name ? 'page' : undefined} onClick={(e) => open(e, tab)}>
+              {tab.icon}
+              <span>{t(tab.label)}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

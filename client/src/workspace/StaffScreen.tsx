@@ -1,0 +1,19 @@
+import type { Me } from '../../../protocol/auth';
+import { AgendaPage } from '../pages/AgendaPage';
+import { PeoplePage } from '../pages/PeoplePage';
+import { WorkerHome } from '../pages/WorkerHome';
+import { VolunteerHome } from './VolunteerHome';
+
+export type StaffPlace = 'home' | 'people' | 'agenda';
+
+/** The staff's screens, by place and role (which role may open which place is App's mayOpen). */
+export function StaffScreen({ place, me }: { place: StaffPlace; me: Me }) {
+  switch (place) {
+    case 'home':
+      return me.user.role === 'volunteer' ? <VolunteerHome me={me} /> : <WorkerHome me={me} />;
+    case 'people':
+      return <PeoplePage me={me} />;
+    case 'agenda':
+      return <AgendaPage me={me} />;
+  }
+}

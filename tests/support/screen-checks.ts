@@ -1,0 +1,48 @@
+/// <reference lib="dom" />
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * What is wrong with a screen as a person meets it: sideways scrolling, and controls that are smaller than 44×44 px or
+ * not the topmost element at their centre once scrolled to (so a finger or a mouse would hit something else, such as
+ * a bottom tab bar over them). Controls inside a closed panel (hidden) do not count: they cannot be reached.
+ */
+export function controlProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    if (document.documentElement.scrollWidth > innerWidth) problems.push(`scrolls sideways: ${document.documentElement.scrollWidth} > ${innerWidth}`);
+    const controls = [...document.querySelectorAll<HTMLElement>('main button, main a[href], main select, main input, nav a[href], header button, header select')]
+      .filter((c) => c.checkVisibility());
+    if (controls.length === 0) problems.push('no controls');
+    for (const control of controls) {
+      const name = (control.getAttribute('aria-label') ?? control.textContent ?? control.getAttribute('name') ?? control.tagName).trim().slice(0, 40);
+      control.scrollIntoView({ block: 'center' });
+      const r = control.getBoundingClientRect();
+      if (r.width < 44 || r.height < 44) problems.push(`${name}: ${Math.round(r.width)}×${Math.round(r.height)} px`);
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      // A label's text is part of its field: pressing it reaches the field.
+      if (!hit || !(control.contains(hit) || hit.contains(control) && hit.tagName === 'LABEL')) problems.push(`${name}: covered by ${hit?.outerHTML.slice(0, 80)}`);
+    }
+    window.scrollTo(0, 0);
+    return problems;
+  });
+}
+
+/** Whether a control is on screen without scrolling (the page at its top) and is what a press at its centre hits. */
+export async function visibleWithoutScrolling(control: Locator): Promise<boolean> {
+  await control.page().evaluate(() => window.scrollTo(0, 0));
+  return control.evaluate((element) => {
+    const r = element.getBoundingClientRect();
+    if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !!hit && element.contains(hit);
+  });
+}
+
+/** The distance in px between two elements' boxes (0 when they touch or overlap). */
+export async function distance(a: Locator, b: Locator): Promise<number> {
+  const [ra, rb] = [await a.boundingBox(), await b.boundingBox()];
+  if (!ra || !rb) throw new Error('an element is not displayed');
+  const dx = Math.max(0, rb.x - (ra.x + ra.width), ra.x - (rb.x + rb.width));
+  const dy = Math.max(0, rb.y - (ra.y + ra.height), ra.y - (rb.y + rb.height));
+  return Math.hypot(dx, dy);
+}
