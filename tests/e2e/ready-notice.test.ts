@@ -3,7 +3,8 @@
  * Issue 9, "Bo er klar" in the browser. The worker presses "Start video" and, on the call screen while nobody has
  * come yet, reads how the citizen was told ("Carl har fået besked på SMS."), or that they were not. The citizen's
  * open home screen shows "Deltag" when the server says so over the live connection (/events), not at its next poll.
- * At 360×740 (touch, Danish) and 1280×800; axe finds nothing. With SCREENSHOTS=<folder>, each state is saved there.
+ * On "Mere" the citizen turns notifications on and off. At 360×740 (touch, Danish) and 1280×800; axe finds nothing.
+ * With SCREENSHOTS=<folder>, each state is saved there.
  */
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -61,8 +62,71 @@ async function expectReachable(page: Page, selector: string): Promise<void> {
   expect(topmost, selector).toBe(true);
 }
 
+/**
+ * The browser's side of its push service. A headless Chromium has no connection to Google's push service, so
+ * PushManager's subscribe/getSubscription answer here as a browser does once its push service has answered: a
+ * subscription with an endpoint (on loopback, which an http:// installation takes) and the device's keys.
+ */
+function fakePushService(): void {
+  const w = window as unknown as { subscribedWith?: { userVisibleOnly: boolean; keyLength: number }; unsubscribed?: boolean };
+  let current: (PushSubscription & { unsubscribe(): Promise<boolean> }) | null = null;
+  const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  PushManager.prototype.getSubscription = async () => current;
+  PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
+    const key = options?.applicationServerKey as Uint8Array;
+    w.subscribedWith = { userVisibleOnly: !!options?.userVisibleOnly, keyLength: key.byteLength };
+    const p256dh = new Uint8Array(65);
+    p256dh[0] = 4;
+    crypto.getRandomValues(p256dh.subarray(1));
+    const auth = crypto.getRandomValues(new Uint8Array(16));
+    const endpoint = 'http://127.0.0.1:9/wpush/v2/this-phone';
+    current = {
+      endpoint, expirationTime: null, options: options as PushSubscriptionOptions,
+      toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh: b64(p256dh), auth: b64(auth) } }),
+      getKey: () => null,
+      unsubscribe: async () => {
+        current = null;
+        w.unsubscribed = true;
+        return true;
+      },
+    } as unknown as PushSubscription & { unsubscribe(): Promise<boolean> };
+    return current;
+  };
+}
+
 for (const [device, options] of Object.entries(sizes)) {
   describe(`on a ${device}`, () => {
+    it('the citizen turns "Få besked" on and off on Mere: asked only on the tap, kept on the server, gone again', async () => {
+      await h.admin`delete from push_subscriptions`;
+      const context = await signedInContext(browser, h.baseUrl, await citizenCookie(h, org, cookies.worker), { ...options, locale: 'da-DK' });
+      await context.grantPermissions(['notifications'], { origin: h.baseUrl });
+      await context.addInitScript(fakePushService);
+      const citizen = await context.newPage();
+      opened.push(citizen);
+      await citizen.goto(`${h.baseUrl}/more`);
+      const turnOn = citizen.getByRole('button', { name: 'Slå beskeder til' });
+      await turnOn.waitFor();
+      expect(await citizen.getByRole('heading', { name: 'Besked når din medarbejder er klar' }).count()).toBe(1);
+      await turnOn.scrollIntoViewIfNeeded();
+      const box = (await turnOn.boundingBox())!;
+      expect(box.height).toBeGreaterThanOrEqual(44);
+      expect(box.width).toBeGreaterThanOrEqual(44);
+      expect(await axeViolations(citizen)).toEqual([]);
+      await saveScreenshot(citizen, `more-notifications-off-${device}`);
+
+      await turnOn.click();
+      await citizen.getByText('Du får besked på denne telefon, når din medarbejder er klar.').waitFor();
+      expect(await citizen.evaluate(() => (window as unknown as { subscribedWith: unknown }).subscribedWith)).toEqual({ userVisibleOnly: true, keyLength: 65 });
+      expect(await h.admin`select endpoint from push_subscriptions where user_id = ${org.citizenId}`).toEqual([{ endpoint: 'http://127.0.0.1:9/wpush/v2/this-phone' }]);
+      expect(await axeViolations(citizen)).toEqual([]);
+      await saveScreenshot(citizen, `more-notifications-on-${device}`);
+
+      await citizen.getByRole('button', { name: 'Slå beskeder fra' }).click();
+      await turnOn.waitFor();
+      expect(await citizen.evaluate(() => (window as unknown as { unsubscribed?: boolean }).unsubscribed)).toBe(true);
+      expect(await h.admin`select endpoint from push_subscriptions where user_id = ${org.citizenId}`).toEqual([]);
+    });
+
     it('the worker starts a video from Borgere and reads on the call screen that Carl was told by SMS', async () => {
       await quietHours('not quiet');
       const worker = await newPage(cookies.worker, options);

@@ -315,6 +315,7 @@ export const da = {
   // "Bo er klar" (issue 9): the citizen's opt-in to push on this phone, and the worker's line on how they were told
   'push.yourWorker': 'din medarbejder',
   'push.turnOn': 'Få besked, når {name} er klar',
+  'push.turnOnShort': 'Slå beskeder til',
   'push.onText': 'Du får besked på denne telefon, når {name} er klar.',
   'push.turnOff': 'Slå beskeder fra',
   'push.blocked': 'Beskeder er slået fra for Nærvær i telefonens indstillinger.',

@@ -316,6 +316,7 @@ export const en: Record<TextKey, string> = {
   // "Bo er klar" (issue 9): the citizen's opt-in to push on this phone, and the worker's line on how they were told
   'push.yourWorker': 'your support worker',
   'push.turnOn': 'Get a message when {name} is ready',
+  'push.turnOnShort': 'Turn messages on',
   'push.onText': 'You get a message on this phone when {name} is ready.',
   'push.turnOff': 'Turn messages off',
   'push.blocked': 'Messages are turned off for Nærvær in your phone settings.',

@@ -317,6 +317,7 @@ export const sv: Record<TextKey, string> = {
   // "Bo er klar" (issue 9): the citizen's opt-in to push on this phone, and the worker's line on how they were told
   'push.yourWorker': 'din kontaktperson',
   'push.turnOn': 'Få ett meddelande när {name} är redo',
+  'push.turnOnShort': 'Slå på meddelanden',
   'push.onText': 'Du får ett meddelande på den här telefonen när {name} är redo.',
   'push.turnOff': 'Stäng av meddelanden',
   'push.blocked': 'Meddelanden är avstängda för Nærvær i telefonens inställningar.',

@@ -29,17 +29,19 @@ function bodyOf(subscription: PushSubscription) {
   return { endpoint: subscription.endpoint, keys: { p256dh: json.keys?.p256dh ?? '', auth: json.keys?.auth ?? '' } };
 }
 
-/** The service worker's registration, if the app installed one (production builds; see main.tsx). */
-async function registration(): Promise<ServiceWorkerRegistration | undefined> {
-  return (await navigator.serviceWorker.getRegistration()) ?? undefined;
-}
+/**
+ * The service worker's registration, once it is active. Production builds register one when the page has loaded
+ * (citizen/pwa.ts); a development build never does, and this never resolves — the opt-in then stays hidden.
+ */
+const registration = (): Promise<ServiceWorkerRegistration> => navigator.serviceWorker.ready;
 
 /**
  * "Få besked, når Bo er klar": the citizen's opt-in to a notification on this phone when their worker opens a video
  * session. Asks the browser for permission only when tapped (never on its own: a prompt out of nowhere is refused
- * and cannot be asked again). Hidden where push is not possible. `workerName`: the first name to use, if one worker.
+ * and cannot be asked again). Hidden where push is not possible, heading (`title`) and all. `workerName`: the name to
+ * use in its texts (else "din medarbejder").
  */
-export function ReadyNotifications({ workerName }: { workerName?: string }) {
+export function ReadyNotifications({ workerName, title }: { workerName?: string; title?: string }) {
   const { t } = useI18n();
   const [state, setState] = useState<State>({ kind: supported() ? 'checking' : 'unavailable' });
   const name = workerName ?? t('push.yourWorker');
@@ -48,9 +50,8 @@ export function ReadyNotifications({ workerName }: { workerName?: string }) {
     if (!supported()) return;
     let stopped = false;
     void (async () => {
-      const reg = await registration();
-      const subscription = await reg?.pushManager.getSubscription();
-      let next: State['kind'] = !reg ? 'unavailable' : subscription ? 'on' : Notification.permission === 'denied' ? 'blocked' : 'off';
+      const subscription = await (await registration()).pushManager.getSubscription();
+      let next: State['kind'] = subscription ? 'on' : Notification.permission === 'denied' ? 'blocked' : 'off';
       if (subscription) {
         // Told again on every start: the server forgets a device when its sign-in ends or its push service drops it.
         await api('PUT /api/my/push-subscription', { body: bodyOf(subscription) }).catch(() => {
@@ -69,10 +70,8 @@ export function ReadyNotifications({ workerName }: { workerName?: string }) {
     try {
       const permission = await Notification.requestPermission();
       if (permission !== 'granted') return setState({ kind: permission === 'denied' ? 'blocked' : 'off' });
-      const reg = await registration();
-      if (!reg) return setState({ kind: 'unavailable' });
       const { publicKey } = await api('GET /api/push/key');
-      const subscription = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) });
+      const subscription = await (await registration()).pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) });
       try {
         await api('PUT /api/my/push-subscription', { body: bodyOf(subscription) });
       } catch (error) {
@@ -92,7 +91,7 @@ export function ReadyNotifications({ workerName }: { workerName?: string }) {
   const turnOff = async () => {
     setState({ kind: 'busy' });
     try {
-      const subscription = await (await registration())?.pushManager.getSubscription();
+      const subscription = await (await registration()).pushManager.getSubscription();
       if (subscription) {
         await api('DELETE /api/my/push-subscription', { body: { endpoint: subscription.endpoint } });
         await subscription.unsubscribe();
@@ -110,11 +109,13 @@ export function ReadyNotifications({ workerName }: { workerName?: string }) {
   };
   return (
     <div className={`ready-notifications ${state.kind}`}>
+      {title && <h2>{title}</h2>}
       {state.kind !== 'off' && <p role="status">{t(text[state.kind], { name })}</p>}
       {(state.kind === 'off' || state.kind === 'failed') && (
         <button type="button" className="primary" onClick={() => void turnOn()}>
           <BellIcon />
-          <span>{t('push.turnOn', { name })}</span>
+          {/* Under a heading that already says what for, the button says only what it does. */}
+          <span>{t(title ? 'push.turnOnShort' : 'push.turnOn', { name })}</span>
         </button>
       )}
       {state.kind === 'on' && (
