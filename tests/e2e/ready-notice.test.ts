@@ -33,8 +33,8 @@ afterEach(async () => {
   await h.admin`update call_sessions set status = 'ended', ended_at = now(), end_reason = 'ended_by_staff' where status = 'open'`;
 });
 
-async function newPage(cookie: string, options: BrowserContextOptions): Promise<Page> {
-  const page = await (await signedInContext(browser, h.baseUrl, cookie, { ...options, locale: 'da-DK' })).newPage();
+async function newPage(cookie: string, options: BrowserContextOptions, locale = 'da-DK'): Promise<Page> {
+  const page = await (await signedInContext(browser, h.baseUrl, cookie, { ...options, locale })).newPage();
   opened.push(page);
   return page;
 }
@@ -169,6 +169,37 @@ for (const [device, options] of Object.entries(sizes)) {
       await expectReachable(citizen, 'button:has-text("Deltag")');
       expect(await axeViolations(citizen)).toEqual([]);
       await saveScreenshot(citizen, `citizen-ready-${device}`);
+    });
+  });
+}
+
+/** The same two screens in English and Swedish, on a phone: the texts follow the language, and axe finds nothing. */
+const languages = [
+  { locale: 'en-GB', start: 'Start video', told: 'Carl was told by SMS.', turnOn: 'Turn messages on', on: 'You get a message on this phone when your support worker is ready.' },
+  { locale: 'sv-SE', start: 'Starta video', told: 'Carl har fått besked via sms.', turnOn: 'Slå på meddelanden', on: 'Du får ett meddelande på den här telefonen när din boendestödjare är redo.' },
+];
+for (const language of languages) {
+  describe(`in ${language.locale}, on a phone`, () => {
+    it('the worker\'s line on how Carl was told, and the citizen\'s opt-in', async () => {
+      await quietHours('not quiet');
+      await h.admin`delete from push_subscriptions`;
+      const worker = await newPage(cookies.worker, sizes.phone!, language.locale);
+      await worker.goto(`${h.baseUrl}/people`);
+      await worker.getByRole('button', { name: language.start }).first().click();
+      await expect.poll(() => worker.getByTestId('ready-told').textContent()).toBe(language.told);
+      expect(await axeViolations(worker)).toEqual([]);
+      await saveScreenshot(worker, `ready-told-sms-${language.locale}`);
+
+      const context = await signedInContext(browser, h.baseUrl, await citizenCookie(h, org, cookies.worker), { ...sizes.phone, locale: language.locale });
+      await context.grantPermissions(['notifications'], { origin: h.baseUrl });
+      await context.addInitScript(fakePushService);
+      const citizen = await context.newPage();
+      opened.push(citizen);
+      await citizen.goto(`${h.baseUrl}/more`);
+      await citizen.getByRole('button', { name: language.turnOn }).click();
+      await citizen.getByText(language.on).waitFor();
+      expect(await axeViolations(citizen)).toEqual([]);
+      await saveScreenshot(citizen, `more-notifications-on-${language.locale}`);
     });
   });
 }
