@@ -225,6 +225,7 @@ describe('a video session survives what phones and servers do', () => {
     await expectMediaFlowing(citizen);
     await citizen.context().setOffline(true);
     await citizen.getByTestId('reconnecting').getByText('Tjek at du har internet. Du behøver ikke gøre noget.').waitFor();
+    await saveScreenshot(citizen, 'call-reconnecting-citizen');
     await citizen.waitForTimeout(5000);
     await citizen.context().setOffline(false);
     await expectMediaFlowing(citizen);

@@ -140,6 +140,10 @@ describe('in the call', () => {
     await saveScreenshot(citizen, 'call-citizen-colleague-joined-360x740');
     await colleague.getByRole('button', { name: 'Forlad samtalen' }).click();
     for (const p of [worker, citizen]) await p.getByText('Karin Koordinator er gået').waitFor();
+    // who only took part is asked nothing: the outcome is the host's to record
+    await colleague.getByRole('heading', { name: 'Du har forladt samtalen.' }).waitFor();
+    await colleague.getByRole('button', { name: 'Tilbage til I dag' }).waitFor();
+    expect(await colleague.getByRole('group', { name: 'Hvordan gik det?' }).count()).toBe(0);
 
     // the self-view, dragged by a finger from the bottom right to the top left
     const pip = citizen.locator('figure.tile.local');

@@ -15,6 +15,8 @@ function endTexts(reason: string): { heading: TextKey; detail: TextKey } {
       return { heading: 'call.ended.removed', detail: 'call.ended.closePage' };
     case 'signed_out':
       return { heading: 'call.ended.signedOut', detail: 'call.ended.closePage' };
+    case 'left':
+      return { heading: 'call.ended.left', detail: 'call.endedThanks' };
     default:
       return { heading: 'call.ended', detail: 'call.endedThanks' };
   }

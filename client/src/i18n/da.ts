@@ -154,6 +154,7 @@ export const da = {
   'call.outcome.saved': 'Gemt.',
   'call.outcome.failed': 'Det blev ikke gemt. Prøv igen.',
   'call.backToToday': 'Tilbage til I dag',
+  'call.ended.left': 'Du har forladt samtalen.',
   'worker.startVideo': 'Start video',
   'worker.openCalls': 'Åbne samtaler',
   'worker.waitingCount': '{count} venter',

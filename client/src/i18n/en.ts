@@ -155,6 +155,7 @@ export const en: Record<TextKey, string> = {
   'call.outcome.saved': 'Saved.',
   'call.outcome.failed': 'It was not saved. Try again.',
   'call.backToToday': 'Back to Today',
+  'call.ended.left': 'You have left the call.',
   'worker.startVideo': 'Start video',
   'worker.openCalls': 'Open sessions',
   'worker.waitingCount': '{count} waiting',

@@ -156,6 +156,7 @@ export const sv: Record<TextKey, string> = {
   'call.outcome.saved': 'Sparat.',
   'call.outcome.failed': 'Det sparades inte. Försök igen.',
   'call.backToToday': 'Tillbaka till I dag',
+  'call.ended.left': 'Du har lämnat samtalet.',
   'worker.startVideo': 'Starta video',
   'worker.openCalls': 'Pågående samtal',
   'worker.waitingCount': '{count} väntar',
