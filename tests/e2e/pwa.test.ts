@@ -1,0 +1,127 @@
+/// <reference lib="dom" />
+// Code inside page.evaluate() runs in the browser, so this file also sees DOM types.
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_DIR } from '../../server/paths.js';
+import { launchChromium } from '../support/browser.js';
+import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
+import { saveScreenshot } from '../support/screenshots.js';
+import { useHarness } from '../support/use-harness.js';
+
+/**
+ * Issue 9: the citizen app installs as a PWA — a valid manifest with icons that exist in the sizes it says, a
+ * service worker that registers and controls the page — and "Mine aftaler" opens with no network, from what the
+ * service worker kept, saying so. It keeps nothing else of /api, and nothing once the citizen has logged out.
+ * Against the production build the harness serves (the worker is registered only in production builds).
+ */
+const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!fs.existsSync(`${CLIENT_DIR}/sw.js`)) throw new Error('build the client first: npm run build');
+  browser = await launchChromium();
+  const tomorrow = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(new Date(Date.now() + 86_400_000));
+  const booked = await h.request('POST', '/api/appointments', { cookie: cookies.worker, body: { citizenId: org.citizenId, start: `${tomorrow}T10:00`, durationMinutes: 30, modality: 'video' } });
+  if (booked.statusCode !== 201) throw new Error(`booking: ${booked.statusCode} ${booked.body}`);
+});
+afterAll(() => browser?.close());
+
+/** Width and height from a PNG's IHDR chunk (bytes 16–23), so the test checks the image, not only its name. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe('the manifest', () => {
+  it('names the app, starts at /, stands alone in the theme colour, and its icons exist in the sizes it says', async () => {
+    const html = await (await fetch(h.baseUrl)).text();
+    const href = /<link rel="manifest" href="([^"]+)"/.exec(html)?.[1];
+    expect(href).toBe('/manifest.webmanifest');
+    const response = await fetch(`${h.baseUrl}${href}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/manifest\+json/);
+    const manifest = (await response.json()) as Record<string, unknown> & { icons: { src: string; sizes: string; type: string; purpose: string }[] };
+    expect(manifest).toMatchObject({ name: 'Nærvær', short_name: 'Nærvær', start_url: '/', scope: '/', display: 'standalone', theme_color: '#1f4e5f', background_color: '#f6f4ef' });
+    // The theme colour is the app's own (the top bar's --brand), as the phone's status bar shows it.
+    expect(fs.readFileSync('client/src/styles.css', 'utf8')).toContain(`--brand: ${manifest.theme_color as string};`);
+
+    const purposes = manifest.icons.map((icon) => `${icon.sizes} ${icon.purpose}`);
+    expect(purposes).toEqual(expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']));
+    for (const icon of manifest.icons) {
+      const file = await fetch(`${h.baseUrl}${icon.src}`);
+      expect(file.status, icon.src).toBe(200);
+      expect(file.headers.get('content-type'), icon.src).toBe(icon.type);
+      const [width, height] = icon.sizes.split('x').map(Number);
+      expect(pngSize(Buffer.from(await file.arrayBuffer())), icon.src).toEqual({ width, height });
+    }
+  });
+
+  it('the service worker is served as a script the browser asks for again on every visit', async () => {
+    const response = await fetch(`${h.baseUrl}/sw.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/javascript/);
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+  });
+});
+
+/** What the browser has cached, per cache: the paths of its entries. */
+const cachedPaths = (page: Page) =>
+  page.evaluate(async () => {
+    const result: Record<string, string[]> = {};
+    for (const name of await caches.keys()) {
+      result[name] = (await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname);
+    }
+    return result;
+  });
+
+describe('installed and offline, on a phone', () => {
+  it('the service worker controls the page; offline, "Mine aftaler" opens from what it kept, and says so', async () => {
+    const context = await signedInContext(browser, h.baseUrl, await citizenCookie(h, org, cookies.worker), {
+      viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, bypassCSP: true,
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(h.baseUrl);
+      await page.getByRole('heading', { name: 'Mine aftaler' }).waitFor();
+      // Registered, activated and (clientsClaim) controlling this page without a reload.
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
+      expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.scriptURL)).toBe(`${h.baseUrl}/sw.js`);
+
+      // The list fetched through the worker is kept (network first: this visit's answer).
+      await page.reload();
+      await page.getByText('I morgen kl. 10.00').waitFor();
+      await expect.poll(async () => (await cachedPaths(page))['naervaer-my-appointments'] ?? []).toEqual(['/api/my/appointments']);
+      // Nothing else of /api is kept anywhere (not /api/me, not /api/calls/open, …); the shell is.
+      const cached = await cachedPaths(page);
+      const api = Object.values(cached).flat().filter((p) => p.startsWith('/api/'));
+      expect(api).toEqual(['/api/my/appointments']);
+      expect(Object.values(cached).flat()).toEqual(expect.arrayContaining(['/index.html', '/manifest.webmanifest', '/icons/icon-192.png']));
+
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByText('Du er offline — viser sidst hentede aftaler.').waitFor();
+      await page.getByRole('heading', { name: 'Mine aftaler' }).waitFor();
+      await page.getByText('I morgen kl. 10.00').waitFor();
+      await page.getByText('Video med Bo').waitFor();
+      // Offline there is nothing to change (it would need the server).
+      expect(await page.getByRole('button', { name: 'Skift eller aflys' }).count()).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+      await saveScreenshot(page, 'offline-da-phone', { fullPage: true });
+
+      // Back online, the citizen logs out: the kept list goes with the session.
+      await context.setOffline(false);
+      await page.goto(`${h.baseUrl}/more`);
+      await page.getByRole('button', { name: 'Log ud' }).click();
+      await page.getByRole('button', { name: 'Ja, log ud' }).click();
+      await page.getByRole('heading', { name: 'Log ind for medarbejdere' }).waitFor();
+      expect((await cachedPaths(page))['naervaer-my-appointments']).toBeUndefined();
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByText('Du er offline. Prøv igen, når du har net.').waitFor();
+      expect(await page.getByText('Video med Bo').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
