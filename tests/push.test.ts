@@ -151,6 +151,9 @@ describe('Web Push: "Bo er klar"', () => {
     expect(pushes).toHaveLength(1);
     const push = pushes[0]!;
     expect(push.headers['content-encoding']).toBe('aes128gcm');
+    // The same topic on every attempt of this notice: a push service keeps only the newest for an offline phone.
+    expect(push.headers.topic).toMatch(/^[0-9a-f]{32}$/);
+    expect(push.headers.urgency).toBe('high');
     expect(Number(push.headers.ttl)).toBeGreaterThan(0);
     await verifyVapid(push.headers.authorization, publicKey, service.origin);
 

@@ -18,7 +18,11 @@ export interface PushTarget {
 export type PushResult = { result: 'sent' } | { result: 'gone' } | { result: 'failed'; temporary: boolean; error: string };
 
 export interface PushSender {
-  send(target: PushTarget, message: ReadyPush): Promise<PushResult>;
+  /**
+   * `topic` (RFC 8030 §5.4, at most 32 URL-safe characters): the same on every attempt of one message, so a push
+   * service still holding an earlier attempt for an offline phone replaces it instead of delivering both.
+   */
+  send(target: PushTarget, message: ReadyPush, topic: string): Promise<PushResult>;
 }
 
 /** A "ready" message is stale within minutes: the push service may drop it after this instead of delivering it late. */
@@ -35,12 +39,13 @@ export class WebPushSender implements PushSender {
     this.subject = publicUrl.protocol === 'https:' ? publicUrl.origin : `mailto:push@${publicUrl.hostname}`;
   }
 
-  async send(target: PushTarget, message: ReadyPush): Promise<PushResult> {
+  async send(target: PushTarget, message: ReadyPush, topic: string): Promise<PushResult> {
     const { publicKey, privateKey } = this.vapid();
     const request = webpush.generateRequestDetails(target, JSON.stringify(message), {
       vapidDetails: { subject: this.subject, publicKey, privateKey },
       TTL: TTL_SECONDS,
       urgency: 'high',
+      topic,
       contentEncoding: 'aes128gcm',
     });
     let response: Response;

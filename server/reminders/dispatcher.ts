@@ -181,11 +181,16 @@ export class Dispatcher {
     return { row, stale, why, to, words: readyMessage(row.language, workerName, joinUrl), devices: [] };
   }
 
-  /** One push to each device; those the push service says are gone are deleted when the outcome is recorded. */
+  /**
+   * One push to each device; those the push service says are gone are deleted when the outcome is recorded. Push has
+   * no idempotency key: a retry after a crash can reach a phone twice. The topic (the reminder's id) makes the push
+   * service keep only the newest of an undelivered pair, and the service worker's tag replaces one shown.
+   */
   private async deliverPush(item: Prepared): Promise<SendOutcome> {
     const { row, devices, push } = item;
     if (!this.options.push) return { id: row.id, result: 'failed', error: 'push is not configured on this dispatcher', attempts: row.attempts };
-    const results = await Promise.all(devices.map(async (device) => ({ device, outcome: await this.options.push!.send(device, push!) })));
+    const topic = row.id.replace(/-/g, '');
+    const results = await Promise.all(devices.map(async (device) => ({ device, outcome: await this.options.push!.send(device, push!, topic) })));
     const gone = results.filter((r) => r.outcome.result === 'gone').map((r) => r.device.id);
     if (results.some((r) => r.outcome.result === 'sent')) return { id: row.id, result: 'sent', providerId: `push:${devices.length - gone.length}`, goneDevices: gone };
     const retry = results.map((r) => r.outcome).find((o) => o.result === 'failed' && o.temporary);
