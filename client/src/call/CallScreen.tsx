@@ -212,7 +212,8 @@ function TopStrip({ view }: { view: CallView }) {
         {view.phase === 'in_call' && <span className={`quality-dot quality-${view.quality}`} aria-hidden="true" />}
         {view.phase === 'connecting' && t('call.connecting')}
         {view.phase === 'waiting' && t('call.waiting')}
-        {view.phase === 'reconnecting' && t('call.reconnecting')}
+        {/* said in the middle of the stage too; here for screen readers, not twice on a narrow strip */}
+        {view.phase === 'reconnecting' && <span className="visually-hidden">{t('call.reconnecting')}</span>}
         {view.phase === 'in_call' && t(`call.quality.${view.quality}`)}
       </p>
     </div>
