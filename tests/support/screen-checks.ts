@@ -38,11 +38,35 @@ export async function visibleWithoutScrolling(control: Locator): Promise<boolean
   });
 }
 
-/** The distance in px between two elements' boxes (0 when they touch or overlap). */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The distance in px between two boxes (0 when they touch or overlap). */
+export function boxDistance(a: Box, b: Box): number {
+  const dx = Math.max(0, b.x - (a.x + a.width), a.x - (b.x + b.width));
+  const dy = Math.max(0, b.y - (a.y + a.height), a.y - (b.y + b.height));
+  return Math.hypot(dx, dy);
+}
+
+/**
+ * An element's box on the page (not the viewport), so it can be compared with another after the page scrolled — or
+ * after the element itself is gone (a button that disappears once it did its work).
+ */
+export async function pageBox(element: Locator): Promise<Box> {
+  await element.scrollIntoViewIfNeeded();
+  const box = await element.boundingBox();
+  if (!box) throw new Error('the element is not displayed');
+  const scroll = await element.page().evaluate(() => ({ x: window.scrollX, y: window.scrollY }));
+  return { ...box, x: box.x + scroll.x, y: box.y + scroll.y };
+}
+
+/** The distance in px between two elements' boxes as shown now. */
 export async function distance(a: Locator, b: Locator): Promise<number> {
   const [ra, rb] = [await a.boundingBox(), await b.boundingBox()];
   if (!ra || !rb) throw new Error('an element is not displayed');
-  const dx = Math.max(0, rb.x - (ra.x + ra.width), ra.x - (rb.x + rb.width));
-  const dy = Math.max(0, rb.y - (ra.y + ra.height), ra.y - (rb.y + rb.height));
-  return Math.hypot(dx, dy);
+  return boxDistance(ra, rb);
 }

@@ -88,7 +88,7 @@ export function CoordinatorHome({ me }: { me: Me }) {
         if (ofRole.length === 0) return null;
         // By team, the people in no team last; the deactivated at the end of their team, greyed.
         const groups = [...teams.map((team) => ({ key: team.id, title: team.name, people: ofRole.filter((u) => u.teamId === team.id) })),
-          { key: 'none', title: teams.length > 0 ? t('coordinator.noTeam') : null, people: ofRole.filter((u) => !u.teamId || !teams.some((tm) => tm.id === u.teamId)) }]
+          { key: 'none', title: ofRole.some((u) => teams.some((tm) => tm.id === u.teamId)) ? t('coordinator.noTeam') : null, people: ofRole.filter((u) => !u.teamId || !teams.some((tm) => tm.id === u.teamId)) }]
           .filter((group) => group.people.length > 0);
         return (
           <section key={role} aria-labelledby={`group-${role}`} className="people-group">
@@ -148,7 +148,6 @@ function PersonRow({ user, me, change, caseload, workers, citizens }: {
 
   let detail: string | null = null;
   if (user.role === 'citizen' && user.active) detail = workers.length > 0 ? t('coordinator.workersOf', { names: workers.join(', ') }) : t('coordinator.noWorker');
-  if (caseload) detail = t('coordinator.citizenCount', { count: String(caseload.length) });
 
   return (
     <li className={`person-row${user.active ? '' : ' inactive'}`}>
@@ -240,9 +239,10 @@ function CaseloadPanel({ id, open, worker, caseload, citizens, change }: {
             </select>
           </label>
           <button type="submit">{t('coordinator.assign')}</button>
-          <Notice outcome={outcome} />
         </form>
       )}
+      {/* Outside the form: after the last citizen is added the form goes, its message stays. */}
+      <Notice outcome={outcome} />
     </div>
   );
 }
