@@ -208,8 +208,13 @@ describe('the call screen fits the screen and nothing covers anything', () => {
       await citizen.getByText('Hej Carl').waitFor();
       await saveScreenshot(citizen, `call-citizen-${device}-message`);
       expect(await layoutProblems(citizen)).toEqual([]);
-      // a message while the chat is closed: a dot on "Mere" (and on "Chat" in it)
+      // a message while the chat is closed: a dot on "Mere" (and on "Chat" in it), said to screen readers too
       expect(await citizen.locator('.controls .unread-dot').count()).toBe(1);
+      await citizen.getByRole('button', { name: 'Mere (ny besked)' }).click();
+      await citizen.getByRole('button', { name: 'Chat (ny besked)' }).click();
+      await citizen.getByRole('button', { name: 'Tilbage' }).click();
+      expect(await citizen.locator('.controls .unread-dot').count()).toBe(0);
+      await citizen.getByRole('button', { name: 'Mere', exact: true }).waitFor();
 
       await worker.getByRole('button', { name: 'Tilbage' }).click();
       await worker.getByRole('button', { name: 'Afslut samtalen' }).click();

@@ -163,6 +163,7 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
           onClick={() => (sheet?.kind === 'more' ? closeSheet() : setSheet({ kind: 'more' }))}>
           <span className="call-button-icon"><MoreIcon />{unread && <span className="unread-dot" />}</span>
           <span className="call-button-label">{t('call.more')}</span>
+          {unread && <span className="visually-hidden"> ({t('call.unread')})</span>}
         </button>
         <button type="button" className="call-button leave" aria-label={t(hosting ? 'call.end' : 'call.leave')} onClick={hangUp}>
           <span className="call-button-icon"><LeaveIcon /></span>
@@ -192,10 +193,12 @@ function CameraButton({ view, engine }: { view: CallView; engine: CallEngine }) 
 }
 
 function MenuButton({ icon, label, onClick, pressed, badge }: { icon: ReactNode; label: string; onClick(): void; pressed?: boolean; badge?: boolean }) {
+  const { t } = useI18n();
   return (
     <button type="button" className="menu-button" aria-pressed={pressed} onClick={onClick}>
       <span className="menu-icon">{icon}{badge && <span className="unread-dot" />}</span>
       <span>{label}</span>
+      {badge && <span className="visually-hidden"> ({t('call.unread')})</span>}
     </button>
   );
 }
