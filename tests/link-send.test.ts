@@ -86,3 +86,15 @@ describe('sending a sign-in link', () => {
     expect(channels.gateway.requests).toBe(requests);
   });
 });
+
+describe('on a server with no SMS gateway or mail server set up', () => {
+  const bare = useHarness({ signIn: ['worker'] });
+
+  it('a send is refused with send_failed (409, not a server error), and no link is issued', async () => {
+    const links = await count(bare.h.admin, 'citizen_links');
+    const response = await bare.h.request('POST', `/api/citizens/${bare.org.citizenId}/links/send`, { cookie: bare.cookies.worker, body: { channel: 'sms' } });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error.code).toBe('send_failed');
+    expect(await count(bare.h.admin, 'citizen_links')).toBe(links);
+  });
+});

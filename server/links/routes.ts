@@ -27,7 +27,8 @@ export function citizenLinkRoutes(app: App, deps: FeatureDeps): void {
   app.addHook('onClose', () => senders.email?.close?.());
   route(app, 'POST /api/citizens/:citizenId/links/send', async ({ auth, params, body, request }) => {
     const sender = senders[body.channel];
-    if (!sender) throw new HttpError(503, 'send_failed', `Sending by ${body.channel} is not set up on this server`);
+    // Not an outage but how this server is set up (no SMS_GATEWAY_URL / SMTP_URL): a refusal, and nothing issued.
+    if (!sender) throw new HttpError(409, 'send_failed', `Sending by ${body.channel} is not set up on this server`);
     const link = await store.issueCitizenLinkToSend(auth, params.citizenId, body.channel, (tx) =>
       issueCitizenLink(tx, { organisationId: auth.organisationId, citizenId: params.citizenId, createdBy: auth.userId, hours: config.citizenLinkHours }));
     const words = signInLinkMessage(link.language, citizenLinkUrl(config.publicUrl, link.secret));
