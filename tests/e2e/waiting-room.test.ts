@@ -140,6 +140,8 @@ describe('in the call', () => {
     await saveScreenshot(citizen, 'call-citizen-colleague-joined-360x740');
     await colleague.getByRole('button', { name: 'Forlad samtalen' }).click();
     for (const p of [worker, citizen]) await p.getByText('Karin Koordinator er gået').waitFor();
+    // announcements go away by themselves, each on its own (the first is not held by the second)
+    for (const p of [worker, citizen]) await p.getByText('Karin Koordinator (kollega) er kommet med').waitFor({ state: 'detached', timeout: 15_000 });
     // who only took part is asked nothing: the outcome is the host's to record
     await colleague.getByRole('heading', { name: 'Du har forladt samtalen.' }).waitFor();
     await colleague.getByRole('button', { name: 'Tilbage til I dag' }).waitFor();

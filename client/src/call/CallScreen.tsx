@@ -268,13 +268,19 @@ function Announcements({ events }: { events: PeerEvent[] }) {
   const { t } = useI18n();
   const [shown, setShown] = useState<PeerEvent[]>([]);
   const lastId = useRef(0);
+  // Each announcement has its own timer: a second one coming soon after must not keep the first on screen.
+  const timers = useRef(new Set<number>());
+  useEffect(() => () => timers.current.forEach((timer) => window.clearTimeout(timer)), []);
   useEffect(() => {
     const fresh = events.filter((e) => e.id > lastId.current);
     if (fresh.length === 0) return;
     lastId.current = Math.max(...fresh.map((e) => e.id));
     setShown((now) => [...now, ...fresh].slice(-3));
-    const timer = window.setTimeout(() => setShown((now) => now.filter((e) => !fresh.includes(e))), ANNOUNCEMENT_MS);
-    return () => window.clearTimeout(timer);
+    const timer = window.setTimeout(() => {
+      timers.current.delete(timer);
+      setShown((now) => now.filter((e) => !fresh.includes(e)));
+    }, ANNOUNCEMENT_MS);
+    timers.current.add(timer);
   }, [events]);
   const text = (e: PeerEvent) =>
     e.kind === 'left'
