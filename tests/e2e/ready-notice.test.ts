@@ -12,6 +12,7 @@ import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
+import { useOutbound } from '../support/use-outbound.js';
 
 const sizes: Record<string, BrowserContextOptions> = {
   phone: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, bypassCSP: true },
@@ -19,6 +20,7 @@ const sizes: Record<string, BrowserContextOptions> = {
 };
 
 const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
+const outbound = useOutbound(h);
 
 let browser: Browser;
 beforeAll(async () => {
@@ -203,3 +205,40 @@ for (const language of languages) {
     });
   });
 }
+
+describe('from the SMS to the worker', () => {
+  it('in two taps: the link\'s "Deltag", the device check\'s "Deltag" — then the worker lets Carl in; the link works once', async () => {
+    await quietHours('not quiet');
+    const worker = await newPage(cookies.worker, sizes.laptop!);
+    await worker.goto(`${h.baseUrl}/people`);
+    await worker.getByRole('button', { name: 'Start video' }).first().click();
+    await expect.poll(() => worker.getByTestId('ready-told').textContent()).toBe('Carl har fået besked på SMS.');
+
+    await outbound.dispatcher.drain();
+    const secret = /join#([A-Za-z0-9_-]{43})$/.exec(outbound.gateway.delivered.at(-1)?.message ?? '')?.[1];
+    expect(secret).toBeDefined();
+
+    // Carl's phone: not signed in, the SMS link opened.
+    const context = await browser.newContext({ ...sizes.phone, locale: 'da-DK', permissions: ['camera', 'microphone'] });
+    const phone = await context.newPage();
+    opened.push(phone);
+    await phone.goto(`${h.baseUrl}/join#${secret}`);
+    await phone.getByRole('button', { name: 'Deltag' }).click(); // tap 1
+    await phone.getByRole('heading', { name: 'Tjek kamera og mikrofon' }).waitFor();
+    await saveScreenshot(phone, 'ready-link-check-phone');
+    await phone.getByRole('button', { name: 'Deltag' }).click(); // tap 2
+    const admit = worker.getByRole('button', { name: 'Luk Carl Borger ind' });
+    await admit.waitFor();
+    await saveScreenshot(phone, 'ready-link-waiting-phone');
+    await admit.click();
+    await admit.waitFor({ state: 'detached' });
+
+    // The link is spent: opened again (another phone, a forwarded SMS), it is refused.
+    const again = await (await browser.newContext({ ...sizes.phone, locale: 'da-DK' })).newPage();
+    opened.push(again);
+    await again.goto(`${h.baseUrl}/join#${secret}`);
+    await again.getByRole('button', { name: 'Deltag' }).click();
+    await again.getByText('Linket er allerede brugt.').waitFor();
+    expect(await axeViolations(again)).toEqual([]);
+  });
+});
