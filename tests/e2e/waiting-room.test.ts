@@ -81,6 +81,14 @@ describe('the waiting room', () => {
     expect(await citizen.getByRole('button', { name: 'Chat' }).count()).toBe(0);
     expect(await citizen.locator('figure.tile:not(.local)').count()).toBe(0);
 
+    // The connection drops while waiting: said calmly, still in the waiting room with nothing more to press; back by itself.
+    await citizen.context().setOffline(true);
+    await citizen.getByRole('heading', { name: 'Vi prøver at forbinde igen…' }).waitFor();
+    await citizen.getByText('Tjek at du har internet. Du behøver ikke gøre noget.').waitFor();
+    expect(await toolbar.getByRole('button').count()).toBe(3);
+    await citizen.context().setOffline(false);
+    await citizen.getByRole('heading', { name: 'Bo ved, at du venter.' }).waitFor({ timeout: 20_000 });
+
     // The worker writes from the waiting list: one of the usual lines.
     await worker.getByRole('button', { name: 'Skriv til Carl Borger' }).click();
     await worker.getByRole('button', { name: 'Jeg kommer om 2 minutter' }).click();

@@ -61,7 +61,8 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
     return <CallEnded callId={callId} reason={view.endReason ?? 'ended_by_staff'} staff={staff} hosting={hosting} onClose={onClose} />;
   }
   const hangUp = () => void engine.hangUp(hosting);
-  if (!staff && view.inCallSince === null && (view.phase === 'waiting' || view.phase === 'connecting')) {
+  // Until a citizen is first let in, whatever happens (a dropped connection too) happens in the waiting room.
+  if (!staff && view.inCallSince === null) {
     return <WaitingRoom view={view} engine={engine} onLeave={hangUp} />;
   }
 

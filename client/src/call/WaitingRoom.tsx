@@ -32,14 +32,17 @@ export function WaitingRoom({ view, engine, onLeave }: { view: CallView; engine:
   const session = view.session;
   const host = session ? firstName(session.hostName) : null;
   const message = view.waitingMessage;
+  const heading =
+    view.phase === 'reconnecting' ? t('call.reconnecting') : view.phase === 'waiting' && host ? t('call.waitingRoom.knows', { name: host }) : t('call.connecting');
 
   return (
     <section className="call waiting-room" aria-labelledby="waiting-title" data-phase={view.phase}>
       <div className="stage-area">
         <div className="waiting-card">
-          <h1 id="waiting-title">{view.phase === 'waiting' && host ? t('call.waitingRoom.knows', { name: host }) : t('call.connecting')}</h1>
+          <h1 id="waiting-title">{heading}</h1>
           {/* The sentence the waiting room has always said: the citizen does not have to do anything. */}
           {view.phase === 'waiting' && <p>{t('call.waiting')}</p>}
+          {view.phase === 'reconnecting' && <p>{t('call.reconnecting.help')}</p>}
           {session?.appointmentStartsAt && <p>{t('call.waitingRoom.at', { time: appointmentTime(session.appointmentStartsAt, locale) })}</p>}
           <div className="waiting-message" aria-live="polite" data-testid="waiting-message">
             {message && (
