@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { organisationToday, shiftDate } from '../../client/src/i18n/locale.js';
 import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, openSignal, roomToken, send, signedInContext, startCall } from '../support/calls.js';
-import { controlProblems, distance, visibleWithoutScrolling } from '../support/screen-checks.js';
+import { boxDistance, controlProblems, distance, pageBox, visibleWithoutScrolling } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useChannels } from '../support/use-channels.js';
 import { useHarness } from '../support/use-harness.js';
@@ -230,6 +230,39 @@ describe('the worker’s day, on a phone in Danish', () => {
       expect(copied).toMatch(new RegExp(`^${h.baseUrl}/link#[A-Za-z0-9_-]{43}$`));
       const exchanged = await h.request('POST', '/api/citizen-links/exchange', { body: { secret: copied.split('#')[1] } });
       expect(exchanged.json().user.displayName).toBe('Carl Borger');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('Borgere: a link that still works can be withdrawn, only after "Ja, tilbagekald"', async () => {
+    const made = await h.request('POST', `/api/citizens/${org.citizenId}/links`, { cookie: cookies.worker });
+    const linkId = made.json().id as string;
+    const revokedAt = async () => (await h.admin`select revoked_at from citizen_links where id = ${linkId}`)[0]!.revoked_at;
+    const context = await signedInContext(browser, h.baseUrl, cookies.worker, options);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${h.baseUrl}/people`);
+      const row = page.locator('li', { hasText: 'Carl Borger' });
+      await row.getByRole('button', { name: 'Login-link', exact: true }).click();
+      await row.getByText('Links der virker nu').waitFor();
+      const active = row.locator('.active-links li');
+      const before = await active.count();
+      // The newest first: the one made above.
+      await active.first().getByRole('button', { name: 'Tilbagekald' }).click();
+      await row.getByText('Tilbagekald linket? Det holder op med at virke med det samme.').waitFor();
+      expect(await revokedAt()).toBeNull();
+      await saveScreenshot(page, 'citizens-revoke-asks-phone-da');
+      const confirm = row.getByRole('button', { name: 'Ja, tilbagekald' });
+      const pressedAt = await pageBox(confirm);
+      await confirm.click();
+      const done = row.getByRole('status').filter({ hasText: 'Linket virker ikke længere.' });
+      await done.waitFor();
+      expect(boxDistance(pressedAt, await pageBox(done))).toBeLessThan(150);
+      expect(await revokedAt()).not.toBeNull();
+      await expect.poll(() => active.count()).toBe(before - 1);
+      const exchanged = await h.request('POST', '/api/citizen-links/exchange', { body: { secret: new URL(made.json().url).hash.slice(1) } });
+      expect(exchanged.statusCode).toBe(410);
     } finally {
       await context.close();
     }

@@ -1,9 +1,10 @@
-import { useId, useState } from 'react';
-import type { CitizenLinkCreated, LinkChannel } from '../../../protocol/links';
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { CitizenLink, CitizenLinkCreated, LinkChannel } from '../../../protocol/links';
 import { api, ApiError } from '../api';
 import { formatDateTime } from '../i18n/locale';
 import { useI18n } from '../i18n/i18n';
-import { Notice, type Outcome } from '../ui/Notice';
+import { ConfirmButton } from '../ui/ConfirmButton';
+import { attempt, Notice, type Outcome } from '../ui/Notice';
 
 /** What the last press did: sent by a channel, made a link to copy, or failed (kept as it is, worded at render time). */
 type Result =
@@ -23,13 +24,27 @@ export function useLinkPanel(): { open: boolean; toggle: { 'aria-expanded': bool
 
 /**
  * The opened panel: send the link by SMS or e-mail (the server sends it through the reminder senders; the worker
- * never handles the URL), or make one to copy into a message of one's own — a copy button, not a raw address.
+ * never handles the URL), or make one to copy into a message of one's own — a copy button, not a raw address. The
+ * links that still work are listed, each to withdraw (after a question) when a phone is lost or a link went astray.
  */
 export function LinkPanel({ id, open, citizenId, name }: { id: string; open: boolean; citizenId: string; name: string }) {
   const { t, locale } = useI18n();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
   const [copied, setCopied] = useState(false);
+  const [links, setLinks] = useState<CitizenLink[]>([]);
+  const [withdrawn, setWithdrawn] = useState<Outcome | null>(null);
+
+  // Read only when opened: every read of a citizen's links is audited, so not for each row on the screen.
+  const loadLinks = useCallback(() => api('GET /api/citizens/:citizenId/links', { params: { citizenId } }).then(setLinks, () => undefined), [citizenId]);
+  useEffect(() => {
+    if (open) void loadLinks();
+  }, [open, loadLinks]);
+  const withdraw = async (linkId: string) => {
+    setWithdrawn(null);
+    setWithdrawn(await attempt(() => api('POST /api/citizen-links/:linkId/revoke', { params: { linkId } }), 'signInLink.revoked'));
+    await loadLinks();
+  };
 
   const run = async (channel: LinkChannel | null) => {
     setBusy(true);
@@ -46,6 +61,7 @@ export function LinkPanel({ id, open, citizenId, name }: { id: string; open: boo
       setResult({ failed, channel });
     } finally {
       setBusy(false);
+      void loadLinks();
     }
   };
   const copy = async (url: string) => {
@@ -77,6 +93,21 @@ export function LinkPanel({ id, open, citizenId, name }: { id: string; open: boo
           </button>
         </div>
       )}
+      {links.some((link) => link.status === 'active') && (
+        <div className="active-links">
+          <p className="active-links-title">{t('signInLink.activeTitle')}</p>
+          <ul className="list">
+            {links.filter((link) => link.status === 'active').map((link) => (
+              <li key={link.id}>
+                <span>{t('signInLink.expires', { expires: formatDateTime(link.expiresAt, locale) })}</span>
+                <ConfirmButton label={t('signInLink.revoke')} question={t('signInLink.revokeQuestion')} confirmLabel={t('signInLink.confirmRevoke')}
+                  onConfirm={() => void withdraw(link.id)} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <Notice outcome={withdrawn} />
     </div>
   );
 }
