@@ -85,6 +85,13 @@ describe('signalling fuzz', () => {
     await joinWithTransports(fuzzer);
     const errorsBefore = errorLines().length;
 
+    // Every message of the contract, by name, at least once (the generator below picks names at random): a field
+    // nobody expects is refused as bad_request — waitingMessage, admit, end and the rest — and ends nothing.
+    for (const name of NAMES) {
+      expect(await send(fuzzer, name, { extra: 'x\u0000' }), name).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    expect(fuzzer.connected).toBe(true);
+
     const answers: Record<string, number> = {};
     await fc.assert(
       fc.asyncProperty(message, async ({ name, payload }) => {
