@@ -7,7 +7,7 @@ import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { attempt, Notice, type Outcome } from '../ui/Notice';
-import { LinkPanel, useLinkPanel } from './LinkButton';
+import { LinkPanel, useLinkPanel } from '../workspace/LinkPanel';
 
 const ROLES: Role[] = ['citizen', 'worker', 'volunteer', 'coordinator'];
 const GROUP_TITLE: Record<Role, TextKey> = {

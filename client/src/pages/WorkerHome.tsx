@@ -40,7 +40,6 @@ export function WorkerHome({ me }: { me: Me }) {
         </>
       )}
       {me.user.role === 'coordinator' && calls.length === 0 && <p className="calm-empty">{t('today.noCalls')}</p>}
-      {me.user.role === 'coordinator' && <Notice outcome={outcome} />}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Me } from '../../../protocol/auth';
 import type { CaseloadEntry } from '../../../protocol/people';
 import { useI18n } from '../i18n/i18n';
-import { LinkPanel, useLinkPanel } from '../pages/LinkButton';
+import { LinkPanel, useLinkPanel } from './LinkPanel';
 import { useCaseload, useVideoSessions } from '../pages/worker';
 import { Notice, type Outcome } from '../ui/Notice';
 
