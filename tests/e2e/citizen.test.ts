@@ -265,6 +265,53 @@ describe('"Mere"', () => {
   });
 });
 
+describe('when Bo has opened a session', () => {
+  it('the home shows one big "Deltag" first; it leads to the device check (and the sign-in link goes straight there)', async () => {
+    const call = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId: org.citizenId } });
+    expect(call.statusCode).toBe(201);
+    const callId = call.json<{ id: string }>().id;
+    try {
+      for (const size of ['phone', 'laptop'] as const) {
+        const page = await citizenPage(size, 'da');
+        try {
+          await page.goto(h.baseUrl);
+          await page.getByText('Bo er klar til at tale med dig.').waitFor();
+          const join = page.getByRole('button', { name: 'Deltag' });
+          // The one main action: the page's only filled button, above the fold; the appointments wait below it.
+          expect(await page.locator('main button.primary, main button.primary-inline').count()).toBe(1);
+          const box = (await join.boundingBox())!;
+          expect(box.y + box.height).toBeLessThanOrEqual(SIZES[size].viewport.height);
+          expect(await page.getByRole('heading', { name: 'Din næste aftale' }).count()).toBe(0);
+          expect(await reachProblems(page)).toEqual([]);
+          expect(await axeViolations(page)).toEqual([]);
+          await saveScreenshot(page, `ready-da-${size}`, { fullPage: true });
+          await join.click();
+          await page.getByRole('heading', { name: 'Tjek kamera og mikrofon' }).waitFor();
+          expect(new URL(page.url()).pathname).toBe(`/call/${callId}/check`);
+        } finally {
+          await page.context().close();
+        }
+      }
+
+      // From the SMS: "Fortsæt" is the first tap and the device check's "Deltag" the second.
+      const link = await h.request('POST', `/api/citizens/${org.citizenId}/links`, { cookie: cookies.worker });
+      const context = await browser.newContext({ ...SIZES.phone, locale: 'da-DK', permissions: ['camera', 'microphone'] });
+      try {
+        const page = await context.newPage();
+        await page.goto(link.json<{ url: string }>().url);
+        await page.getByRole('button', { name: 'Fortsæt' }).click();
+        await page.getByRole('heading', { name: 'Tjek kamera og mikrofon' }).waitFor();
+        expect(new URL(page.url()).pathname).toBe(`/call/${callId}/check`);
+        await page.getByRole('button', { name: 'Deltag' }).waitFor();
+      } finally {
+        await context.close();
+      }
+    } finally {
+      await h.request('POST', `/api/calls/${callId}/end`, { cookie: cookies.worker });
+    }
+  });
+});
+
 describe('from the SMS link', () => {
   it('the sign-in link page: plain words, one button, nothing below the fold at 360×740', async () => {
     const link = await h.request('POST', `/api/citizens/${org.citizenId}/links`, { cookie: cookies.worker });
