@@ -186,7 +186,7 @@ describe('in the call', () => {
 /** A touch drag as a finger makes it: pointer down, a few moves, up (Chromium's touch emulation over CDP). */
 async function dragWithFinger(p: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
   const cdp = await p.context().newCDPSession(p);
-  const touch = (type: string, point?: { x: number; y: number }) =>
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', point?: { x: number; y: number }) =>
     cdp.send('Input.dispatchTouchEvent', { type, touchPoints: point ? [{ x: Math.round(point.x), y: Math.round(point.y) }] : [] });
   await touch('touchStart', from);
   for (let i = 1; i <= 8; i++) await touch('touchMove', { x: from.x + ((to.x - from.x) * i) / 8, y: from.y + ((to.y - from.y) * i) / 8 });
