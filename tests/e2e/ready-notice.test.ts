@@ -33,6 +33,8 @@ const opened: Page[] = [];
 afterEach(async () => {
   for (const page of opened.splice(0)) await page.context().close();
   await h.admin`update call_sessions set status = 'ended', ended_at = now(), end_reason = 'ended_by_staff' where status = 'open'`;
+  // Carl is told by SMS unless a test subscribed a device of his.
+  await h.admin`delete from push_subscriptions`;
 });
 
 async function newPage(cookie: string, options: BrowserContextOptions, locale = 'da-DK'): Promise<Page> {
