@@ -13,6 +13,7 @@ import { importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config.js';
 import { isAllowedPushEndpoint } from '../server/push/endpoint.js';
+import { retentionStore } from '../server/retention/store.js';
 import { loadVapidKeys, newVapidKeys, vapidKeysFile } from '../server/push/keys.js';
 import { citizenCookie } from './support/calls.js';
 import { useHarness } from './support/use-harness.js';
@@ -251,6 +252,26 @@ describe('Web Push: "Bo er klar"', () => {
     await subscribe(device, signedIn);
     expect(await subscriptionRows(org.citizenId)).toHaveLength(1);
     expect((await h.request('POST', '/api/auth/logout', { cookie: signedIn })).statusCode).toBe(204);
+    expect(await subscriptionRows(org.citizenId)).toEqual([]);
+  });
+
+  it('retention: a subscription whose sign-in expired is not pushed to, and goes when that sign-in is deleted', async () => {
+    await h.admin`delete from push_subscriptions`;
+    const signedIn = await citizenCookie(h, org, cookies.worker);
+    await subscribe(newDevice(service), signedIn);
+    const [row] = await h.admin<{ auth_session_id: string }[]>`select auth_session_id from push_subscriptions where user_id = ${org.citizenId}`;
+    await h.admin`update auth_sessions set created_at = now() - interval '100 days', expires_at = now() - interval '40 days' where id = ${row!.auth_session_id}`;
+    // …and so did the sign-in link it came from (a sign-in is kept while its link is).
+    await h.admin`
+      update citizen_links set created_at = now() - interval '100 days', expires_at = now() - interval '90 days', used_at = now() - interval '99 days'
+      where session_id = ${row!.auth_session_id}`;
+    // Expired: no longer a way to tell the citizen.
+    const call = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId: org.citizenId } });
+    expect(call.json().notice).toBe('none');
+    await endOpenCalls();
+    // The organisation's link/sign-in retention (30 days by default) deletes the sign-in, and the subscription with it.
+    const outcome = await retentionStore(h.sql).apply();
+    expect(outcome).toContainEqual({ organisationId: org.id, category: 'sign_ins_deleted', affected: expect.any(Number) });
     expect(await subscriptionRows(org.citizenId)).toEqual([]);
   });
 
