@@ -1,8 +1,8 @@
 /**
  * Reminder join links. A reminder for a video appointment links to /join#<secret>; so does a "your worker is ready"
- * message (one call session, usable once). Exchanging the secret gives a
- * narrow session (a cookie only the /api/join routes read) that can see when that one appointment is and join its
- * video session: nothing else. Staff see and revoke the links of an appointment.
+ * message (one call session, usable once). Exchanging the secret gives a narrow session (a cookie only the /api/join
+ * routes read) that can see when that one appointment is and join its video session: nothing else. Staff see and
+ * revoke the links of an appointment.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { LocalDateTime, Modality, Nullable, strict, Timestamp, Uuid } from './common.js';
@@ -21,9 +21,9 @@ export const JoinState = Type.Object({
     whenText: Type.String(),
     modality: Modality,
   })),
-  /** The appointment's video session, once the worker has opened it. */
+  /** The video session, once the worker has opened it (a "ready" link's: its own). */
   session: Nullable(Type.Object({ id: Uuid, status: Type.Union([Type.Literal('open'), Type.Literal('ended')]) })),
-  /** The link (and this narrow session) stops working then: shortly after the appointment ends. */
+  /** The link (and this narrow session) stops working then: shortly after the appointment ends (a "ready" link: 2 hours). */
   expiresAt: Timestamp,
 });
 export type JoinState = Static<typeof JoinState>;
