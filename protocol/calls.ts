@@ -10,7 +10,8 @@ export const InviteBody = Type.Object({ userId: Uuid }, strict);
 export type InviteBody = Static<typeof InviteBody>;
 export const CallSummary = Type.Object({
   id: Uuid,
-  kind: Type.Union([Type.Literal('planned'), Type.Literal('ad_hoc')]),
+  /** citizen_initiated: opened by claiming a citizen's video contact request (protocol/duty.ts). */
+  kind: Type.Union([Type.Literal('planned'), Type.Literal('ad_hoc'), Type.Literal('citizen_initiated')]),
   status: Type.Union([Type.Literal('open'), Type.Literal('ended')]),
   citizenId: Uuid,
   /** Staff see the citizen's name; the citizen sees their worker's. */

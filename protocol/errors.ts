@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'no_address', 'send_failed',
   // calls
   'not_started', 'session_ended', 'removed',
+  // duty: another staff member took the request first
+  'already_claimed',
   // the media server (sfu/types.ts SfuError): a room or peer limit, or media it cannot take
   'limit_reached', 'unsupported',
   // signalling only

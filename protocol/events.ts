@@ -10,6 +10,12 @@ export const EVENTS_NAMESPACE = '/events';
 export interface EventsServerToClient {
   /** The open sessions I take part in changed: one opened or ended, or someone started or stopped waiting. */
   openCallsChanged: () => void;
+  /** Staff: a contact request I may claim or hold was made, claimed, moved to the duty queue, cancelled or closed. */
+  dutyRequestsChanged: () => void;
+  /** Citizen: my contact request changed (claimed, moved to the duty queue, closed). */
+  myContactRequestChanged: () => void;
+  /** Both sides of a chat request: a message was written. */
+  contactMessagesChanged: () => void;
 }
 
 /** The client sends nothing: the connection only listens. */

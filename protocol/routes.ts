@@ -3,6 +3,7 @@ import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { bookingRoutes } from './booking.js';
 import { calendarRoutes } from './calendar.js';
+import { dutyRoutes } from './duty.js';
 import { callRoutes } from './calls.js';
 import type { RouteTable } from './contract.js';
 import { healthRoutes } from './health.js';
@@ -26,6 +27,7 @@ export const routes = {
   ...calendarRoutes,
   ...callRoutes,
   ...pushRoutes,
+  ...dutyRoutes,
 } as const satisfies RouteTable;
 
 export type Routes = typeof routes;
