@@ -73,9 +73,24 @@ async function expectReachable(page: Page, selector: string): Promise<void> {
  */
 function fakePushService(): void {
   const w = window as unknown as { subscribedWith?: { userVisibleOnly: boolean; keyLength: number }; unsubscribed?: boolean };
-  let current: (PushSubscription & { unsubscribe(): Promise<boolean> }) | null = null;
+  type Saved = { endpoint: string; keys: { p256dh: string; auth: string } };
+  // Kept across reloads, as a browser keeps its subscriptions.
+  const make = (saved: Saved) => ({
+    endpoint: saved.endpoint, expirationTime: null,
+    toJSON: () => ({ endpoint: saved.endpoint, expirationTime: null, keys: saved.keys }),
+    getKey: () => null,
+    unsubscribe: async () => {
+      localStorage.removeItem('fake-push-subscription');
+      w.unsubscribed = true;
+      return true;
+    },
+  }) as unknown as PushSubscription;
+  const current = () => {
+    const saved = localStorage.getItem('fake-push-subscription');
+    return saved ? make(JSON.parse(saved) as Saved) : null;
+  };
   const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  PushManager.prototype.getSubscription = async () => current;
+  PushManager.prototype.getSubscription = async () => current();
   PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
     const key = options?.applicationServerKey as Uint8Array;
     w.subscribedWith = { userVisibleOnly: !!options?.userVisibleOnly, keyLength: key.byteLength };
@@ -83,18 +98,9 @@ function fakePushService(): void {
     p256dh[0] = 4;
     crypto.getRandomValues(p256dh.subarray(1));
     const auth = crypto.getRandomValues(new Uint8Array(16));
-    const endpoint = 'http://127.0.0.1:9/wpush/v2/this-phone';
-    current = {
-      endpoint, expirationTime: null, options: options as PushSubscriptionOptions,
-      toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh: b64(p256dh), auth: b64(auth) } }),
-      getKey: () => null,
-      unsubscribe: async () => {
-        current = null;
-        w.unsubscribed = true;
-        return true;
-      },
-    } as unknown as PushSubscription & { unsubscribe(): Promise<boolean> };
-    return current;
+    const saved: Saved = { endpoint: 'http://127.0.0.1:9/wpush/v2/this-phone', keys: { p256dh: b64(p256dh), auth: b64(auth) } };
+    localStorage.setItem('fake-push-subscription', JSON.stringify(saved));
+    return make(saved);
   };
 }
 
@@ -242,5 +248,30 @@ describe('from the SMS to the worker', () => {
     await again.getByRole('button', { name: 'Deltag' }).click();
     await again.getByText('Linket er allerede brugt.').waitFor();
     expect(await axeViolations(again)).toEqual([]);
+  });
+});
+
+describe('a phone that takes notifications, signed in again', () => {
+  it('tells the server again on start, so the notifications follow the new sign-in', async () => {
+    const first = await citizenCookie(h, org, cookies.worker);
+    const context = await signedInContext(browser, h.baseUrl, first, { ...sizes.phone, locale: 'da-DK' });
+    await context.grantPermissions(['notifications'], { origin: h.baseUrl });
+    await context.addInitScript(fakePushService);
+    const phone = await context.newPage();
+    opened.push(phone);
+    await phone.goto(`${h.baseUrl}/more`);
+    await phone.getByRole('button', { name: 'Slå beskeder til' }).click();
+    await phone.getByText('Du får besked på denne telefon, når din medarbejder er klar.').waitFor();
+    const sessionOf = async () => (await h.admin<{ auth_session_id: string }[]>`select auth_session_id from push_subscriptions where user_id = ${org.citizenId}`).map((r) => r.auth_session_id);
+    const before = await sessionOf();
+    expect(before).toHaveLength(1);
+
+    // A new sign-in link opened on the same phone: its cookie replaces the first.
+    const second = await citizenCookie(h, org, cookies.worker);
+    await context.addCookies([{ name: 'naervaer_session', value: second.split('=')[1]!, url: h.baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+    await phone.goto(h.baseUrl);
+    const [newest] = await h.admin<{ id: string }[]>`select id from auth_sessions where user_id = ${org.citizenId} order by created_at desc limit 1`;
+    await expect.poll(sessionOf).toEqual([newest!.id]);
+    expect(newest!.id).not.toBe(before[0]);
   });
 });

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
+import { subscriptionBody as bodyOf } from './keep';
 
 /**
  * What this device does about "Bo er klar" notifications: not known yet, off (the button asks), on, blocked in the
@@ -23,11 +24,6 @@ function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The subscription as the server's contract takes it (PushSubscription.toJSON() types its keys loosely). */
-function bodyOf(subscription: PushSubscription) {
-  const json = subscription.toJSON();
-  return { endpoint: subscription.endpoint, keys: { p256dh: json.keys?.p256dh ?? '', auth: json.keys?.auth ?? '' } };
-}
 
 /**
  * The service worker's registration, once it is active. Production builds register one when the page has loaded
