@@ -5,6 +5,7 @@ import { useOpenCalls } from '../call/useOpenCalls';
 import { firstName } from '../citizen/when';
 import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
+import { useKeptPushSubscription } from '../push/keep';
 
 /**
  * The citizen's home: one main thing at a time. When their worker has opened a session, one big "Deltag" at the top
@@ -15,6 +16,7 @@ import { navigate } from '../router';
 export function CitizenHome({ me }: { me: Me }) {
   const { t } = useI18n();
   const calls = useOpenCalls();
+  useKeptPushSubscription(); // "Bo er klar" notifications follow this phone's newest sign-in (client/src/push/)
   const open = calls[0];
   return (
     <section className="card citizen-home">
