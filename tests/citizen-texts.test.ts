@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LOCALES } from '../client/src/i18n/locale.js';
+import { appointmentWhen } from '../client/src/citizen/when.js';
+import { capitalise, formatClock, formatLongDay, LOCALES, organisationToday, relativeDay, shiftDate } from '../client/src/i18n/locale.js';
 
 // Issue 9's easy-read check for what a citizen reads: short sentences and none of the office's words. Many citizens
 // read Danish (or Swedish, or English) as a second language, some are anxious or tired; a long sentence or an admin
@@ -47,5 +48,40 @@ describe('the citizen\'s texts are easy to read', () => {
     expect(ADMIN_WORDS.da.test('Organisation: Demokommune')).toBe(true);
     expect(ADMIN_WORDS.sv.test('Du är inloggad på den här enheten.')).toBe(true);
     expect(ADMIN_WORDS.en.test('You are signed in on this device.')).toBe(true);
+  });
+});
+
+describe('when an appointment is, as the citizen reads it', () => {
+  const translate = (locale: (typeof LOCALES)[number]) => (key: string, values: Record<string, string> = {}) =>
+    tables[locale][key]!.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+
+  it('today and tomorrow are said so, in the organisation\'s calendar (also over a month\'s end)', () => {
+    expect(relativeDay('2026-11-25', '2026-11-25')).toBe('today');
+    expect(relativeDay('2026-11-26', '2026-11-25')).toBe('tomorrow');
+    expect(relativeDay('2026-12-01', '2026-11-30')).toBe('tomorrow');
+    expect(relativeDay('2026-11-27', '2026-11-25')).toBe('other');
+    expect(relativeDay('2026-11-24', '2026-11-25')).toBe('other');
+  });
+
+  it('other days by weekday and date, the clock as each language writes it', () => {
+    expect(formatLongDay('2026-12-02', 'da')).toBe('onsdag 2. december');
+    expect(formatLongDay('2026-12-02', 'en')).toBe('Wednesday 2 December');
+    expect(formatLongDay('2026-12-02', 'sv')).toBe('onsdag 2 december');
+    expect(formatClock('2026-12-02T09:05', 'da')).toBe('9.05');
+    expect(formatClock('2026-12-02T12:45', 'da')).toBe('12.45');
+    expect(formatClock('2026-12-02T12:45', 'en')).toBe('12:45');
+    expect(formatClock('2026-12-02T00:30', 'sv')).toBe('0:30');
+    expect(capitalise('onsdag 2. december', 'da')).toBe('Onsdag 2. december');
+  });
+
+  it('whole: "I dag kl. 12.45" on a line, "i dag kl. 12.45" in a sentence; never the server\'s Danish for an English reader', () => {
+    const today = organisationToday();
+    expect(appointmentWhen(`${today}T12:45`, 'da', translate('da'))).toEqual({ line: 'I dag kl. 12.45', inline: 'i dag kl. 12.45' });
+    expect(appointmentWhen(`${shiftDate(today, 1)}T09:00`, 'da', translate('da')).line).toBe('I morgen kl. 9.00');
+    expect(appointmentWhen(`${today}T12:45`, 'en', translate('en')).line).toBe('Today at 12:45');
+    expect(appointmentWhen(`${shiftDate(today, 1)}T09:00`, 'sv', translate('sv')).line).toBe('I morgon kl. 9:00');
+    const later = shiftDate(today, 9);
+    expect(appointmentWhen(`${later}T10:00`, 'en', translate('en')).line).toBe(`${formatLongDay(later, 'en')} at 10:00`);
+    expect(appointmentWhen(`${later}T10:00`, 'da', translate('da')).inline).toMatch(/^[a-zæøå]+dag \d{1,2}\. [a-zæøå]+ kl\. 10\.00$/);
   });
 });

@@ -351,7 +351,7 @@ export const da = {
   'join.ready': 'Din medarbejder er klar til en samtale.',
   'join.ended': 'Samtalen er slut.',
   'join.gone': 'Linket virker ikke længere. Brug linket i din nyeste påmindelse, eller spørg din medarbejder.',
-  'link.intro': 'Tryk på Fortsæt for at logge ind på denne telefon eller computer.',
+  'link.intro': 'Tryk på Fortsæt. Så kan du se dine aftaler og tale med din medarbejder.',
   'error.not_started': 'Samtalen er ikke startet endnu.',
 } as const;
 

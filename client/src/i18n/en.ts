@@ -352,6 +352,6 @@ export const en: Record<TextKey, string> = {
   'join.ready': 'Your support worker is ready for a conversation.',
   'join.ended': 'The meeting has ended.',
   'join.gone': 'This link no longer works. Use the link in your newest reminder, or ask your support worker.',
-  'link.intro': 'Tap Continue to sign in on this phone or computer.',
+  'link.intro': 'Tap Continue. Then you can see your appointments and talk to your support worker.',
   'error.not_started': 'The meeting has not started yet.',
 };

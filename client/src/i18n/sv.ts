@@ -353,6 +353,6 @@ export const sv: Record<TextKey, string> = {
   'join.ready': 'Din boendestödjare är redo för ett samtal.',
   'join.ended': 'Samtalet är slut.',
   'join.gone': 'Länken fungerar inte längre. Använd länken i din senaste påminnelse, eller fråga din boendestödjare.',
-  'link.intro': 'Tryck på Fortsätt för att logga in på den här telefonen eller datorn.',
+  'link.intro': 'Tryck på Fortsätt. Då kan du se dina tider och prata med din boendestödjare.',
   'error.not_started': 'Samtalet har inte börjat än.',
 };
