@@ -3,6 +3,7 @@ import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { bookingRoutes } from './booking.js';
 import { calendarRoutes } from './calendar.js';
+import { crisisRoutes } from './crisis.js';
 import { dutyRoutes } from './duty.js';
 import { callRoutes } from './calls.js';
 import type { RouteTable } from './contract.js';
@@ -28,6 +29,7 @@ export const routes = {
   ...callRoutes,
   ...pushRoutes,
   ...dutyRoutes,
+  ...crisisRoutes,
 } as const satisfies RouteTable;
 
 export type Routes = typeof routes;

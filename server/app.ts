@@ -48,6 +48,8 @@ import { UserEvents } from './events/events.js';
 import { loadVapidKeys, type VapidKeys } from './push/keys.js';
 import { pushRoutes } from './push/routes.js';
 import { pushStore } from './push/store.js';
+import { crisisRoutes } from './crisis/routes.js';
+import { crisisStore } from './crisis/store.js';
 import { CLIENT_DIR } from './paths.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -149,6 +151,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('push', pushStore(deps.sql));
   let vapid: VapidKeys | undefined;
   pushRoutes(app, features, () => (vapid ??= loadVapidKeys(config)));
+  // The crisis plan (issue 10): the citizen's, read by staff only as crisis_plan_readable_by allows.
+  app.decorate('crisis', crisisStore(deps.sql));
+  crisisRoutes(app);
 
   // Signalling shares the HTTP server: same origin, same TLS, same port.
   app.decorate('calls', callStore(deps.sql));

@@ -77,6 +77,12 @@ async function seedEveryTable(admin: Sql, org: Org): Promise<void> {
     const [citizenSession] = await tx`insert into auth_sessions (organisation_id, user_id, expires_at) values (${org.id}, ${org.citizenId}, now() + interval '1 hour') returning id`;
     await tx`insert into push_subscriptions (organisation_id, user_id, auth_session_id, endpoint, p256dh, auth)
              values (${org.id}, ${org.citizenId}, ${citizenSession!.id}, ${`https://fcm.googleapis.com/fcm/send/${tag}`}, ${randomBytes(65).toString('base64url')}, ${randomBytes(16).toString('base64url')})`;
+    // The crisis plan (migration 014): the plan, a version and an open proposal.
+    await tx`insert into crisis_plans (organisation_id, citizen_id, current_version) values (${org.id}, ${org.citizenId}, 1)`;
+    await tx`insert into crisis_plan_versions (organisation_id, citizen_id, version, warning_signs, what_helps, what_i_do, contacts, staff_should, do_not_want, changed_by)
+             values (${org.id}, ${org.citizenId}, 1, 'Søvnløs', 'Musik', 'Går en tur', '[]', 'Ring', 'Indlæggelse', ${org.workerId})`;
+    await tx`insert into crisis_plan_proposals (organisation_id, citizen_id, warning_signs, what_helps, what_i_do, contacts, staff_should, do_not_want)
+             values (${org.id}, ${org.citizenId}, 'Søvnløs', 'Musik og kaffe', 'Går en tur', '[]', 'Ring', 'Indlæggelse')`;
   });
 }
 

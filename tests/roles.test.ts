@@ -87,6 +87,15 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/push/key': 'public',
   'PUT /api/my/push-subscription': ['citizen'],
   'DELETE /api/my/push-subscription': ['citizen'],
+  // The crisis plan (issue 10): the citizen's own; staff as crisis_plan_readable_by allows (404 otherwise); volunteers never.
+  'GET /api/my/crisis-plan': ['citizen'],
+  'POST /api/my/crisis-plan/proposals': ['citizen'],
+  'PUT /api/my/crisis-plan/consent': ['citizen'],
+  'GET /api/citizens/:citizenId/crisis-plan': ['coordinator', 'worker'],
+  'GET /api/citizens/:citizenId/crisis-plan/versions': ['coordinator', 'worker'],
+  'PUT /api/citizens/:citizenId/crisis-plan': ['coordinator', 'worker'],
+  'POST /api/citizens/:citizenId/crisis-plan/proposals/:proposalId/decide': ['coordinator', 'worker'],
+  'GET /api/crisis-plans/review-due': ['worker'],
 };
 
 /**
@@ -148,6 +157,14 @@ const REACHED: Record<string, number> = {
   'PATCH /api/organisation': 400,
   'PUT /api/my/push-subscription': 400,
   'DELETE /api/my/push-subscription': 400,
+  'GET /api/my/crisis-plan': 200,
+  'POST /api/my/crisis-plan/proposals': 400,
+  'PUT /api/my/crisis-plan/consent': 400,
+  'GET /api/citizens/:citizenId/crisis-plan': 404,
+  'GET /api/citizens/:citizenId/crisis-plan/versions': 404,
+  'PUT /api/citizens/:citizenId/crisis-plan': 400,
+  'POST /api/citizens/:citizenId/crisis-plan/proposals/:proposalId/decide': 400,
+  'GET /api/crisis-plans/review-due': 200,
 };
 const ERROR_CODE: Record<number, string> = { 400: 'validation', 404: 'not_found' };
 
