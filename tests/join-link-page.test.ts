@@ -82,6 +82,10 @@ describe('the reminder join page at 360 px', () => {
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(linkUrl);
+    // Plain words and one button, all of it on the screen without scrolling (even at 360×640).
+    await page.getByText('Tryk på Deltag for at se din aftale og komme med i samtalen.').waitFor();
+    expect(await page.locator('main').getByRole('button').count()).toBe(1);
+    expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight)).toBe(true);
     await page.getByRole('button', { name: 'Deltag' }).click();
     await page.getByText(/^Din aftale er \S+ \d+\. \S+ kl\. 10\.00\.$/).waitFor();
     await page.getByText('Din medarbejder har ikke startet samtalen endnu.', { exact: false }).waitFor();
