@@ -45,6 +45,9 @@ import { organisationRoutes } from './people/organisation-routes.js';
 import { peopleStore } from './people/store.js';
 import { requireContract } from './http/route.js';
 import { UserEvents } from './events/events.js';
+import { DutyNotifier } from './duty/notify.js';
+import { dutyRoutes } from './duty/routes.js';
+import { dutyStore } from './duty/store.js';
 import { loadVapidKeys, type VapidKeys } from './push/keys.js';
 import { pushRoutes } from './push/routes.js';
 import { pushStore } from './push/store.js';
@@ -175,6 +178,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   events.attach(signalling.socketServer);
   app.addHook('preClose', () => signalling.close());
   callRoutes(app, features, signalling);
+
+  // Duty (issue 10): contact requests, the roster and the chat; its tick moves on and escalates unanswered requests.
+  app.decorate('duty', dutyStore(deps.sql));
+  const dutyNotifier = new DutyNotifier({ store: app.duty, events, log: deps.log.child({ module: 'duty' }) });
+  app.decorate('dutyNotifier', dutyNotifier);
+  dutyRoutes(app, dutyNotifier);
+  dutyNotifier.start();
+  app.addHook('preClose', () => dutyNotifier.stop());
 
   const clientDir = deps.clientDir ?? CLIENT_DIR;
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));

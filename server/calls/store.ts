@@ -56,7 +56,7 @@ export interface QualitySample {
 
 interface SummaryRow {
   id: string;
-  kind: 'planned' | 'ad_hoc';
+  kind: CallSummary['kind'];
   status: 'open' | 'ended';
   citizen_id: string;
   other_name: string;
@@ -153,6 +153,31 @@ export async function endSessionsLeftOpen(admin: Sql): Promise<{ sessions: numbe
   }) as Promise<{ sessions: number }>;
 }
 
+/**
+ * Opens a session hosted by the caller with the citizen invited, and plans the citizen's "ready" notice, in the
+ * caller's transaction. The caller has already decided that they may: `start` checks the caseload, a claimed duty
+ * request (server/duty/) checks the roster. One open session per citizen.
+ */
+export async function openSession(
+  tx: Tx,
+  auth: Auth,
+  citizenId: string,
+  kind: CallSummary['kind'],
+  appointmentId: string | null,
+): Promise<StoredCallSummary & { notice: ReadyNoticeOutcome }> {
+  const [open] = await tx`select worker_id from call_sessions where citizen_id = ${citizenId} and status = 'open'`;
+  if (open) throw conflict('This citizen already has an open session');
+  const [created] = await tx<SummaryRow[]>`
+    insert into call_sessions (organisation_id, worker_id, citizen_id, kind, appointment_id)
+    values (${auth.organisationId}, ${auth.userId}, ${citizenId}, ${kind}, ${appointmentId})
+    returning id, kind, status, citizen_id, created_at, (select display_name from users where id = ${citizenId}) as other_name`;
+  await addParticipant(tx, auth.organisationId, created!.id, auth.userId, null);
+  await addParticipant(tx, auth.organisationId, created!.id, citizenId, auth.userId);
+  await audit(tx, auth, 'call.start', citizenId, { callId: created!.id });
+  const notice = await outbox.planReadyNotice(tx, { organisationId: auth.organisationId, citizenId, callSessionId: created!.id });
+  return { ...summaryOf(created!), notice };
+}
+
 export type CallStore = ReturnType<typeof callStore>;
 
 export function callStore(sql: Sql) {
@@ -171,17 +196,7 @@ export function callStore(sql: Sql) {
           const [appointment] = await tx`select 1 from appointments where id = ${appointmentId} and citizen_id = ${citizenId} and status = 'booked'`;
           if (!appointment) throw notFound('No such booked appointment for this citizen');
         }
-        const [open] = await tx`select worker_id from call_sessions where citizen_id = ${citizenId} and status = 'open'`;
-        if (open) throw conflict('This citizen already has an open session');
-        const [created] = await tx<SummaryRow[]>`
-          insert into call_sessions (organisation_id, worker_id, citizen_id, kind, appointment_id)
-          values (${auth.organisationId}, ${auth.userId}, ${citizenId}, ${appointmentId ? 'planned' : 'ad_hoc'}, ${appointmentId ?? null})
-          returning id, kind, status, citizen_id, created_at, (select display_name from users where id = ${citizenId}) as other_name`;
-        await addParticipant(tx, auth.organisationId, created!.id, auth.userId, null);
-        await addParticipant(tx, auth.organisationId, created!.id, citizenId, auth.userId);
-        await audit(tx, auth, 'call.start', citizenId, { callId: created!.id });
-        const notice = await outbox.planReadyNotice(tx, { organisationId: auth.organisationId, citizenId, callSessionId: created!.id });
-        return { ...summaryOf(created!), notice };
+        return openSession(tx, auth, citizenId, appointmentId ? 'planned' : 'ad_hoc', appointmentId ?? null);
       });
     },
 

@@ -43,6 +43,8 @@ export interface DispatcherOptions {
 }
 
 const MAX_ATTEMPTS = 6;
+/** The escalation SMS of an unanswered contact request (issue 10): it names no one; the duty screen shows who. */
+export const DUTY_ESCALATION_TEXT = 'Nærvær: en borger venter på svar i vagtkøen.';
 /** A "ready" notice not sent within this after the session opened is not sent at all: it would only confuse. */
 const READY_FRESH_MS = 15 * 60_000;
 /** The wait before attempt n + 1: 15 s doubling per attempt up to an hour, with ±20 % jitter so retries spread out. */
@@ -127,6 +129,11 @@ export class Dispatcher {
 
   private async prepare(tx: Tx, organisationId: string, row: ReminderToSend): Promise<Prepared> {
     if (row.kind === 'call_ready') return this.prepareReady(tx, organisationId, row);
+    if (row.kind === 'duty_escalation') {
+      // To the shift's duty phone (or a coordinator's), naming no one; not sent once someone has taken the request.
+      const stale = row.request_status !== 'waiting';
+      return { row, stale, why: stale ? 'the request was taken or cancelled' : undefined, to: row.recipient_phone, words: { subject: '', text: DUTY_ESCALATION_TEXT }, devices: [] };
+    }
     const stale =
       !row.user_active ||
       !row.channel_allowed ||

@@ -144,7 +144,7 @@ export async function moveReadyNotice(tx: Tx, reminderId: string, channel: 'sms'
 /** A claimed reminder with what sending it needs, read in its organisation. */
 export interface ReminderToSend {
   id: string;
-  kind: 'appointment' | 'medication' | 'call_ready';
+  kind: 'appointment' | 'medication' | 'call_ready' | 'duty_escalation';
   channel: 'sms' | 'email' | 'push';
   idempotency_key: string;
   attempts: number;
@@ -171,6 +171,9 @@ export interface ReminderToSend {
   call_worker_id: string | null;
   call_worker_name: string | null;
   call_appointment_id: string | null;
+  /** A duty escalation (migration 013): the staff phone it goes to, and whether its request still waits. */
+  recipient_phone: string | null;
+  request_status: string | null;
 }
 
 /** How one attempt went; a push also names the devices its push service said are gone (they are deleted). */
@@ -200,7 +203,8 @@ export function dispatchStore(sql: Sql) {
                  a.id as appointment_id, a.starts_at, a.ends_at, a.modality, a.status as appointment_status, a.worker_id,
                  m.wording, m.active as schedule_active, reminder_channel_allowed(r.citizen_id, r.channel) as channel_allowed,
                  r.call_session_id, cs.status as call_status, cs.worker_id as call_worker_id, cs.appointment_id as call_appointment_id,
-                 (select w.display_name from users w where w.id = cs.worker_id) as call_worker_name
+                 (select w.display_name from users w where w.id = cs.worker_id) as call_worker_name,
+                 r.recipient_phone, (select q.status from contact_requests q where q.id = r.contact_request_id) as request_status
           from reminders r
           join users u on u.id = r.citizen_id
           join organisations o on o.id = r.organisation_id
