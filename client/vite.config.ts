@@ -41,6 +41,9 @@ export default defineConfig({
       injectManifest: {
         // The app shell: no source maps (nobody offline needs them, and they are large).
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // Not the call code (fetched when a call is near, as without a service worker: it is of no use offline, and a
+        // prepaid phone should not pay for it on the first visit) nor the staff's screens (a citizen never needs them).
+        globIgnores: ['**/assets/CallScreen-*.js', '**/assets/StaffScreen-*.js'],
         // The call code is larger than Workbox's default 2 MB limit per file in development-sized builds.
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
       },

@@ -101,6 +101,9 @@ describe('installed and offline, on a phone', () => {
       const api = Object.values(cached).flat().filter((p) => p.startsWith('/api/'));
       expect(api).toEqual(['/api/my/appointments']);
       expect(Object.values(cached).flat()).toEqual(expect.arrayContaining(['/index.html', '/manifest.webmanifest', '/icons/icon-192.png']));
+      // …but not the call code: a phone downloads it when a call is near, not on its first visit.
+      expect(Object.values(cached).flat().filter((p) => /\/CallScreen-[\w-]+\.js$/.test(p))).toEqual([]);
+      expect(fs.readdirSync(`${CLIENT_DIR}/assets`).filter((f) => /^CallScreen-[\w-]+\.js$/.test(f))).toHaveLength(1);
 
       await context.setOffline(true);
       await page.reload();
