@@ -26,7 +26,9 @@ export function MoreScreen({ onLogout }: { me: Me; onLogout(): Promise<void> }) 
       <div className="more-block">
         <ReminderSettings />
       </div>
-      <ReadyNotifications workerName={worker} title={t('more.notifications', { name: worker })} />
+      <div className="more-block">
+        <ReadyNotifications workerName={worker} title={t('more.notifications', { name: worker })} />
+      </div>
       <InstallApp />
       <Logout worker={worker} onLogout={onLogout} />
     </section>
