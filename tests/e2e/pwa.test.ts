@@ -127,6 +127,7 @@ describe('installed and offline, on a phone', () => {
       await page.reload();
       await page.getByText('Du er offline. Prøv igen, når du har net.').waitFor();
       expect(await page.getByText('Video med Bo').count()).toBe(0);
+      expect(await page.getByRole('heading', { name: 'Mine aftaler' }).count()).toBe(0);
     } finally {
       await context.close();
     }

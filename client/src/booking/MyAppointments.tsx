@@ -31,6 +31,9 @@ export function MyAppointments({ featureNext, readOnly = false, offline = false 
   const later = featured ? rest : items;
   const isOffline = offline || !online;
 
+  // Offline before anyone is known, with nothing kept on this phone: only the note (it may not be a citizen's phone).
+  if (readOnly && isOffline && list.kind === 'unreachable') return <p role="status" className="offline-note">{t('citizen.offlineNothing')}</p>;
+
   return (
     <section aria-labelledby="mine-title" className="my-appointments">
       <h2 id="mine-title">{t('mine.title')}</h2>
