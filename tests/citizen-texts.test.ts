@@ -10,8 +10,8 @@ const tables = Object.fromEntries(
   await Promise.all(LOCALES.map(async (locale) => [locale, ((await import(`../client/src/i18n/${locale}.ts`)) as Record<string, Texts>)[locale]!] as const)),
 ) as Record<(typeof LOCALES)[number], Texts>;
 
-/** The keys of the citizen's screens: home, "Mine aftaler", "Mere", reminders, and the pages their links open. */
-const CITIZEN_PREFIXES = ['citizen.', 'mine.', 'more.', 'settings.', 'link.', 'join.'];
+/** The keys of the citizen's screens: home, "Mine aftaler", "Mere", reminders, "Min kriseplan", and the pages their links open. */
+const CITIZEN_PREFIXES = ['citizen.', 'mine.', 'more.', 'settings.', 'link.', 'join.', 'crisis.'];
 const citizenKeys = Object.keys(tables.da).filter((key) => CITIZEN_PREFIXES.some((prefix) => key.startsWith(prefix)));
 const MAX_WORDS = 15;
 /** Words of the office, per language: who the person is to the system, and what a phone is to IT. */

@@ -5,7 +5,9 @@ import { useI18n } from './i18n/i18n';
 import { isLocale, LOCALES } from './i18n/locale';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { CallPage } from './pages/CallPage';
-import { CitizenHome } from './pages/CitizenHome';
+import { LazyMoreScreen } from './citizen/LazyMoreScreen';
+import { LazyCitizenCrisisPlan, LazyStaffCrisisPlan } from './crisis/LazyCrisis';
+import { CitizenHome, OfflineCitizenHome } from './pages/CitizenHome';
 import { JoinLanding } from './pages/JoinLanding';
 import { LinkLanding } from './pages/LinkLanding';
 import { Login } from './pages/Login';
@@ -18,6 +20,8 @@ type Session =
   /** `loggedOut`: by the button here, so whoever signs in next on this device starts at their own home, not on this screen. */
   | { kind: 'signed-out'; loggedOut: boolean }
   | { kind: 'signed-in'; me: Me }
+  /** No answer at all (no network): a citizen's phone shows the appointments it last fetched (client/src/sw.ts). */
+  | { kind: 'offline' }
   | { kind: 'error' };
 
 export function App() {
@@ -33,7 +37,9 @@ export function App() {
     let stopped = false;
     api('GET /api/me').then(
       (me) => !stopped && setSession({ kind: 'signed-in', me }),
-      (error: unknown) => !stopped && setSession(error instanceof ApiError && error.status === 401 ? { kind: 'signed-out', loggedOut: false } : { kind: 'error' }),
+      (error: unknown) =>
+        !stopped &&
+        setSession(error instanceof ApiError && error.status === 401 ? { kind: 'signed-out', loggedOut: false } : error instanceof ApiError && error.code === 'network' ? { kind: 'offline' } : { kind: 'error' }),
     );
     return () => {
       stopped = true;
@@ -54,6 +60,8 @@ export function App() {
   else if (screen.name === 'link' && session.kind !== 'signed-in') page = <LinkLanding onSignedIn={signedIn} />;
   else if (session.kind === 'loading') page = <p role="status">{t('app.loading')}</p>;
   else if (session.kind === 'error') page = <p role="alert">{t('app.error')}</p>;
+  // Offline, "Min kriseplan" opens as last fetched too (the service worker keeps it): a bad moment may be one without a network.
+  else if (session.kind === 'offline') page = screen.name === 'crisis-plan' ? <LazyCitizenCrisisPlan offline /> : <OfflineCitizenHome />;
   else if (session.kind === 'signed-out') {
     page = <Login onSignedIn={signedIn} />;
     // Signing in first, then on to the screen the address named (a deep link, a reload after the session expired).
@@ -63,7 +71,7 @@ export function App() {
     const wanted = screen.name === 'login' ? screen.then : screen;
     const shown = isDestination(wanted) && mayOpen(wanted, me) ? wanted : home;
     if (shown !== screen) redirect = shown;
-    page = signedInPage(shown, me);
+    page = signedInPage(shown, me, logout);
   }
 
   // The address bar follows the screen shown, without a history entry of its own.
@@ -77,8 +85,16 @@ export function App() {
     <>
       <header className="topbar">
         <span className="brand">{t('app.name')}</span>
-        <LanguageSwitch />
-        {session.kind === 'signed-in' && (
+        {session.kind === 'signed-in' && session.me.user.role === 'citizen' ? (
+          // A citizen's top bar holds one thing: "Mere" (language, reminders, log out — with a warning — are there);
+          // nothing during a call, where the call's own bar is all there is to press.
+          screen.name !== 'call' && <button type="button" className="link-button" aria-current={screen.name === 'more' ? 'page' : undefined} onClick={() => navigate({ name: 'more' })}>
+            {t('nav.more')}
+          </button>
+        ) : (
+          <LanguageSwitch />
+        )}
+        {session.kind === 'signed-in' && session.me.user.role !== 'citizen' && (
           <button type="button" className="link-button" onClick={() => void logout()}>
             {t('nav.logout')}
           </button>
@@ -99,13 +115,17 @@ function mayOpen(screen: Destination, me: Me): boolean {
       // Borgere for a worker (their caseload), Personer for a coordinator.
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'appointments':
+    case 'more':
+    case 'crisis-plan':
       return me.user.role === 'citizen';
+    case 'citizen-crisis-plan':
+      return me.user.role === 'worker' || me.user.role === 'coordinator';
     default:
       return true;
   }
 }
 
-function signedInPage(screen: Destination, me: Me): ReactNode {
+function signedInPage(screen: Destination, me: Me, logout: () => Promise<void>): ReactNode {
   switch (screen.name) {
     case 'home':
       return me.user.role === 'citizen' ? <CitizenHome me={me} /> : <StaffScreen place="home" me={me} />;
@@ -114,8 +134,14 @@ function signedInPage(screen: Destination, me: Me): ReactNode {
       return <StaffScreen place={screen.name} me={me} />;
     case 'appointments':
       return <AppointmentsPage me={me} />;
+    case 'more':
+      return <LazyMoreScreen me={me} onLogout={logout} />;
     case 'call':
       return <CallPage key={screenPath(screen)} route={screen} role={me.user.role} back={home} />;
+    case 'crisis-plan':
+      return <LazyCitizenCrisisPlan />;
+    case 'citizen-crisis-plan':
+      return <LazyStaffCrisisPlan key={screen.citizenId} citizenId={screen.citizenId} />;
   }
 }
 

@@ -21,12 +21,16 @@ export type Screen =
   | { name: 'more' }
   /** An open video session, signed in (/call/<id>) or through a reminder's join link (/join/call/<id>); `check` is the device check before it. */
   | { name: 'call'; callId: string; step: CallStep; via: CallVia }
+  /** "Min kriseplan": the citizen's own crisis plan (client/src/crisis/). */
+  | { name: 'crisis-plan' }
+  /** A citizen's crisis plan as staff see it (/citizens/<id>/crisis-plan). */
+  | { name: 'citizen-crisis-plan'; citizenId: string }
   | { name: 'unknown' };
 
 export type CallStep = 'check' | 'call';
 export type CallVia = 'sign-in' | 'join-link';
 /** The screens a sign-in can lead on to. */
-export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' }>;
+export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' }>;
 
 export const home: Destination = { name: 'home' };
 
@@ -40,6 +44,8 @@ export function screenPath(screen: Screen): string {
       return screen.then.name === 'home' ? '/login' : `/login?next=${encodeURIComponent(screenPath(screen.then))}`;
     case 'call':
       return `${screen.via === 'join-link' ? '/join' : ''}/call/${screen.callId}${screen.step === 'check' ? '/check' : ''}`;
+    case 'citizen-crisis-plan':
+      return `/citizens/${screen.citizenId}/crisis-plan`;
     default:
       return `/${screen.name}`;
   }
@@ -57,6 +63,7 @@ export function parseScreen(pathname: string, search = ''): Screen {
   if (parts.length === 0) return home;
   if (first === 'call') return call('sign-in', second, parts.slice(2));
   if (first === 'join' && second === 'call') return call('join-link', third, parts.slice(3));
+  if (first === 'citizens' && parts.length === 3 && third === 'crisis-plan') return second && UUID_PATTERN.test(second) ? { name: 'citizen-crisis-plan', citizenId: second } : { name: 'unknown' };
   if (parts.length > 1) return { name: 'unknown' };
   switch (first) {
     case 'login':
@@ -67,6 +74,7 @@ export function parseScreen(pathname: string, search = ''): Screen {
     case 'people':
     case 'appointments':
     case 'more':
+    case 'crisis-plan':
       return { name: first };
     default:
       return { name: 'unknown' };
@@ -82,7 +90,7 @@ function parseDestination(next: string | null): Destination {
 }
 
 export function isDestination(screen: Screen): screen is Destination {
-  return ['home', 'agenda', 'people', 'appointments', 'more'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
+  return ['home', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
 }
 
 /** What the router keeps in each history entry: its place in our own history, and how a call was joined. */

@@ -5,7 +5,8 @@
  *
  * What it keeps, and nothing else:
  * - the app shell (the build's HTML, JS, CSS, icons, manifest), precached at install;
- * - the answer to GET /api/my/appointments, network first, the cached copy only when the network fails.
+ * - the answer to GET /api/my/appointments, network first, the cached copy only when the network fails;
+ * - the answer to GET /api/my/crisis-plan ("Min kriseplan", the people to call in a bad moment), the same way.
  * Every other request — the rest of /api (never stored: personal data, and /api/join's one-time links), socket.io,
  * calendar files — is not touched at all and goes to the network as if there were no service worker.
  *
@@ -20,6 +21,7 @@ import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEn
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { MY_APPOINTMENTS_CACHE } from './citizen/pwa';
+import { CRISIS_PLAN_CACHE } from './crisis/cache';
 
 // The client's TypeScript program has the DOM's types, not the worker's: the little of the worker's world used here.
 interface ExtendableEvent extends Event {
@@ -77,6 +79,17 @@ registerRoute(
   ({ url, request }) => request.method === 'GET' && url.origin === worker.location.origin && url.pathname === '/api/my/appointments' && url.search === '',
   new NetworkFirst({
     cacheName: MY_APPOINTMENTS_CACHE,
+    networkTimeoutSeconds: 8,
+    plugins: [{ cacheWillUpdate: async ({ response }) => (response.status === 200 ? response : null) }],
+  }),
+);
+
+// "Min kriseplan", kept the same way: a bad moment is often one without data or Wi-Fi, and the plan's numbers must
+// open then too. The page empties this cache at log out as well.
+registerRoute(
+  ({ url, request }) => request.method === 'GET' && url.origin === worker.location.origin && url.pathname === '/api/my/crisis-plan' && url.search === '',
+  new NetworkFirst({
+    cacheName: CRISIS_PLAN_CACHE,
     networkTimeoutSeconds: 8,
     plugins: [{ cacheWillUpdate: async ({ response }) => (response.status === 200 ? response : null) }],
   }),

@@ -3,6 +3,8 @@
  * install. Kept tiny and without workbox-window, as it is in the first download (tests/budget.test.ts).
  */
 
+import { CRISIS_PLAN_CACHE } from '../crisis/cache';
+
 /** The cache the service worker keeps "Mine aftaler" in (client/src/sw.ts); emptied when the citizen logs out. */
 export const MY_APPOINTMENTS_CACHE = 'naervaer-my-appointments';
 
@@ -52,5 +54,5 @@ export function runsInstalled(): boolean {
 
 /** What this phone's browser remembers of the signed-in citizen: gone when they log out on it. */
 export async function forgetOfflineCopy(): Promise<void> {
-  if ('caches' in window) await caches.delete(MY_APPOINTMENTS_CACHE).catch(() => false);
+  if ('caches' in window) await Promise.all([MY_APPOINTMENTS_CACHE, CRISIS_PLAN_CACHE].map((name) => caches.delete(name).catch(() => false)));
 }

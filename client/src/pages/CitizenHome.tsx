@@ -34,6 +34,7 @@ export function CitizenHome({ me }: { me: Me }) {
         </div>
       )}
       <MyAppointments featureNext={!open} />
+      <CrisisPlanLink />
     </section>
   );
 }
@@ -43,6 +44,17 @@ export function OfflineCitizenHome() {
   return (
     <section className="card citizen-home">
       <MyAppointments featureNext readOnly offline />
+      <CrisisPlanLink />
     </section>
+  );
+}
+
+/** "Min kriseplan": a small link under the appointments (the home's main action stays the one above); offline too. */
+function CrisisPlanLink() {
+  const { t } = useI18n();
+  return (
+    <p className="crisis-home-link">
+      <a href="/crisis-plan" onClick={(event) => { event.preventDefault(); navigate({ name: 'crisis-plan' }); }}>{t('crisis.homeLink')}</a>
+    </p>
   );
 }

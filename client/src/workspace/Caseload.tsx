@@ -2,11 +2,12 @@ import { useState } from 'react';
 import type { Me } from '../../../protocol/auth';
 import type { CaseloadEntry } from '../../../protocol/people';
 import { useI18n } from '../i18n/i18n';
+import { navigate } from '../router';
 import { LinkPanel, useLinkPanel } from './LinkPanel';
 import { useCaseload, useVideoSessions } from '../pages/worker';
 import { Notice, type Outcome } from '../ui/Notice';
 
-/** Borgere for a worker: their caseload, each citizen a row with "Start video" and their sign-in link. */
+/** Borgere for a worker: their caseload, each citizen a row with "Start video", their sign-in link and their crisis plan. */
 export function Caseload({ me }: { me: Me }) {
   const { t } = useI18n();
   const { caseload, error } = useCaseload(me);
@@ -38,6 +39,7 @@ function CitizenRow({ citizen }: { citizen: CaseloadEntry }) {
           {t('worker.startVideo')}
         </button>
         <button type="button" className="col-second" {...link.toggle}>{t('signInLink.menu')}</button>
+        <button type="button" className="col-second" onClick={() => navigate({ name: 'citizen-crisis-plan', citizenId: citizen.citizenId })}>{t('crisisStaff.action')}</button>
       </div>
       <Notice outcome={outcome} />
       <LinkPanel id={link.panelId} open={link.open} citizenId={citizen.citizenId} name={citizen.displayName} />
