@@ -89,7 +89,7 @@ describe('installed and offline, on a phone', () => {
       expect(shown?.headers()['content-security-policy']).toContain("default-src 'self'");
       await page.getByRole('heading', { name: 'Mine aftaler' }).waitFor();
       // Registered, activated and (clientsClaim) controlling this page without a reload.
-      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
       expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.scriptURL)).toBe(`${h.baseUrl}/sw.js`);
 
       // The list fetched through the worker is kept (network first: this visit's answer).
