@@ -236,3 +236,65 @@ create function public.duty_tick()
   $$;
 revoke all on function public.duty_tick() from public;
 grant execute on function public.duty_tick() to naervaer_app;
+
+-- ---- Retention: contact requests are case material and session-log entries ----
+-- A request, its chat and its escalation SMS rows go when the call logs do (retention_call_log_days after it ended);
+-- an anonymised citizen's chat messages and topics go at once (migration 008 anonymises the person, this their words).
+-- Its own function beside apply_retention(), called in the same statement by server/retention/store.ts.
+create function public.apply_duty_retention()
+  returns table (organisation_id uuid, category text, affected integer)
+  language plpgsql volatile security definer
+  set search_path = pg_catalog, pg_temp
+  as $$
+  #variable_conflict use_column
+  declare
+    o record;
+    v_count integer;
+    v_detail jsonb;
+  begin
+    if not pg_catalog.pg_try_advisory_xact_lock(1852142706, 13) then
+      return;
+    end if;
+    for o in select * from public.organisations order by id loop
+      v_detail := '{}'::jsonb;
+      delete from public.contact_messages m
+        using public.contact_requests r join public.users u on u.id = r.citizen_id
+        where m.request_id = r.id and r.organisation_id = o.id and u.anonymised_at is not null;
+      update public.contact_requests r set topic = null
+        from public.users u
+        where u.id = r.citizen_id and r.organisation_id = o.id and u.anonymised_at is not null and r.topic is not null;
+      delete from public.contact_requests r
+        where r.organisation_id = o.id
+          and coalesce(r.ended_at, r.claimed_at, r.created_at) < pg_catalog.now() - pg_catalog.make_interval(days => o.retention_call_log_days);
+      get diagnostics v_count = row_count;
+      if v_count > 0 then
+        organisation_id := o.id; category := 'contact_requests_deleted'; affected := v_count; return next;
+        v_detail := v_detail || pg_catalog.jsonb_build_object(category, v_count);
+      end if;
+      if v_detail <> '{}'::jsonb then
+        insert into public.audit_events (organisation_id, actor_id, actor_role, action, subject_id, detail)
+        values (o.id, null, null, 'retention.apply', null, v_detail);
+      end if;
+    end loop;
+  end
+  $$;
+revoke all on function public.apply_duty_retention() from public;
+grant execute on function public.apply_duty_retention() to naervaer_app;
+
+-- ---- The chat, per person: beyond the organisation, a message is readable only by the request's citizen and the
+-- staff member who took it, once the transaction says who is asking. The chat's queries set app.user_id
+-- (server/duty/store.ts), so this is a second lock behind the store's own check: a query that forgot the check still
+-- shows a stranger nothing. Work on behalf of no person (the RLS fixtures, maintenance) sets none and is bound by the
+-- organisation alone.
+create function public.app_current_user() returns uuid
+  language sql stable
+  as $$ select nullif(pg_catalog.current_setting('app.user_id', true), '')::pg_catalog.uuid $$;
+
+create policy chat_participants on public.contact_messages as restrictive to naervaer_app
+  using (public.app_current_user() is null
+         or exists (select 1 from public.contact_requests r
+                    where r.id = request_id and public.app_current_user() in (r.citizen_id, r.claimed_by)))
+  with check (public.app_current_user() is null
+              or (author_id = public.app_current_user()
+                  and exists (select 1 from public.contact_requests r
+                              where r.id = request_id and public.app_current_user() in (r.citizen_id, r.claimed_by))));

@@ -11,7 +11,9 @@ import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { citizenCookie } from './support/calls.js';
 import { PASSWORD, type Org } from './support/harness.js';
 import { useHarness } from './support/use-harness.js';
+import { inOrganisation } from '../server/db/database.js';
 import { upsertUser } from '../server/people/store.js';
+import { retentionStore } from '../server/retention/store.js';
 import { toLocal } from '../server/time.js';
 
 const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker', 'coordinator', 'volunteer'] });
@@ -261,6 +263,15 @@ describe('chat', () => {
     expect((await h.request('GET', `/api/contact-requests/${request.id}/messages`, { cookie: otherWorker })).statusCode).toBe(404);
     const rows = await h.admin<{ body: string }[]>`select body from contact_messages where request_id = ${request.id} order by created_at`;
     expect(rows.map((r) => r.body)).toEqual(['Er der nogen?', 'Hej Carl, det er Nina.']);
+    // Behind the store's check, the database's own (migration 013, chat_participants): with who is asking set, the
+    // application's login sees this chat only as its citizen or the one who took it.
+    const asUser = (userId: string) => inOrganisation(h.sql, org.id, async (tx) => {
+      await tx`select set_config('app.user_id', ${userId}, true)`;
+      return tx`select id from contact_messages where request_id = ${request.id}`;
+    });
+    expect(await asUser(org.workerId)).toHaveLength(0);
+    expect(await asUser(nina.id)).toHaveLength(2);
+    expect(await asUser(org.citizenId)).toHaveLength(2);
 
     // Closed: no more messages.
     expect((await h.request('POST', `/api/contact-requests/${request.id}/close`, { cookie: nina.cookie })).statusCode).toBe(204);
@@ -301,5 +312,20 @@ describe('statistics', () => {
     expect(stats.json()).toMatchObject({ from: today, to: today, citizenInitiated: expected!.initiated, answered: expected!.answered });
     expect(stats.json().citizenInitiated).toBeGreaterThan(0);
     expect(typeof stats.json().medianMinutesToAnswer).toBe('number');
+  });
+});
+
+describe('retention', () => {
+  it('a request and its chat go when the call logs do; a newer one stays', async () => {
+    const { request: old } = (await ask({ way: 'chat' })).json();
+    await h.admin`insert into contact_messages (organisation_id, request_id, author_id, body) values (${org.id}, ${old.id}, ${org.citizenId}, 'Gammel besked')`;
+    await h.admin`update contact_requests set status = 'cancelled', created_at = now() - interval '800 days', ended_at = now() - interval '800 days' where id = ${old.id}`;
+    const { request: recent } = (await ask({ way: 'chat' })).json();
+    const outcomes = await retentionStore(h.sql).apply();
+    expect(outcomes).toContainEqual({ organisationId: org.id, category: 'contact_requests_deleted', affected: 1 });
+    expect(await h.admin`select id from contact_requests where id = ${old.id}`).toHaveLength(0);
+    expect(await h.admin`select id from contact_messages where request_id = ${old.id}`).toHaveLength(0);
+    expect(await h.admin`select id from contact_requests where id = ${recent.id}`).toHaveLength(1);
+    await clearRequests();
   });
 });

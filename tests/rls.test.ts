@@ -83,6 +83,13 @@ async function seedEveryTable(admin: Sql, org: Org): Promise<void> {
              values (${org.id}, ${org.citizenId}, 1, 'Søvnløs', 'Musik', 'Går en tur', '[]', 'Ring', 'Indlæggelse', ${org.workerId})`;
     await tx`insert into crisis_plan_proposals (organisation_id, citizen_id, warning_signs, what_helps, what_i_do, contacts, staff_should, do_not_want)
              values (${org.id}, ${org.citizenId}, 'Søvnløs', 'Musik og kaffe', 'Går en tur', '[]', 'Ring', 'Indlæggelse')`;
+    // Duty (migration 013): working hours, coverage between two teams, a shift, a request and its chat message.
+    await tx`insert into working_hours (organisation_id, worker_id, weekday, start_minute, end_minute) values (${org.id}, ${org.workerId}, 1, 480, 930)`;
+    const [dutyTeam, coveredTeam] = await tx`insert into teams (organisation_id, name) values (${org.id}, ${`Vagt ${tag}`}), (${org.id}, ${`Dækket ${tag}`}) returning id`;
+    await tx`insert into duty_team_coverage (organisation_id, team_id, covered_team_id) values (${org.id}, ${dutyTeam!.id}, ${coveredTeam!.id})`;
+    await tx`insert into duty_shifts (organisation_id, team_id, worker_id, worker_role, starts_at, ends_at) values (${org.id}, ${dutyTeam!.id}, ${org.workerId}, 'worker', ${day}, ${new Date(day.getTime() + 3600_000)})`;
+    const [request] = await tx`insert into contact_requests (organisation_id, citizen_id, way, answerer, answer_by) values (${org.id}, ${org.citizenId}, 'chat', 'duty', now()) returning id`;
+    await tx`insert into contact_messages (organisation_id, request_id, author_id, body) values (${org.id}, ${request!.id}, ${org.citizenId}, 'Hej')`;
   });
 }
 

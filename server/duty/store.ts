@@ -542,6 +542,8 @@ export function dutyStore(sql: Sql) {
 
   /** A chat request the caller takes part in: the citizen who made it, or the staff member who took it; else 404. */
   async function chatRequest(tx: Tx, auth: Auth, requestId: string): Promise<{ citizen_id: string; status: ContactRequestStatus }> {
+    // The chat's own row-level rule (migration 013, chat_participants) reads who is asking from this setting.
+    await tx`select set_config('app.user_id', ${auth.userId}, true)`;
     const [row] = await tx<{ citizen_id: string; status: ContactRequestStatus }[]>`
       select citizen_id, status from contact_requests
       where id = ${requestId} and way = 'chat' and ${auth.role === 'citizen' ? tx`citizen_id = ${auth.userId}` : tx`claimed_by = ${auth.userId}`}`;
