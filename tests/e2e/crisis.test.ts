@@ -248,3 +248,36 @@ describe('the worker’s view, from Borgere', () => {
     }
   });
 });
+
+describe('inside a call', () => {
+  it('the citizen opens "Min kriseplan" from the call’s "Mere" menu, over the call, which goes on', async () => {
+    const started = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId: org.citizenId } });
+    expect(started.statusCode).toBe(201);
+    const callId = started.json().id as string;
+    const worker = await openPage(cookies.worker, 'laptop', 'da', { bypassCSP: true, permissions: ['camera', 'microphone'] });
+    const citizen = await openPage(await citizenCookie(h, org, cookies.worker), 'phone', 'da', { bypassCSP: true, permissions: ['camera', 'microphone'] });
+    try {
+      await worker.goto(`${h.baseUrl}/call/${callId}`);
+      await worker.locator('.empty-stage').waitFor();
+      await citizen.goto(`${h.baseUrl}/call/${callId}/check`);
+      await citizen.getByRole('button', { name: 'Deltag' }).click();
+      await worker.getByRole('button', { name: 'Luk Carl Borger ind' }).click();
+      await citizen.getByRole('button', { name: 'Mere', exact: true }).click();
+      await citizen.getByRole('button', { name: 'Min kriseplan' }).click();
+      const sheet = citizen.getByRole('region', { name: 'Min kriseplan' });
+      await sheet.getByRole('heading', { name: 'Dem kan jeg ringe til' }).waitFor();
+      expect(await sheet.locator('.crisis-call').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['tel:+4512345678', 'tel:38640000', 'tel:112']);
+      expect(await axeViolations(citizen)).toEqual([]);
+      await saveScreenshot(citizen, 'citizen-in-call-da-phone');
+      // The call is still on underneath: closing the sheet shows it again.
+      await sheet.getByRole('button', { name: 'Luk' }).click();
+      await citizen.getByRole('button', { name: 'Mere', exact: true }).waitFor();
+      const [session] = await h.admin<{ status: string }[]>`select status from call_sessions where id = ${callId}`;
+      expect(session!.status).toBe('open');
+    } finally {
+      await worker.context().close();
+      await citizen.context().close();
+      await h.admin`update call_sessions set status = 'ended', ended_at = now(), end_reason = 'ended_by_staff' where id = ${callId} and status = 'open'`;
+    }
+  });
+});

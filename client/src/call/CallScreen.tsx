@@ -11,9 +11,11 @@ import {
 import { nextCorner, SelfView, useSelfViewCorner } from './SelfView';
 import { WaitingRoom } from './WaitingRoom';
 import { ReadyNoticeLine } from '../push/ReadyNoticeLine';
+import { LazyCrisisPlanInCall } from '../crisis/LazyCrisis';
+import { CrisisPlanIcon } from '../crisis/icons';
 
 /** The sheet over the stage, if one is open: the "Mere" menu, the chat, inviting a colleague, or a line to someone waiting. */
-type OpenSheet = { kind: 'more' } | { kind: 'chat' } | { kind: 'invite' } | { kind: 'write'; peerId: string; name: string } | null;
+type OpenSheet = { kind: 'more' } | { kind: 'chat' } | { kind: 'invite' } | { kind: 'write'; peerId: string; name: string } | { kind: 'crisis' } | null;
 
 /**
  * The call itself: a compact top strip (who, how long, the connection), the stage (the others' pictures, one's own
@@ -137,7 +139,14 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
               {cameras > 1 && !view.audioOnly && <MenuButton icon={<SwitchCameraIcon />} label={t('call.switchCamera')} onClick={() => void engine.switchCamera()} />}
               {showSelf && <MenuButton icon={<MovePictureIcon />} label={t('call.movePicture')} onClick={() => setCorner(nextCorner(corner))} />}
               {staff && (hosting || role === 'coordinator') && <MenuButton icon={<InviteIcon />} label={t('call.invite')} onClick={() => setSheet({ kind: 'invite' })} />}
+              {!staff && <MenuButton icon={<CrisisPlanIcon />} label={t('crisis.title')} onClick={() => setSheet({ kind: 'crisis' })} />}
             </div>
+          </Sheet>
+        )}
+        {/* "Min kriseplan" over the call, so the call goes on while the citizen reads it (client/src/crisis/). */}
+        {sheet?.kind === 'crisis' && (
+          <Sheet id={sheetId} title={t('crisis.title')} onClose={closeSheet}>
+            <LazyCrisisPlanInCall />
           </Sheet>
         )}
         {/* Kept mounted while closed (hidden): a half-written message survives closing and opening the chat. */}

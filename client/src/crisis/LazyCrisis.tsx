@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n';
 // download has a budget, tests/budget.test.ts). The service worker precaches the chunk with the rest of the app, so
 // the plan also opens offline.
 const CitizenCrisisPlan = lazy(() => import('./CitizenCrisisPlan').then((module) => ({ default: module.CitizenCrisisPlan })));
+const CrisisPlanInCall = lazy(() => import('./CrisisPlanInCall').then((module) => ({ default: module.CrisisPlanInCall })));
 const StaffCrisisPlan = lazy(() => import('./StaffCrisisPlan').then((module) => ({ default: module.StaffCrisisPlan })));
 
 function Loading() {
@@ -26,6 +27,15 @@ export function LazyStaffCrisisPlan(props: ComponentProps<typeof StaffCrisisPlan
   return (
     <Suspense fallback={<Loading />}>
       <StaffCrisisPlan {...props} />
+    </Suspense>
+  );
+}
+
+/** The citizen's plan in a sheet over a call (the call's "Mere" menu). */
+export function LazyCrisisPlanInCall() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <CrisisPlanInCall />
     </Suspense>
   );
 }

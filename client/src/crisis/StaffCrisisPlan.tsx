@@ -7,7 +7,7 @@ import { goBack } from '../router';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { Notice, type Outcome } from '../ui/Notice';
 import type { TextKey } from '../i18n/da';
-import { EMPTY_PLAN, PlanEditor, PlanView, SECTION_TITLE } from './PlanParts';
+import { EMPTY_PLAN, PlanEditor, PlanView, ProposalChanges, SECTION_TITLE } from './PlanParts';
 
 type Loaded = { kind: 'loading' } | { kind: 'shown'; plan: Plan } | { kind: 'hidden' } | { kind: 'failed' };
 type Editing = { kind: 'plan' } | { kind: 'proposal'; id: string; fields: CrisisPlanFields } | null;
@@ -90,7 +90,7 @@ export function StaffCrisisPlan({ citizenId }: { citizenId: string }) {
       {own && plan.openProposal && editing === null && (
         <div className="crisis-proposal">
           <h2>{t('crisisStaff.proposal', { when: formatDateTime(plan.openProposal.proposedAt, locale) })}</h2>
-          <PlanView fields={plan.openProposal.fields} showEmpty />
+          <ProposalChanges proposed={plan.openProposal.fields} current={plan.plan} />
           <div className="crisis-editor-actions">
             <button type="button" className="primary" disabled={busy} onClick={() => void decide(plan.openProposal!.id, true)}>{t('crisisStaff.accept')}</button>
             <button type="button" disabled={busy} onClick={() => setEditing({ kind: 'proposal', id: plan.openProposal!.id, fields: plan.openProposal!.fields })}>

@@ -376,6 +376,8 @@ export const da = {
   'crisisStaff.version': 'Version {version}, {when}, {name}',
   'crisisStaff.changedSections': 'Ændret: {sections}.',
   'crisisStaff.fromProposal': '(borgerens forslag)',
+  'crisisStaff.now': 'Nu:',
+  'crisisStaff.noChanges': 'Forslaget er magen til planen.',
   // "Bo er klar" (issue 9): the citizen's opt-in to push on this phone, and the worker's line on how they were told
   'push.yourWorker': 'din medarbejder',
   'push.turnOn': 'Få besked, når {name} er klar',

@@ -377,6 +377,8 @@ export const en: Record<TextKey, string> = {
   'crisisStaff.version': 'Version {version}, {when}, {name}',
   'crisisStaff.changedSections': 'Changed: {sections}.',
   'crisisStaff.fromProposal': '(the citizen’s suggestion)',
+  'crisisStaff.now': 'Now:',
+  'crisisStaff.noChanges': 'The suggestion is the same as the plan.',
   // "Bo er klar" (issue 9): the citizen's opt-in to push on this phone, and the worker's line on how they were told
   'push.yourWorker': 'your support worker',
   'push.turnOn': 'Get a message when {name} is ready',

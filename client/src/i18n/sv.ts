@@ -378,6 +378,8 @@ export const sv: Record<TextKey, string> = {
   'crisisStaff.version': 'Version {version}, {when}, {name}',
   'crisisStaff.changedSections': 'Ändrat: {sections}.',
   'crisisStaff.fromProposal': '(personens förslag)',
+  'crisisStaff.now': 'Nu:',
+  'crisisStaff.noChanges': 'Förslaget är likadant som planen.',
   // "Bo er klar" (issue 9): the citizen's opt-in to push on this phone, and the worker's line on how they were told
   'push.yourWorker': 'din boendestödjare',
   'push.turnOn': 'Få ett meddelande när {name} är redo',
