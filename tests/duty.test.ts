@@ -79,10 +79,12 @@ async function until(check: () => boolean): Promise<void> {
 
 beforeAll(async () => {
   citizen = await citizenCookie(h, org, cookies.worker);
-  [dayTeam, nightTeam] = await Promise.all(['Bostøtte Nord', 'Nattevagt'].map(async (name) => {
+  const team = async (name: string) => {
     const [row] = await h.admin<{ id: string }[]>`insert into teams (organisation_id, name) values (${org.id}, ${name}) returning id`;
     return row!.id;
-  }));
+  };
+  dayTeam = await team('Bostøtte Nord');
+  nightTeam = await team('Nattevagt');
   // Bo (the citizen's worker) is in the day team; the night team covers it; Nina works nights, Ole is in no team.
   await h.admin`update users set team_id = ${dayTeam} where id = ${org.workerId}`;
   const cover = await h.request('PUT', `/api/duty/teams/${nightTeam}`, { cookie: cookies.coordinator, body: { dutyPhone: '+4520000009', covers: [dayTeam] } });
