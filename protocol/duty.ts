@@ -170,6 +170,11 @@ export const DutyRequest = Type.Object({
   callId: Nullable(Uuid),
   /** Claimed by me: I may close it, chat in it. */
   mine: Type.Boolean(),
+  /**
+   * The citizen has a crisis plan and I may read it now (their own worker, or duty staff when they chose to share it
+   * with duty: migration 014, crisis_plan_readable_by). Show the link to the plan only then; opening it is audited.
+   */
+  crisisPlanShared: Type.Boolean(),
 });
 export type DutyRequest = Static<typeof DutyRequest>;
 

@@ -226,6 +226,18 @@ describe('who may see a request', () => {
     await clearRequests();
   });
 
+  it('the duty worker is told the crisis plan is shared only when the citizen shares it with duty; their own worker always', async () => {
+    const { request } = (await ask({ way: 'video' })).json();
+    const shared = async (cookie: string) => (await h.request('GET', `/api/contact-requests/${request.id}`, { cookie })).json().crisisPlanShared;
+    expect([await shared(nina.cookie), await shared(cookies.worker)]).toEqual([false, false]); // no plan yet
+    await h.admin`insert into crisis_plans (organisation_id, citizen_id, current_version, consent) values (${org.id}, ${org.citizenId}, 1, 'own_worker')`;
+    expect([await shared(nina.cookie), await shared(cookies.worker)]).toEqual([false, true]);
+    await h.admin`update crisis_plans set consent = 'duty_too' where citizen_id = ${org.citizenId}`;
+    expect([await shared(nina.cookie), await shared(cookies.worker)]).toEqual([true, true]);
+    await h.admin`delete from crisis_plans where citizen_id = ${org.citizenId}`;
+    await clearRequests();
+  });
+
   it('the own worker keeps access to their citizen’s request when it is in the duty queue; a coordinator not on shift does not', async () => {
     const { request } = (await ask({ way: 'video' })).json();
     expect((await h.request('GET', `/api/contact-requests/${request.id}`, { cookie: cookies.worker })).statusCode).toBe(200);

@@ -69,18 +69,23 @@ interface RequestRow {
   claimed_by_name: string | null;
   claimed_at: Date | null;
   call_session_id: string | null;
+  crisis_plan_shared: boolean;
 }
 
-const requestColumns = (tx: Tx) => tx`
+/** A request's columns; `me` (the caller) decides crisis_plan_shared. */
+const requestColumns = (tx: Tx, me: string) => tx`
   r.id, r.citizen_id, c.display_name as citizen_name, r.way, r.topic, r.status, r.answerer, r.answer_by, r.created_at,
   r.claimed_by, r.claimed_at, r.call_session_id,
   (select display_name from users where id = r.own_worker_id) as own_worker_name,
-  (select display_name from users where id = r.claimed_by) as claimed_by_name`;
+  (select display_name from users where id = r.claimed_by) as claimed_by_name,
+  (exists (select 1 from crisis_plans p where p.citizen_id = r.citizen_id)
+     and crisis_plan_readable_by(${me}, r.citizen_id)) as crisis_plan_shared`;
 
 const dutyRequestOf = (r: RequestRow, me: string): DutyRequest => ({
   id: r.id, citizenId: r.citizen_id, citizenName: r.citizen_name, way: r.way, topic: r.topic, status: r.status, answerer: r.answerer,
   createdAt: r.created_at.toISOString(), answerBy: r.answer_by.toISOString(), claimedById: r.claimed_by,
   claimedByName: r.claimed_by_name, claimedAt: r.claimed_at?.toISOString() ?? null, callId: r.call_session_id, mine: r.claimed_by === me,
+  crisisPlanShared: r.crisis_plan_shared,
 });
 
 const myRequestOf = (r: RequestRow): MyContactRequest => ({
@@ -101,7 +106,7 @@ const mayAnswer = (tx: Tx, userId: string, citizenIdColumn: ReturnType<Tx>) => t
 /** A request the staff member may see (may answer for the citizen, or claimed it), else 404. */
 async function visibleRequest(tx: Tx, auth: Auth, requestId: string, lock = false): Promise<RequestRow> {
   const [row] = await tx<RequestRow[]>`
-    select ${requestColumns(tx)} from contact_requests r join users c on c.id = r.citizen_id
+    select ${requestColumns(tx, auth.userId)} from contact_requests r join users c on c.id = r.citizen_id
     where r.id = ${requestId} and (r.claimed_by = ${auth.userId} or ${mayAnswer(tx, auth.userId, tx`r.citizen_id`)})
     ${lock ? tx`for update of r` : tx``}`;
   if (!row) throw notFound('No such request');
@@ -366,7 +371,7 @@ export function dutyStore(sql: Sql) {
           if ((error as { code?: string }).code === '23505') throw conflict('You already have a request waiting');
           throw error;
         }
-        const [row] = await tx<RequestRow[]>`select ${requestColumns(tx)} from contact_requests r join users c on c.id = r.citizen_id where r.id = ${id}`;
+        const [row] = await tx<RequestRow[]>`select ${requestColumns(tx, auth.userId)} from contact_requests r join users c on c.id = r.citizen_id where r.id = ${id}`;
         return { reply: { outcome: 'routed', request: myRequestOf(row!) }, requestId: id, closedId: closed?.id ?? null };
       });
     },
@@ -378,7 +383,7 @@ export function dutyStore(sql: Sql) {
     current(auth: Auth): Promise<MyContactRequest | null> {
       return inOrganisation(sql, auth.organisationId, async (tx) => {
         const [row] = await tx<RequestRow[]>`
-          select ${requestColumns(tx)} from contact_requests r join users c on c.id = r.citizen_id
+          select ${requestColumns(tx, auth.userId)} from contact_requests r join users c on c.id = r.citizen_id
           where r.citizen_id = ${auth.userId} and (r.status = 'waiting' or (r.status = 'claimed' and r.claimed_at > now() - interval '12 hours'))
           order by r.created_at desc limit 1`;
         return row ? myRequestOf(row) : null;
@@ -401,7 +406,7 @@ export function dutyStore(sql: Sql) {
     list(auth: Auth): Promise<DutyRequest[]> {
       return inOrganisation(sql, auth.organisationId, async (tx) => {
         const rows = await tx<RequestRow[]>`
-          select ${requestColumns(tx)} from contact_requests r join users c on c.id = r.citizen_id
+          select ${requestColumns(tx, auth.userId)} from contact_requests r join users c on c.id = r.citizen_id
           where (r.status = 'waiting' and ${mayAnswer(tx, auth.userId, tx`r.citizen_id`)})
              or (r.status = 'claimed' and r.claimed_by = ${auth.userId})
           order by r.created_at desc`;
