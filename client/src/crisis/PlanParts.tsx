@@ -18,7 +18,7 @@ export const SECTION_TITLE: Record<CrisisSection, TextKey> = {
 };
 
 /** Every section, in the order the plan shows them. */
-const CRISIS_SECTION_ORDER: CrisisSection[] = ['contacts', ...TEXT_SECTIONS];
+export const CRISIS_SECTION_ORDER: CrisisSection[] = ['contacts', ...TEXT_SECTIONS];
 
 export const EMPTY_PLAN: CrisisPlanFields = { warningSigns: '', whatHelps: '', whatIDo: '', contacts: [], staffShould: '', doNotWant: '' };
 
@@ -147,28 +147,3 @@ export function PlanEditor({ initial, submitLabel, busy, onSubmit, onCancel }: {
   );
 }
 
-/**
- * What a proposal would change: only the sections that differ from the plan now, each as proposed with the present
- * wording under it, so the worker and the citizen talk about the change rather than reading the plan twice.
- */
-export function ProposalChanges({ proposed, current }: { proposed: CrisisPlanFields; current: CrisisPlanFields | null }) {
-  const { t } = useI18n();
-  const before = current ?? EMPTY_PLAN;
-  const asText = (fields: CrisisPlanFields, section: CrisisSection) =>
-    section === 'contacts' ? fields.contacts.map((c) => `${c.name}: ${c.phone}`).join('\n') : fields[section];
-  const changed = CRISIS_SECTION_ORDER.filter((section) => asText(proposed, section) !== asText(before, section));
-  if (changed.length === 0) return <p>{t('crisisStaff.noChanges')}</p>;
-  return (
-    <dl className="crisis-changes">
-      {changed.map((section) => (
-        <div key={section}>
-          <dt>{t(SECTION_TITLE[section])}</dt>
-          <dd className="crisis-text">{asText(proposed, section) || t('crisis.notWritten')}</dd>
-          <dd className="crisis-now">
-            {t('crisisStaff.now')} {asText(before, section) || t('crisis.notWritten')}
-          </dd>
-        </div>
-      ))}
-    </dl>
-  );
-}

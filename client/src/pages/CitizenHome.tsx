@@ -54,7 +54,7 @@ function CrisisPlanLink() {
   const { t } = useI18n();
   return (
     <p className="crisis-home-link">
-      <a href="/crisis-plan" onClick={(event) => { event.preventDefault(); navigate({ name: 'crisis-plan' }); }}>{t('crisis.homeLink')}</a>
+      <a href="/crisis-plan" onClick={(event) => { event.preventDefault(); navigate({ name: 'crisis-plan' }); }}>{t('crisis.title')}</a>
     </p>
   );
 }
