@@ -6,7 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, type Org } from './support/harness.js';
 import { useHarness } from './support/use-harness.js';
+import { seedDemo } from '../server/demo/seed.js';
 import { upsertUser } from '../server/people/store.js';
+import { fromLocal, toLocal } from '../server/time.js';
 
 const { h, org, cookies } = useHarness({ signIn: ['coordinator', 'worker'] });
 
@@ -199,5 +201,24 @@ describe('routing follows the roster across midnight and DST', () => {
     expect(await routeAt('2026-12-17T01:00:00Z')).toMatchObject({ answerer: 'duty' });
     await h.admin`update users set active = false where id = ${kim}`;
     expect(await routeAt('2026-12-17T01:00:00Z')).toEqual({ answerer: 'no_one' });
+  });
+});
+
+describe('the demo organisation (npm run demo)', () => {
+  it('Carl reaches Bo on a weekday morning, the evening or night shift after hours, and no one on a Saturday morning', async () => {
+    const demo = await seedDemo(h.admin, h.sql, h.config);
+    await seedDemo(h.admin, h.sql, h.config); // idempotent
+    const carl = 'de300000-0000-4000-8000-000000000111';
+    const who = async (local: string) => {
+      const routed = await h.app.duty.whoAnswers(demo.organisationId, carl, fromLocal(local, 'Europe/Copenhagen')!);
+      return routed.answerer === 'own_worker' ? routed.workerName : routed.answerer;
+    };
+    const today = toLocal(new Date(), 'Europe/Copenhagen').slice(0, 10);
+    expect(await who('2026-12-01T10:00')).toBe('Bo Bostøtte'); // a Tuesday
+    expect(await who(`${today}T20:00`)).toBe('duty');
+    expect(await who(`${today}T23:30`)).toBe('duty');
+    expect(await who('2026-12-05T10:00')).toBe('no_one'); // a Saturday
+    const [shifts] = await h.admin<{ n: number }[]>`select count(*)::int as n from duty_shifts where organisation_id = ${demo.organisationId}`;
+    expect(shifts!.n).toBe(18);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The demo organisation: a coordinator, two workers, a volunteer and three citizens in a caseload. Fixed ids make
+ * The demo organisation: a coordinator, two workers, a volunteer and three citizens in a caseload, and a duty roster. Fixed ids make
  * re-runs update the same rows (idempotent); staff passwords are new on every run and returned to be printed.
  */
 import { randomBytes } from 'node:crypto';
@@ -7,6 +7,7 @@ import type { Sql } from 'postgres';
 import type { Config } from '../config.js';
 import { inOrganisation } from '../db/database.js';
 import { citizenLinkUrl, issueCitizenLink } from '../links/links.js';
+import { seedDutyDemo } from '../duty/store.js';
 import { assignCaseload, createOrganisation, upsertUser } from '../people/store.js';
 
 const ORG_ID = 'de300000-0000-4000-8000-000000000001';
@@ -43,6 +44,10 @@ export async function seedDemo(admin: Sql, app: Sql, config: Config): Promise<De
     await upsertUser(admin, { organisationId: ORG_ID, role: 'citizen', id: citizen.id, displayName: citizen.displayName, phone: citizen.phone });
     await assignCaseload(admin, { organisationId: ORG_ID, workerId: citizen.worker, citizenId: citizen.id });
   }
+  // Duty (issue 10): Bo and Mette's working hours, and an evening and night roster covering their team.
+  await seedDutyDemo(admin, {
+    organisationId: ORG_ID, dayTeamId: id(21), nightTeamId: id(22), dayWorkerIds: [id(2), id(3)], eveningWorkerId: id(3), nightWorkerId: id(1),
+  });
   const first = CITIZENS[0];
   const link = await inOrganisation(app, ORG_ID, (tx) =>
     issueCitizenLink(tx, { organisationId: ORG_ID, citizenId: first.id, createdBy: first.worker, hours: config.citizenLinkHours }));

@@ -162,6 +162,45 @@ function localMidnight(date: string, zone: string): Date {
 }
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
+/**
+ * The demo organisation's duty (npm run demo, server/demo/seed.ts): Bo and Mette in the day team "Bostøtte" with
+ * working hours Mon–Fri 08:00–15:30; the team "Aften og nat" covering it, with Mette on evenings 15:30–23:00 and Karin
+ * on nights 23:00–08:00 from yesterday until a week ahead. Weekends by day no one answers, so the out-of-hours text
+ * shows too. Idempotent: fixed team ids, and the demo shifts are planned anew on every run.
+ */
+export async function seedDutyDemo(
+  admin: Sql,
+  demo: { organisationId: string; dayTeamId: string; nightTeamId: string; dayWorkerIds: readonly string[]; eveningWorkerId: string; nightWorkerId: string },
+): Promise<void> {
+  const { organisationId: org } = demo;
+  await admin`
+    insert into teams (id, organisation_id, name) values (${demo.dayTeamId}, ${org}, 'Bostøtte'), (${demo.nightTeamId}, ${org}, 'Aften og nat')
+    on conflict (id) do nothing`;
+  await admin`update users set team_id = ${demo.dayTeamId} where id = any(${admin.array([...demo.dayWorkerIds])}::uuid[])`;
+  await admin`
+    insert into duty_team_coverage (organisation_id, team_id, covered_team_id) values (${org}, ${demo.nightTeamId}, ${demo.dayTeamId})
+    on conflict do nothing`;
+  await admin`
+    update organisations set emergency_numbers = ${admin.json([{ label: 'Psykiatrisk akutmodtagelse', number: '38 64 00 00' }, { label: 'Alarm', number: '112' }])}
+    where id = ${org}`;
+  await admin`delete from working_hours where worker_id = any(${admin.array([...demo.dayWorkerIds])}::uuid[])`;
+  await admin`
+    insert into working_hours (organisation_id, worker_id, weekday, start_minute, end_minute)
+    select ${org}, w, d, 480, 930 from unnest(${admin.array([...demo.dayWorkerIds])}::uuid[]) w, generate_series(1, 5) d`;
+  const [organisation] = await admin<{ time_zone: string }[]>`select time_zone from organisations where id = ${org}`;
+  const zone = organisation!.time_zone;
+  const today = toLocal(new Date(), zone).slice(0, 10);
+  await admin`delete from duty_shifts where team_id = ${demo.nightTeamId}`;
+  for (let day = -1; day <= 7; day++) {
+    const date = addDays(today, day);
+    const at = (local: string) => fromLocal(local, zone)!;
+    await admin`
+      insert into duty_shifts (organisation_id, team_id, worker_id, worker_role, starts_at, ends_at)
+      values (${org}, ${demo.nightTeamId}, ${demo.eveningWorkerId}, 'worker', ${at(`${date}T15:30`)}, ${at(`${date}T23:00`)}),
+             (${org}, ${demo.nightTeamId}, ${demo.nightWorkerId}, 'coordinator', ${at(`${date}T23:00`)}, ${at(`${addDays(date, 1)}T08:00`)})`;
+  }
+}
+
 export type DutyStore = ReturnType<typeof dutyStore>;
 
 /** A request changed: who must hear of it over /events. */
