@@ -281,3 +281,22 @@ describe('inside a call', () => {
     }
   });
 });
+
+describe('the plan-review reminder on I dag', () => {
+  it('a plan untouched for 92 days is named on the worker’s I dag, one press from the plan', async () => {
+    await h.admin`update crisis_plan_versions set changed_at = now() - interval '92 days' where citizen_id = ${org.citizenId}`;
+    const page = await openPage(cookies.worker, 'phone', 'da');
+    try {
+      await page.goto(h.baseUrl);
+      const line = page.locator('.crisis-review li', { hasText: 'Kriseplanen for Carl Borger er 92 dage gammel.' });
+      await line.waitFor();
+      expect(await reachProblems(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
+      await saveScreenshot(page, 'staff-review-due-da-phone', { fullPage: true });
+      await line.getByRole('button', { name: 'Kriseplan' }).click();
+      await page.getByText('Planen er 92 dage gammel. Gennemgå den med borgeren.').waitFor();
+    } finally {
+      await page.context().close();
+    }
+  });
+});

@@ -10,6 +10,7 @@ import { navigate } from '../router';
 import { Notice, type Outcome } from '../ui/Notice';
 import { VideoIcon } from '../workspace/icons';
 import { useVideoSessions } from './worker';
+import { CrisisPlanReviews } from '../crisis/ReviewDue';
 
 /**
  * I dag, the staff's home: who is waiting first (that is what cannot wait), then the worker's next appointment big,
@@ -37,6 +38,7 @@ export function WorkerHome({ me }: { me: Me }) {
           {day.appointments && (
             <TodayAppointments appointments={day.appointments} outcome={outcome} onStartVideo={(a) => void start(a.citizenId, a.id)} />
           )}
+          <CrisisPlanReviews />
         </>
       )}
       {me.user.role === 'coordinator' && calls.length === 0 && <p className="calm-empty">{t('today.noCalls')}</p>}
