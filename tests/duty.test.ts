@@ -204,6 +204,26 @@ describe('claiming', () => {
   });
 });
 
+describe('reads and their audit rows commit together', () => {
+  it('when the audit row of the phone-number read cannot be written, the claim is undone: no number given, the request still waits', async () => {
+    const { request } = (await ask({ way: 'phone' })).json();
+    await h.admin`alter table audit_events add constraint test_refuse_phone_read check (action <> 'citizen.phone_read') not valid`;
+    try {
+      const claim = await h.request('POST', `/api/contact-requests/${request.id}/claim`, { cookie: nina.cookie });
+      expect(claim.statusCode).toBeGreaterThanOrEqual(400); // how the injected failure maps is beside the point
+      expect(claim.body).not.toContain('+4512345678');
+    } finally {
+      await h.admin`alter table audit_events drop constraint test_refuse_phone_read`;
+    }
+    const [row] = await h.admin<{ status: string; claimed_by: string | null }[]>`select status, claimed_by from contact_requests where id = ${request.id}`;
+    expect(row).toEqual({ status: 'waiting', claimed_by: null });
+    expect(await h.admin`select 1 from audit_events where action = 'duty.claim' and detail->>'requestId' = ${request.id}`).toHaveLength(0);
+    // With the audit working again, the same claim goes through.
+    expect((await h.request('POST', `/api/contact-requests/${request.id}/claim`, { cookie: nina.cookie })).json().citizenPhone).toBe('+4512345678');
+    await clearRequests();
+  });
+});
+
 describe('who may see a request', () => {
   it('a worker not on duty and outside the caseload, another organisation’s worker, and foreign ids get 404; a volunteer 403', async () => {
     await setHours([]);
