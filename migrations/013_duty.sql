@@ -298,3 +298,12 @@ create policy chat_participants on public.contact_messages as restrictive to nae
               or (author_id = public.app_current_user()
                   and exists (select 1 from public.contact_requests r
                               where r.id = request_id and public.app_current_user() in (r.citizen_id, r.claimed_by))));
+
+-- The same second lock on the requests themselves: once a transaction says who is asking, a request is visible only
+-- to its citizen, to the one who took it, to the citizen's own workers, and to staff on a shift now covering them —
+-- the rule server/duty/store.ts applies. (The duty tick and retention run as the owner and are not bound by it.)
+create policy request_answerers on public.contact_requests as restrictive to naervaer_app
+  using (public.app_current_user() is null
+         or public.app_current_user() in (citizen_id, claimed_by)
+         or exists (select 1 from public.caseloads k where k.citizen_id = contact_requests.citizen_id and k.worker_id = public.app_current_user())
+         or exists (select 1 from public.covering_shifts(contact_requests.citizen_id, pg_catalog.now()) s where s.worker_id = public.app_current_user()));

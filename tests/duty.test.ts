@@ -235,6 +235,13 @@ describe('who may see a request', () => {
       expect(claim.json().error.code).toBe('not_found');
       expect((await h.request('GET', '/api/contact-requests', { cookie })).json()).toEqual([]);
     }
+    // Behind the store's check, the database's own (migration 013, request_answerers): with who is asking set, the
+    // application's login sees the request as Nina (on the covering shift), Bo (Carl's worker) and Carl, not as Ole.
+    const seenAs = async (userId: string) => (await inOrganisation(h.sql, org.id, async (tx) => {
+      await tx`select set_config('app.user_id', ${userId}, true)`;
+      return tx`select id from contact_requests where id = ${request.id}`;
+    })).length;
+    expect([await seenAs(nina.id), await seenAs(org.workerId), await seenAs(org.citizenId), await seenAs(ole.id), await seenAs(org.otherCitizenId)]).toEqual([1, 1, 1, 0, 0]);
     const volunteer = await h.request('POST', `/api/contact-requests/${request.id}/claim`, { cookie: cookies.volunteer });
     expect(volunteer.statusCode).toBe(403);
     // Another citizen cannot cancel it.

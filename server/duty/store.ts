@@ -201,6 +201,17 @@ export async function seedDutyDemo(
   }
 }
 
+/**
+ * A transaction in the caller's organisation that also says who is asking (app.user_id): the requests' and the
+ * chat's own row rules (migration 013) then hold behind the checks here.
+ */
+function asCaller<T>(sql: Sql, auth: Auth, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return inOrganisation(sql, auth.organisationId, async (tx) => {
+    await tx`select set_config('app.user_id', ${auth.userId}, true)`;
+    return fn(tx);
+  });
+}
+
 export type DutyStore = ReturnType<typeof dutyStore>;
 
 /** A request changed: who must hear of it over /events. */
@@ -387,7 +398,7 @@ export function dutyStore(sql: Sql) {
      * the organisation's own text and numbers. An earlier request that someone took (claimed) is closed by a new one.
      */
     create(auth: Auth, body: CreateContactRequestBody): Promise<{ reply: CreatedContactRequest; requestId: string | null; closedId: string | null }> {
-      return inOrganisation(sql, auth.organisationId, async (tx) => {
+      return asCaller(sql, auth, async (tx) => {
         const settings = await readSettings(tx);
         const routing = await routeAt(tx, auth.userId, new Date());
         if (routing.answerer === 'no_one') {
@@ -420,7 +431,7 @@ export function dutyStore(sql: Sql) {
      * who forgets to close it does not leave "Bo har set din besked" on the citizen's screen for days); else null.
      */
     current(auth: Auth): Promise<MyContactRequest | null> {
-      return inOrganisation(sql, auth.organisationId, async (tx) => {
+      return asCaller(sql, auth, async (tx) => {
         const [row] = await tx<RequestRow[]>`
           select ${requestColumns(tx, auth.userId)} from contact_requests r join users c on c.id = r.citizen_id
           where r.citizen_id = ${auth.userId} and (r.status = 'waiting' or (r.status = 'claimed' and r.claimed_at > now() - interval '12 hours'))
@@ -430,7 +441,7 @@ export function dutyStore(sql: Sql) {
     },
 
     cancel(auth: Auth, requestId: string): Promise<void> {
-      return inOrganisation(sql, auth.organisationId, async (tx) => {
+      return asCaller(sql, auth, async (tx) => {
         const [row] = await tx<{ status: ContactRequestStatus }[]>`
           select status from contact_requests where id = ${requestId} and citizen_id = ${auth.userId} for update`;
         if (!row) throw notFound('No such request');
@@ -443,7 +454,7 @@ export function dutyStore(sql: Sql) {
 
     /** Waiting requests I may answer now, and those I took that are not closed, newest first. Audited (names are shown). */
     list(auth: Auth): Promise<DutyRequest[]> {
-      return inOrganisation(sql, auth.organisationId, async (tx) => {
+      return asCaller(sql, auth, async (tx) => {
         const rows = await tx<RequestRow[]>`
           select ${requestColumns(tx, auth.userId)} from contact_requests r join users c on c.id = r.citizen_id
           where (r.status = 'waiting' and ${mayAnswer(tx, auth.userId, tx`r.citizen_id`)})
@@ -455,7 +466,7 @@ export function dutyStore(sql: Sql) {
     },
 
     get(auth: Auth, requestId: string): Promise<DutyRequest> {
-      return inOrganisation(sql, auth.organisationId, async (tx) => {
+      return asCaller(sql, auth, async (tx) => {
         const row = await visibleRequest(tx, auth, requestId);
         await audit(tx, auth, 'duty.request_read', row.citizen_id, { requestId });
         return dutyRequestOf(row, auth.userId);
@@ -469,7 +480,7 @@ export function dutyStore(sql: Sql) {
      * citizen's number is read (audited).
      */
     claim(auth: Auth, requestId: string): Promise<{ request: DutyRequest; call: (Omit<StartedCall, 'waiting'>) | null; citizenPhone: string | null }> {
-      return inOrganisation(sql, auth.organisationId, async (tx) => {
+      return asCaller(sql, auth, async (tx) => {
         const seen = await visibleRequest(tx, auth, requestId);
         const [taken] = await tx<{ id: string }[]>`
           update contact_requests set status = 'claimed', claimed_by = ${auth.userId}, claimed_at = now()
@@ -497,7 +508,7 @@ export function dutyStore(sql: Sql) {
 
     /** The one who took it (or a coordinator who may see it) marks it done. */
     close(auth: Auth, requestId: string): Promise<void> {
-      return inOrganisation(sql, auth.organisationId, async (tx) => {
+      return asCaller(sql, auth, async (tx) => {
         const row = await visibleRequest(tx, auth, requestId, true);
         if (row.status !== 'claimed') throw conflict('Only a request someone took can be closed');
         if (row.claimed_by !== auth.userId && auth.role !== 'coordinator') throw notFound('No such request');
@@ -510,7 +521,7 @@ export function dutyStore(sql: Sql) {
 
     /** The chat of a chat request: its citizen, or the staff member who took it. Staff reads are audited. */
     messages(auth: Auth, requestId: string): Promise<ChatMessage[]> {
-      return inOrganisation(sql, auth.organisationId, async (tx) => {
+      return asCaller(sql, auth, async (tx) => {
         const request = await chatRequest(tx, auth, requestId);
         const rows = await tx<{ id: string; author_id: string; author_name: string; author_role: string; body: string; created_at: Date }[]>`
           select m.id, m.author_id, u.display_name as author_name, u.role as author_role, m.body, m.created_at
@@ -525,7 +536,7 @@ export function dutyStore(sql: Sql) {
     },
 
     postMessage(auth: Auth, requestId: string, text: string): Promise<{ message: ChatMessage; requestId: string }> {
-      return inOrganisation(sql, auth.organisationId, async (tx) => {
+      return asCaller(sql, auth, async (tx) => {
         const request = await chatRequest(tx, auth, requestId);
         if (request.status === 'closed' || request.status === 'cancelled') throw conflict('This conversation has ended');
         if (auth.role !== 'citizen' && request.status !== 'claimed') throw conflict('Take the request before writing');
@@ -586,8 +597,6 @@ export function dutyStore(sql: Sql) {
 
   /** A chat request the caller takes part in: the citizen who made it, or the staff member who took it; else 404. */
   async function chatRequest(tx: Tx, auth: Auth, requestId: string): Promise<{ citizen_id: string; status: ContactRequestStatus }> {
-    // The chat's own row-level rule (migration 013, chat_participants) reads who is asking from this setting.
-    await tx`select set_config('app.user_id', ${auth.userId}, true)`;
     const [row] = await tx<{ citizen_id: string; status: ContactRequestStatus }[]>`
       select citizen_id, status from contact_requests
       where id = ${requestId} and way = 'chat' and ${auth.role === 'citizen' ? tx`citizen_id = ${auth.userId}` : tx`claimed_by = ${auth.userId}`}`;
