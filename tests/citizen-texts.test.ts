@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appointmentWhen } from '../client/src/citizen/when.js';
-import { capitalise, formatClock, formatLongDay, LOCALES, organisationToday, relativeDay, shiftDate } from '../client/src/i18n/locale.js';
+import { capitalise, formatClock, formatLongDay, LOCALES, relativeDay } from '../client/src/i18n/locale.js';
 
 // Issue 9's easy-read check for what a citizen reads: short sentences and none of the office's words. Many citizens
 // read Danish (or Swedish, or English) as a second language, some are anxious or tired; a long sentence or an admin
@@ -51,10 +50,9 @@ describe('the citizen\'s texts are easy to read', () => {
   });
 });
 
+// The parts of "I dag kl. 12.45" (client/src/citizen/when.ts puts them together; tests/e2e/citizen.test.ts reads the
+// whole on the screen in Danish, English and Swedish).
 describe('when an appointment is, as the citizen reads it', () => {
-  const translate = (locale: (typeof LOCALES)[number]) => (key: string, values: Record<string, string> = {}) =>
-    tables[locale][key]!.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
-
   it('today and tomorrow are said so, in the organisation\'s calendar (also over a month\'s end)', () => {
     expect(relativeDay('2026-11-25', '2026-11-25')).toBe('today');
     expect(relativeDay('2026-11-26', '2026-11-25')).toBe('tomorrow');
@@ -72,16 +70,5 @@ describe('when an appointment is, as the citizen reads it', () => {
     expect(formatClock('2026-12-02T12:45', 'en')).toBe('12:45');
     expect(formatClock('2026-12-02T00:30', 'sv')).toBe('0:30');
     expect(capitalise('onsdag 2. december', 'da')).toBe('Onsdag 2. december');
-  });
-
-  it('whole: "I dag kl. 12.45" on a line, "i dag kl. 12.45" in a sentence; never the server\'s Danish for an English reader', () => {
-    const today = organisationToday();
-    expect(appointmentWhen(`${today}T12:45`, 'da', translate('da'))).toEqual({ line: 'I dag kl. 12.45', inline: 'i dag kl. 12.45' });
-    expect(appointmentWhen(`${shiftDate(today, 1)}T09:00`, 'da', translate('da')).line).toBe('I morgen kl. 9.00');
-    expect(appointmentWhen(`${today}T12:45`, 'en', translate('en')).line).toBe('Today at 12:45');
-    expect(appointmentWhen(`${shiftDate(today, 1)}T09:00`, 'sv', translate('sv')).line).toBe('I morgon kl. 9:00');
-    const later = shiftDate(today, 9);
-    expect(appointmentWhen(`${later}T10:00`, 'en', translate('en')).line).toBe(`${formatLongDay(later, 'en')} at 10:00`);
-    expect(appointmentWhen(`${later}T10:00`, 'da', translate('da')).inline).toMatch(/^[a-zæøå]+dag \d{1,2}\. [a-zæøå]+ kl\. 10\.00$/);
   });
 });
