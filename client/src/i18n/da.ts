@@ -260,7 +260,6 @@ export const da = {
   'reminder.channel.email': 'e-mail',
   'reminder.failedBecause': 'Påmindelsen på {channel} kunne ikke sendes: {reason}. Kontakt borgeren på anden vis.',
   'mine.title': 'Mine aftaler',
-  'mine.empty': 'Du har ingen aftaler lige nu.',
   'mine.calendar': 'Gem i kalender',
   'mine.preferVideo': 'Hellere video',
   'mine.preferPhone': 'Hellere telefon',

@@ -261,7 +261,6 @@ export const en: Record<TextKey, string> = {
   'reminder.channel.email': 'e-mail',
   'reminder.failedBecause': 'The {channel} reminder could not be sent: {reason}. Reach the citizen another way.',
   'mine.title': 'My appointments',
-  'mine.empty': 'You have no appointments right now.',
   'mine.calendar': 'Save to calendar',
   'mine.preferVideo': 'Rather video',
   'mine.preferPhone': 'Rather phone',

@@ -262,7 +262,6 @@ export const sv: Record<TextKey, string> = {
   'reminder.channel.email': 'e-post',
   'reminder.failedBecause': 'Påminnelsen via {channel} kunde inte skickas: {reason}. Kontakta medborgaren på annat sätt.',
   'mine.title': 'Mina tider',
-  'mine.empty': 'Du har inga bokade tider just nu.',
   'mine.calendar': 'Spara i kalendern',
   'mine.preferVideo': 'Hellre video',
   'mine.preferPhone': 'Hellre telefon',
