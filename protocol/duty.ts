@@ -140,6 +140,12 @@ export const MyContactRequest = Type.Object({
   claimedByName: Nullable(Type.String()),
   /** A video request once claimed: the session to join (the 'Bo er klar' path of issue 9 tells the citizen too). */
   callId: Nullable(Uuid),
+  /**
+   * Set while the request waits in the duty queue and no one is on a shift covering the citizen (it moved there from
+   * their worker after the limit, and the evening shift had not begun): the organisation's text and emergency numbers
+   * to show beside it. Null otherwise.
+   */
+  outOfHours: Nullable(OutOfHours),
 });
 export type MyContactRequest = Static<typeof MyContactRequest>;
 

@@ -343,6 +343,26 @@ describe('the own worker’s limit', () => {
   });
 });
 
+describe('the duty queue with no one on shift', () => {
+  it('a request moved there from the own worker carries the organisation’s emergency numbers for the citizen; with a shift on, none', async () => {
+    await setHours(ALL_WEEK);
+    const { request } = (await ask({ way: 'chat' })).json();
+    expect(request.outOfHours).toBeNull(); // Bo answers
+    await h.admin`update duty_shifts set starts_at = starts_at + interval '1 day', ends_at = ends_at + interval '1 day'`;
+    try {
+      await h.admin`update contact_requests set answer_by = now() - interval '1 second' where id = ${request.id}`;
+      await h.app.dutyNotifier.tick();
+      const current = (await h.request('GET', '/api/my/contact-requests/current', { cookie: citizen })).json();
+      expect(current).toMatchObject({ answerer: 'duty', outOfHours: { text: 'Lige nu kan ingen svare. Er det akut, så ring:' } });
+      expect(current.outOfHours.numbers.map((n: { number: string }) => n.number)).toEqual(['38 64 00 00', '112']);
+    } finally {
+      await h.admin`update duty_shifts set starts_at = starts_at - interval '1 day', ends_at = ends_at - interval '1 day'`;
+    }
+    expect((await h.request('GET', '/api/my/contact-requests/current', { cookie: citizen })).json()).toMatchObject({ answerer: 'duty', outOfHours: null });
+    await clearRequests();
+  });
+});
+
 describe('statistics', () => {
   it('counts citizen-initiated requests beside planned sessions, with the median time to answer', async () => {
     const today = toLocal(new Date(), ZONE).slice(0, 10);

@@ -10,7 +10,7 @@
 import type { Sql } from 'postgres';
 import type {
   ChatMessage, ContactRequestStatus, ContactWay, CreateContactRequestBody, CreateShiftBody, CreatedContactRequest, DutyRequest, DutySettings,
-  DutyStatistics, DutyTeam, EmergencyNumber, MyContactRequest, MyDuty, PutDutyTeamBody, Shift, UpdateDutySettingsBody, WorkingHours, WorkingPeriod,
+  DutyStatistics, DutyTeam, EmergencyNumber, MyContactRequest, OutOfHours, MyDuty, PutDutyTeamBody, Shift, UpdateDutySettingsBody, WorkingHours, WorkingPeriod,
 } from '../../protocol/duty.js';
 import type { StartedCall } from '../../protocol/calls.js';
 import { audit } from '../audit/store.js';
@@ -88,12 +88,22 @@ const dutyRequestOf = (r: RequestRow, me: string): DutyRequest => ({
   crisisPlanShared: r.crisis_plan_shared,
 });
 
-const myRequestOf = (r: RequestRow): MyContactRequest => ({
+/** The citizen's view; `noOneOn` carries the organisation's out-of-hours words when the duty queue is empty of staff. */
+const myRequestOf = (r: RequestRow, noOneOn: OutOfHours | null): MyContactRequest => ({
   id: r.id, way: r.way, topic: r.topic, status: r.status, answerer: r.answerer,
   name: r.answerer === 'own_worker' && r.own_worker_name ? firstName(r.own_worker_name) : null,
   answerBy: r.answer_by.toISOString(), createdAt: r.created_at.toISOString(),
   claimedByName: r.claimed_by_name ? firstName(r.claimed_by_name) : null, callId: r.call_session_id,
+  outOfHours: r.status === 'waiting' && r.answerer === 'duty' ? noOneOn : null,
 });
+
+/** Null when someone is on a shift covering the citizen now; else what to tell them instead. */
+async function noOneOnDuty(tx: Tx, citizenId: string): Promise<OutOfHours | null> {
+  const [row] = await tx<{ on: boolean; text: string; numbers: EmergencyNumber[] }[]>`
+    select exists (select 1 from covering_shifts(${citizenId}, now())) as on, out_of_hours_text as text, emergency_numbers as numbers
+    from organisations where id = app_current_org()`;
+  return row!.on ? null : { text: row!.text, numbers: row!.numbers };
+}
 
 /**
  * Whether a staff member may see and claim the requests of a citizen now: one of the citizen's workers (caseload),
@@ -422,7 +432,7 @@ export function dutyStore(sql: Sql) {
           throw error;
         }
         const [row] = await tx<RequestRow[]>`select ${requestColumns(tx, auth.userId)} from contact_requests r join users c on c.id = r.citizen_id where r.id = ${id}`;
-        return { reply: { outcome: 'routed', request: myRequestOf(row!) }, requestId: id, closedId: closed?.id ?? null };
+        return { reply: { outcome: 'routed', request: myRequestOf(row!, await noOneOnDuty(tx, auth.userId)) }, requestId: id, closedId: closed?.id ?? null };
       });
     },
 
@@ -436,7 +446,7 @@ export function dutyStore(sql: Sql) {
           select ${requestColumns(tx, auth.userId)} from contact_requests r join users c on c.id = r.citizen_id
           where r.citizen_id = ${auth.userId} and (r.status = 'waiting' or (r.status = 'claimed' and r.claimed_at > now() - interval '12 hours'))
           order by r.created_at desc limit 1`;
-        return row ? myRequestOf(row) : null;
+        return row ? myRequestOf(row, await noOneOnDuty(tx, auth.userId)) : null;
       });
     },
 
