@@ -7,12 +7,12 @@ import { AppointmentsPage } from './pages/AppointmentsPage';
 import { CallPage } from './pages/CallPage';
 import { LazyMoreScreen } from './citizen/LazyMoreScreen';
 import { LazyCitizenCrisisPlan, LazyStaffCrisisPlan } from './crisis/LazyCrisis';
+import { LazyCitizenTalk } from './duty/LazyTalk';
 import { CitizenHome, OfflineCitizenHome } from './pages/CitizenHome';
 import { JoinLanding } from './pages/JoinLanding';
 import { LinkLanding } from './pages/LinkLanding';
 import { Login } from './pages/Login';
-import { StaffScreen } from './workspace/LazyStaffScreen';
-import { StaffNav } from './workspace/StaffNav';
+import { StaffNav, StaffScreen } from './workspace/LazyStaffScreen';
 import { home, isDestination, navigate, screenPath, useScreen, type Destination, type Screen } from './router';
 
 type Session =
@@ -117,7 +117,12 @@ function mayOpen(screen: Destination, me: Me): boolean {
     case 'appointments':
     case 'more':
     case 'crisis-plan':
+    case 'talk':
       return me.user.role === 'citizen';
+    case 'duty':
+      return me.user.role === 'worker' || me.user.role === 'coordinator';
+    case 'roster':
+      return me.user.role === 'coordinator';
     case 'citizen-crisis-plan':
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     default:
@@ -131,7 +136,11 @@ function signedInPage(screen: Destination, me: Me, logout: () => Promise<void>):
       return me.user.role === 'citizen' ? <CitizenHome me={me} /> : <StaffScreen place="home" me={me} />;
     case 'agenda':
     case 'people':
+    case 'duty':
+    case 'roster':
       return <StaffScreen place={screen.name} me={me} />;
+    case 'talk':
+      return <LazyCitizenTalk />;
     case 'appointments':
       return <AppointmentsPage me={me} />;
     case 'more':

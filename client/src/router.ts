@@ -25,12 +25,18 @@ export type Screen =
   | { name: 'crisis-plan' }
   /** A citizen's crisis plan as staff see it (/citizens/<id>/crisis-plan). */
   | { name: 'citizen-crisis-plan'; citizenId: string }
+  /** "Jeg vil gerne tale med nogen": the citizen asks for someone now, and sees who answers (client/src/duty/). */
+  | { name: 'talk' }
+  /** Vagt: the requests a member of staff may answer now (client/src/duty/). */
+  | { name: 'duty' }
+  /** Vagtplan: the coordinator's week of shifts, cover, working hours and out-of-hours text. */
+  | { name: 'roster' }
   | { name: 'unknown' };
 
 export type CallStep = 'check' | 'call';
 export type CallVia = 'sign-in' | 'join-link';
 /** The screens a sign-in can lead on to. */
-export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' }>;
+export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' }>;
 
 export const home: Destination = { name: 'home' };
 
@@ -75,6 +81,9 @@ export function parseScreen(pathname: string, search = ''): Screen {
     case 'appointments':
     case 'more':
     case 'crisis-plan':
+    case 'talk':
+    case 'duty':
+    case 'roster':
       return { name: first };
     default:
       return { name: 'unknown' };
@@ -90,7 +99,7 @@ function parseDestination(next: string | null): Destination {
 }
 
 export function isDestination(screen: Screen): screen is Destination {
-  return ['home', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
+  return ['home', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
 }
 
 /** What the router keeps in each history entry: its place in our own history, and how a call was joined. */

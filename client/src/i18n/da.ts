@@ -163,6 +163,10 @@ export const da = {
   'nav.citizens': 'Borgere',
   'nav.people': 'Personer',
   'nav.calendar': 'Kalender',
+  // duty (issue 10): the staff tabs, and the citizen's button on home (the rest of its texts: duty/talkTexts.ts)
+  'nav.duty': 'Vagt',
+  'nav.roster': 'Vagtplan',
+  'talk.button': 'Jeg vil gerne tale med nogen',
   'today.waiting': '{name} venter',
   'today.open': 'Samtale med {name}',
   'today.goToCall': 'Gå til samtalen',

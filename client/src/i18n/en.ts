@@ -164,6 +164,10 @@ export const en: Record<TextKey, string> = {
   'nav.citizens': 'Citizens',
   'nav.people': 'People',
   'nav.calendar': 'Calendar',
+  // duty (issue 10): the staff tabs, and the citizen's button on home (the rest of its texts: duty/talkTexts.ts)
+  'nav.duty': 'Duty',
+  'nav.roster': 'Duty roster',
+  'talk.button': 'I would like to talk to someone',
   'today.waiting': '{name} is waiting',
   'today.open': 'Session with {name}',
   'today.goToCall': 'Go to the session',

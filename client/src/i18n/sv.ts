@@ -165,6 +165,10 @@ export const sv: Record<TextKey, string> = {
   'nav.citizens': 'Medborgare',
   'nav.people': 'Personer',
   'nav.calendar': 'Kalender',
+  // duty (issue 10): the staff tabs, and the citizen's button on home (the rest of its texts: duty/talkTexts.ts)
+  'nav.duty': 'Jour',
+  'nav.roster': 'Jourschema',
+  'talk.button': 'Jag vill prata med någon',
   'today.waiting': '{name} väntar',
   'today.open': 'Samtal med {name}',
   'today.goToCall': 'Gå till samtalet',

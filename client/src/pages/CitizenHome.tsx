@@ -6,6 +6,7 @@ import { firstName } from '../citizen/when';
 import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 import { useKeptPushSubscription } from '../push/keep';
+import { TalkButton } from '../duty/TalkButton';
 
 /**
  * The citizen's home: one main thing at a time. When their worker has opened a session, one big "Deltag" at the top
@@ -34,6 +35,7 @@ export function CitizenHome({ me }: { me: Me }) {
         </div>
       )}
       <MyAppointments featureNext={!open} />
+      <TalkButton />
       <CrisisPlanLink />
     </section>
   );

@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 import { Notice, type Outcome } from '../ui/Notice';
 import { VideoIcon } from '../workspace/icons';
+import { DutyRequests } from '../duty/DutyScreen';
 import { useVideoSessions } from './worker';
 import { CrisisPlanReviews } from '../crisis/ReviewDue';
 
@@ -31,6 +32,8 @@ export function WorkerHome({ me }: { me: Me }) {
         <p className="page-date">{formatDayHeading(organisationToday(), locale)}</p>
       </header>
       <OpenCalls calls={calls} onEnter={enter} />
+      {/* "Jeg vil gerne tale med nogen" from my citizens (and the duty queue while on a shift): nothing when none wait. */}
+      <DutyRequests compact />
       {me.user.role === 'worker' && (
         <>
           {day.failed !== null && <Notice outcome={{ failed: day.failed }} />}

@@ -6,6 +6,16 @@ import { useI18n } from '../i18n/i18n';
  * agenda, the booking form or the coordinator's people admin (tests/budget.test.ts keeps their first page small).
  */
 const StaffScreenChunk = lazy(() => import('./StaffScreen').then((m) => ({ default: m.StaffScreen })));
+/** The staff's tabs come with the same chunk (a citizen never sees them), at the same moment as the screen under them. */
+const StaffNavChunk = lazy(() => import('./StaffScreen').then((m) => ({ default: m.StaffNav })));
+
+export function StaffNav(props: ComponentProps<typeof StaffNavChunk>) {
+  return (
+    <Suspense fallback={null}>
+      <StaffNavChunk {...props} />
+    </Suspense>
+  );
+}
 
 export function StaffScreen(props: ComponentProps<typeof StaffScreenChunk>) {
   const { t } = useI18n();

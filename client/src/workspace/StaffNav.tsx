@@ -1,4 +1,6 @@
-import type { MouseEvent, ReactNode } from 'react';
+import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
+import { api } from '../api';
+import { DutyIcon } from '../duty/icons';
 import type { Role } from '../../../protocol/common';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
@@ -17,12 +19,14 @@ const today: Tab = { screen: { name: 'home' }, label: 'nav.today', icon: <TodayI
  * The staff's places, by role. Room for what comes (duty, notes, volunteers): a tab is one line here and a screen in
  * workspace/StaffScreen.tsx. A volunteer has one place only, so no bar at all.
  */
-function tabsOf(role: Role): Tab[] {
+function tabsOf(role: Role, onDuty: boolean): Tab[] {
+  // Vagt while on a shift (or while looking at it: the tab does not vanish under the finger when a shift ends).
+  const duty: Tab[] = onDuty ? [{ screen: { name: 'duty' }, label: 'nav.duty', icon: <DutyIcon /> }] : [];
   switch (role) {
     case 'worker':
-      return [today, { screen: { name: 'people' }, label: 'nav.citizens', icon: <PeopleIcon /> }, { screen: { name: 'agenda' }, label: 'nav.calendar', icon: <CalendarIcon /> }];
+      return [today, { screen: { name: 'people' }, label: 'nav.citizens', icon: <PeopleIcon /> }, { screen: { name: 'agenda' }, label: 'nav.calendar', icon: <CalendarIcon /> }, ...duty];
     case 'coordinator':
-      return [today, { screen: { name: 'people' }, label: 'nav.people', icon: <PeopleIcon /> }];
+      return [today, { screen: { name: 'people' }, label: 'nav.people', icon: <PeopleIcon /> }, { screen: { name: 'roster' }, label: 'nav.roster', icon: <CalendarIcon /> }, ...duty];
     default:
       return [];
   }
@@ -35,7 +39,8 @@ function tabsOf(role: Role): Tab[] {
  */
 export function StaffNav({ role, screen }: { role: Role; screen: Screen }) {
   const { t } = useI18n();
-  const tabs = tabsOf(role);
+  const onDuty = useOnDuty(role);
+  const tabs = tabsOf(role, onDuty || screen.name === 'duty');
   if (tabs.length < 2) return null;
   const open = (event: MouseEvent, tab: Tab) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || event.button !== 0) return;
@@ -56,4 +61,13 @@ export function StaffNav({ role, screen }: { role: Role; screen: Screen }) {
       </ul>
     </nav>
   );
+}
+
+/** Whether I am on a duty shift now (GET /api/duty/me), asked once per sign-in; staff who run sessions only. */
+function useOnDuty(role: Role): boolean {
+  const [onDuty, setOnDuty] = useState(false);
+  useEffect(() => {
+    if (role === 'worker' || role === 'coordinator') api('GET /api/duty/me').then((duty) => setOnDuty(duty.onDutyNow), () => undefined);
+  }, [role]);
+  return onDuty;
 }

@@ -2,9 +2,13 @@ import type { Me } from '../../../protocol/auth';
 import { AgendaPage } from '../pages/AgendaPage';
 import { PeoplePage } from '../pages/PeoplePage';
 import { WorkerHome } from '../pages/WorkerHome';
+import { DutyScreen } from '../duty/DutyScreen';
+import { RosterScreen } from '../duty/RosterScreen';
 import { VolunteerHome } from './VolunteerHome';
 
-export type StaffPlace = 'home' | 'people' | 'agenda';
+export { StaffNav } from './StaffNav';
+
+export type StaffPlace = 'home' | 'people' | 'agenda' | 'duty' | 'roster';
 
 /** The staff's screens, by place and role (which role may open which place is App's mayOpen). */
 export function StaffScreen({ place, me }: { place: StaffPlace; me: Me }) {
@@ -15,5 +19,9 @@ export function StaffScreen({ place, me }: { place: StaffPlace; me: Me }) {
       return <PeoplePage me={me} />;
     case 'agenda':
       return <AgendaPage me={me} />;
+    case 'duty':
+      return <DutyScreen />;
+    case 'roster':
+      return <RosterScreen />;
   }
 }
