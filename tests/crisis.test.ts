@@ -62,20 +62,37 @@ describe('the citizen reads and proposes; the worker saves versions and decides'
     expect((await auditRows(org.citizenId, 'crisis_plan.update')).map((r) => r.detail)).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
+  it('of ten saves made at once from the same version exactly one wins; the others are refused and nothing is lost unseen', async () => {
+    const before = await count(h.admin, 'crisis_plan_versions');
+    const saves = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        h.request('PUT', `/api/citizens/${org.citizenId}/crisis-plan`, { cookie: cookies.worker, body: { baseVersion: 2, plan: plan({ whatHelps: `Forsøg ${i}` }) } })),
+    );
+    expect(saves.map((r) => r.statusCode).sort()).toEqual([200, ...Array<number>(9).fill(409)]);
+    const winner = saves.find((r) => r.statusCode === 200)!.json();
+    expect(winner.version).toBe(3);
+    expect(await count(h.admin, 'crisis_plan_versions')).toBe(before + 1);
+    // Back to what the tests below expect, as a worker would: a save from the newest version.
+    const restored = await h.request('PUT', `/api/citizens/${org.citizenId}/crisis-plan`, {
+      cookie: cookies.worker, body: { baseVersion: 3, plan: plan({ whatHelps: 'En gåtur. Musik. Kaffe med naboen.' }) },
+    });
+    expect(restored.json().version).toBe(4);
+  });
+
   it('the citizen’s proposal, accepted, becomes the next version; a declined one changes nothing', async () => {
     const proposed = plan({ whatHelps: 'En gåtur. Musik. Kaffe med naboen.', contacts: [{ name: 'Min søster Lise', phone: '+45 12 34 56 78' }, { name: 'Nabo Jens', phone: '20 30 40 50' }] });
     const response = await h.request('POST', '/api/my/crisis-plan/proposals', { cookie: citizen, body: proposed });
     expect(response.statusCode).toBe(201);
-    expect(response.json()).toMatchObject({ version: 2, openProposal: { fields: proposed } });
+    expect(response.json()).toMatchObject({ version: 4, openProposal: { fields: proposed } });
 
     const seen = await h.request('GET', `/api/citizens/${org.citizenId}/crisis-plan`, { cookie: cookies.worker });
     const proposalId = seen.json().openProposal.id;
     expect(seen.json().openProposal.fields).toEqual(proposed);
     const accepted = await h.request('POST', `/api/citizens/${org.citizenId}/crisis-plan/proposals/${proposalId}/decide`, { cookie: cookies.worker, body: { accept: true } });
     expect(accepted.statusCode).toBe(200);
-    expect(accepted.json()).toMatchObject({ version: 3, plan: proposed, openProposal: null });
+    expect(accepted.json()).toMatchObject({ version: 5, plan: proposed, openProposal: null });
     const versions = await h.request('GET', `/api/citizens/${org.citizenId}/crisis-plan/versions`, { cookie: cookies.worker });
-    expect(versions.json()[0]).toMatchObject({ version: 3, fromProposal: true, changed: ['contacts'], fields: proposed });
+    expect(versions.json()[0]).toMatchObject({ version: 5, fromProposal: true, changed: ['contacts'], fields: proposed });
     const again = await h.request('POST', `/api/citizens/${org.citizenId}/crisis-plan/proposals/${proposalId}/decide`, { cookie: cookies.worker, body: { accept: true } });
     expect(again.statusCode).toBe(404);
 
@@ -85,8 +102,8 @@ describe('the citizen reads and proposes; the worker saves versions and decides'
     const [open] = await h.admin<{ id: string; do_not_want: string }[]>`select id, do_not_want from crisis_plan_proposals where citizen_id = ${org.citizenId} and status = 'open'`;
     expect(open!.do_not_want).toBe('Jeg vil ikke have besøg uanmeldt.');
     const declined = await h.request('POST', `/api/citizens/${org.citizenId}/crisis-plan/proposals/${open!.id}/decide`, { cookie: cookies.worker, body: { accept: false } });
-    expect(declined.json()).toMatchObject({ version: 3, plan: proposed, openProposal: null });
-    expect(await count(h.admin, 'crisis_plan_versions')).toBe(3);
+    expect(declined.json()).toMatchObject({ version: 5, plan: proposed, openProposal: null });
+    expect(await count(h.admin, 'crisis_plan_versions')).toBe(5);
   });
 
   it('an accepted proposal edited together with the citizen is saved as edited', async () => {
@@ -94,7 +111,7 @@ describe('the citizen reads and proposes; the worker saves versions and decides'
     const [open] = await h.admin<{ id: string }[]>`select id from crisis_plan_proposals where citizen_id = ${org.citizenId} and status = 'open'`;
     const edited = plan({ whatIDo: 'Jeg går en tur ved søen.' });
     const accepted = await h.request('POST', `/api/citizens/${org.citizenId}/crisis-plan/proposals/${open!.id}/decide`, { cookie: cookies.worker, body: { accept: true, plan: edited } });
-    expect(accepted.json()).toMatchObject({ version: 4, plan: edited });
+    expect(accepted.json()).toMatchObject({ version: 6, plan: edited });
   });
 });
 
@@ -107,7 +124,7 @@ describe('who may read a plan', () => {
       expect((await h.request('GET', path, { cookie: nightWorker.cookie })).statusCode).toBe(404);
       expect((await h.request('GET', path, { cookie: cookies.coordinator })).statusCode).toBe(404);
     }
-    const put = await h.request('PUT', `/api/citizens/${org.citizenId}/crisis-plan`, { cookie: nightWorker.cookie, body: { baseVersion: 4, plan: plan() } });
+    const put = await h.request('PUT', `/api/citizens/${org.citizenId}/crisis-plan`, { cookie: nightWorker.cookie, body: { baseVersion: 6, plan: plan() } });
     expect(put.statusCode).toBe(404);
     // Dorte exists but is not in Bo's caseload; the other id exists nowhere.
     for (const id of [org.otherCitizenId, '5f0c3c2e-0000-4000-8000-0000000000aa']) {
@@ -176,10 +193,10 @@ describe('consent: duty staff read the plan only while the citizen shares it and
 
     const read = await h.request('GET', path, { cookie: nightWorker.cookie });
     expect(read.statusCode).toBe(200);
-    expect(read.json()).toMatchObject({ access: 'duty', version: 4, consent: 'duty_too' });
+    expect(read.json()).toMatchObject({ access: 'duty', version: 6, consent: 'duty_too' });
     expect((await auditRows(org.citizenId, 'crisis_plan.read')).at(-1)).toEqual({ actor_id: nightWorker.id, detail: { access: 'duty' } });
     // Reading is not editing: the plan is the citizen's and their own worker's.
-    const edit = await h.request('PUT', path, { cookie: nightWorker.cookie, body: { baseVersion: 4, plan: plan() } });
+    const edit = await h.request('PUT', path, { cookie: nightWorker.cookie, body: { baseVersion: 6, plan: plan() } });
     expect(edit.statusCode).toBe(403);
     // Still never a volunteer.
     expect((await h.request('GET', path, { cookie: cookies.volunteer })).statusCode).toBe(403);
