@@ -162,7 +162,7 @@ describe('the citizen proposes a change and chooses who may read the plan', () =
 });
 
 describe('offline on the phone', () => {
-  it('after a first visit the plan opens with no network — from the plan’s address and from home — saying so', async () => {
+  it('after a first visit the plan opens with no network — from the plan’s address and from home — saying so; the kept copy goes at log-out', async () => {
     // The page's Content-Security-Policy is in force: the service worker must be let in by it.
     const page = await openPage(await citizenCookie(h, org, cookies.worker), 'phone', 'da', {});
     try {
@@ -190,6 +190,14 @@ describe('offline on the phone', () => {
       await page.getByRole('link', { name: 'Min kriseplan' }).click();
       await page.getByText('Du har ikke net lige nu. Du ser planen, som den var sidst.').waitFor();
       await page.getByText('Psykiatrisk akutmodtagelse').waitFor();
+
+      // Back online, the citizen logs out on this phone: the kept plan goes with the session.
+      await page.context().setOffline(false);
+      await page.goto(`${h.baseUrl}/more`);
+      await page.getByRole('button', { name: 'Log ud' }).click();
+      await page.getByRole('button', { name: 'Ja, log ud' }).click();
+      await page.getByRole('heading', { name: 'Log ind for medarbejdere' }).waitFor();
+      expect(await page.evaluate(() => caches.has('naervaer-crisis-plan'))).toBe(false);
     } finally {
       await page.context().close();
     }
