@@ -229,9 +229,11 @@ describe('"Mere"', () => {
     const page = await citizenPage('phone', 'da');
     try {
       await page.goto(`${h.baseUrl}/more`);
-      await page.getByLabel('Sprog').selectOption('sv');
+      // The screen's own choice (while the app is still asking who is signed in, the top bar has a language select too).
+      await page.getByRole('heading', { name: 'Mere', level: 1 }).waitFor();
+      await page.locator('main').getByLabel('Sprog').selectOption('sv');
       await page.getByRole('heading', { name: 'Mer', level: 1 }).waitFor();
-      await expect.poll(async () => (await h.admin<{ l: string }[]>`select preferred_language as l from users where id = ${org.citizenId}`)[0]!.l).toBe('sv');
+      await expect.poll(async () => (await h.admin<{ l: string }[]>`select preferred_language as l from users where id = ${org.citizenId}`)[0]!.l, { timeout: 10_000 }).toBe('sv');
       await page.getByRole('button', { name: 'Tillbaka' }).click();
       await page.locator('.appointment-card.next .appointment-when').getByText(`I dag kl. ${clock(today.local, 'sv')}`).waitFor();
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('sv');
