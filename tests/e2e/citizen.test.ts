@@ -315,6 +315,34 @@ describe('when Bo has opened a session', () => {
 });
 
 describe('from the SMS link', () => {
+  it('the app speaks the language the worker recorded; a language chosen on the link page is saved for the reminders', async () => {
+    const language = async () => (await h.admin<{ l: string }[]>`select preferred_language as l from users where id = ${org.citizenId}`)[0]!.l;
+    const open = async () => {
+      const link = await h.request('POST', `/api/citizens/${org.citizenId}/links`, { cookie: cookies.worker });
+      const context = await browser.newContext({ ...SIZES.phone, locale: 'da-DK' });
+      const page = await context.newPage();
+      await page.goto(link.json<{ url: string }>().url);
+      return page;
+    };
+    try {
+      expect((await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: cookies.worker, body: { language: 'sv' } })).statusCode).toBe(200);
+      const recorded = await open();
+      await recorded.getByRole('button', { name: 'Fortsæt' }).click(); // a Danish phone: Danish until signed in
+      await recorded.getByRole('heading', { name: 'Mina tider' }).waitFor();
+      expect(await recorded.evaluate(() => document.documentElement.lang)).toBe('sv');
+      await recorded.context().close();
+
+      const chosen = await open();
+      await chosen.getByLabel('Sprog').selectOption('en');
+      await chosen.getByRole('button', { name: 'Continue' }).click();
+      await chosen.getByRole('heading', { name: 'My appointments' }).waitFor();
+      await expect.poll(language, { timeout: 10_000 }).toBe('en');
+      await chosen.context().close();
+    } finally {
+      await h.admin`update users set preferred_language = 'da' where id = ${org.citizenId}`;
+    }
+  });
+
   it('the sign-in link page: plain words, one button, nothing below the fold at 360×740', async () => {
     const link = await h.request('POST', `/api/citizens/${org.citizenId}/links`, { cookie: cookies.worker });
     const context = await browser.newContext({ ...SIZES.phone, locale: 'da-DK', bypassCSP: true });

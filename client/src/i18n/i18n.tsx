@@ -28,9 +28,14 @@ interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-function initialLocale(): Locale {
+/** The language chosen on this device (a select), or null when the browser's language decided. */
+export function chosenLocale(): Locale | null {
   const stored = localStorage.getItem(STORAGE_KEY);
-  return isLocale(stored) ? stored : browserLocale(navigator.language);
+  return isLocale(stored) ? stored : null;
+}
+
+function initialLocale(): Locale {
+  return chosenLocale() ?? browserLocale(navigator.language);
 }
 
 // The choice is known before the first render: start fetching its table at once.

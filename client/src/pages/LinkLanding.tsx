@@ -4,7 +4,7 @@ import { api, ApiError } from '../api';
 import { loadCallScreen } from '../call/LazyCallScreen';
 import { errorText } from '../errors';
 import type { TextKey } from '../i18n/da';
-import { useI18n } from '../i18n/i18n';
+import { chosenLocale, useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 
 /**
@@ -15,7 +15,7 @@ import { navigate } from '../router';
  * "Deltag" is the second and last tap from the SMS to the call.
  */
 export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
-  const { t } = useI18n();
+  const { t, setLocale } = useI18n();
   // What went wrong, not its text: the text follows a language switch.
   const [error, setError] = useState<{ key: TextKey } | { cause: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -29,6 +29,13 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
   }, []);
 
   const signedIn = async (me: Me) => {
+    if (me.user.role === 'citizen') {
+      // One language for the app and the citizen's reminders: a choice made here on the phone is saved for the
+      // reminders; without one, the app speaks the language their worker recorded for them.
+      const chosen = chosenLocale();
+      if (chosen && chosen !== me.user.preferredLanguage) api('PUT /api/my/settings', { body: { language: chosen } }).catch(() => undefined);
+      else if (!chosen) setLocale(me.user.preferredLanguage);
+    }
     const open = me.user.role === 'citizen' ? (await api('GET /api/calls/open').catch(() => []))[0] : undefined;
     if (open) {
       void loadCallScreen();
