@@ -30,6 +30,11 @@ describe('npm run demo', () => {
     const citizen = await h.request('POST', '/api/citizen-links/exchange', { body: { secret } });
     expect(citizen.statusCode).toBe(200);
     expect(citizen.json().user.displayName).toBe('Carl');
+    // Carl has a crisis plan to open (one version, however many runs), shared with the night duty.
+    const cookie = citizen.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const plan = await h.request('GET', '/api/my/crisis-plan', { cookie });
+    expect(plan.json()).toMatchObject({ version: 1, consent: 'duty_too', changedByName: 'Bo Bostøtte' });
+    expect(plan.json().plan.contacts.length).toBeGreaterThan(0);
   });
 
   it('runs as a command on the embedded database', () => {

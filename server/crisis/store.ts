@@ -230,3 +230,23 @@ declare module 'fastify' {
     crisis: CrisisStore;
   }
 }
+
+/**
+ * The demo's crisis plan (server/demo/seed.ts): one version written by the citizen's worker, shared with duty staff so
+ * the night roster's demo shows it. Only where the citizen has none yet, so a re-run never adds versions.
+ */
+export async function seedCrisisDemo(admin: Sql, demo: { organisationId: string; citizenId: string; workerId: string }): Promise<void> {
+  const { organisationId, citizenId, workerId } = demo;
+  await admin.begin(async (tx) => {
+    const [created] = await tx`
+      insert into crisis_plans (organisation_id, citizen_id, consent, consent_set_at, consent_set_by, current_version)
+      values (${organisationId}, ${citizenId}, 'duty_too', now(), ${citizenId}, 1)
+      on conflict (citizen_id) do nothing returning citizen_id`;
+    if (!created) return;
+    const contacts: CrisisPlanFields['contacts'] = [{ name: 'Min søster', phone: '+45 20 00 00 99' }, { name: 'Psykiatrisk akutmodtagelse', phone: '38 64 00 00' }];
+    await tx`
+      insert into crisis_plan_versions (organisation_id, citizen_id, version, warning_signs, what_helps, what_i_do, contacts, staff_should, do_not_want, changed_by)
+      values (${organisationId}, ${citizenId}, 1, 'Jeg sover dårligt og trækker gardinerne for.', 'En gåtur. Musik. At tale med nogen, jeg kender.',
+              'Jeg ringer til min søster.', ${tx.json(contacts)}, 'Ring til mig, også om natten. Tal roligt.', 'Jeg vil ikke have besøg uden at I ringer først.', ${workerId})`;
+  });
+}

@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { inOrganisation } from '../db/database.js';
 import { citizenLinkUrl, issueCitizenLink } from '../links/links.js';
 import { seedDutyDemo } from '../duty/store.js';
+import { seedCrisisDemo } from '../crisis/store.js';
 import { assignCaseload, createOrganisation, upsertUser } from '../people/store.js';
 
 const ORG_ID = 'de300000-0000-4000-8000-000000000001';
@@ -49,6 +50,8 @@ export async function seedDemo(admin: Sql, app: Sql, config: Config): Promise<De
     organisationId: ORG_ID, dayTeamId: id(21), nightTeamId: id(22), dayWorkerIds: [id(2), id(3)], eveningWorkerId: id(3), nightWorkerId: id(1),
   });
   const first = CITIZENS[0];
+  // The crisis plan (issue 10): Carl's, written with Bo and shared with the night duty.
+  await seedCrisisDemo(admin, { organisationId: ORG_ID, citizenId: first.id, workerId: first.worker });
   const link = await inOrganisation(app, ORG_ID, (tx) =>
     issueCitizenLink(tx, { organisationId: ORG_ID, citizenId: first.id, createdBy: first.worker, hours: config.citizenLinkHours }));
   return { organisationId: ORG_ID, staff, citizenLink: { citizen: first.displayName, url: citizenLinkUrl(config.publicUrl, link.secret) } };
