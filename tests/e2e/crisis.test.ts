@@ -37,9 +37,9 @@ const PLAN: CrisisPlanFields = {
 };
 
 const TEXT = {
-  da: { home: 'Min kriseplan', title: 'Min kriseplan', contacts: 'Dem kan jeg ringe til', propose: 'Foreslå en ændring', share: 'Hvem må læse planen?', staffAction: 'Kriseplan', staffTitle: 'Kriseplan for Carl Borger' },
-  en: { home: 'My crisis plan', title: 'My crisis plan', contacts: 'People I can call', propose: 'Suggest a change', share: 'Who may read the plan?', staffAction: 'Crisis plan', staffTitle: 'Crisis plan for Carl Borger' },
-  sv: { home: 'Min krisplan', title: 'Min krisplan', contacts: 'Dem kan jag ringa till', propose: 'Föreslå en ändring', share: 'Vem får läsa planen?', staffAction: 'Krisplan', staffTitle: 'Krisplan för Carl Borger' },
+  da: { home: 'Min kriseplan', title: 'Min kriseplan', contacts: 'Dem kan jeg ringe til', propose: 'Foreslå en ændring', share: 'Hvem må læse planen?', staffAction: 'Kriseplan', staffTitle: 'Kriseplan for Carl Borger', tab: 'Borgere' },
+  en: { home: 'My crisis plan', title: 'My crisis plan', contacts: 'People I can call', propose: 'Suggest a change', share: 'Who may read the plan?', staffAction: 'Crisis plan', staffTitle: 'Crisis plan for Carl Borger', tab: 'Citizens' },
+  sv: { home: 'Min krisplan', title: 'Min krisplan', contacts: 'Dem kan jag ringa till', propose: 'Föreslå en ändring', share: 'Vem får läsa planen?', staffAction: 'Krisplan', staffTitle: 'Krisplan för Carl Borger', tab: 'Medborgare' },
 } as const;
 
 beforeAll(async () => {
@@ -214,6 +214,8 @@ describe('the worker’s view, from Borgere', () => {
         await page.locator('.person-row', { hasText: 'Carl Borger' }).getByRole('button', { name: words.staffAction }).click();
         await page.getByRole('heading', { name: words.staffTitle, level: 1 }).waitFor();
         expect(new URL(page.url()).pathname).toBe(`/citizens/${org.citizenId}/crisis-plan`);
+        // The worker is still "in" Borgere: its tab says so.
+        expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe(words.tab);
         await page.locator('.crisis-call').first().waitFor();
         expect(await reachProblems(page)).toEqual([]);
         expect(await axeViolations(page)).toEqual([]);

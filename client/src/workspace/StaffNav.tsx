@@ -52,7 +52,7 @@ export function StaffNav({ role, screen }: { role: Role; screen: Screen }) {
       <ul>
         {tabs.map((tab) => (
           <li key={tab.screen.name}>
-            <a href={screenPath(tab.screen)} aria-current={tab.screen.name === screen.name ? 'page' : undefined} onClick={(e) => open(e, tab)}>
+            <a href={screenPath(tab.screen)} aria-current={tab.screen.name === screen.name || (tab.screen.name === 'people' && screen.name === 'citizen-crisis-plan') ? 'page' : undefined} onClick={(e) => open(e, tab)}>
               {tab.icon}
               <span>{t(tab.label)}</span>
             </a>
