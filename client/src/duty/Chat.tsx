@@ -49,14 +49,16 @@ export function Chat({ requestId, canWrite }: { requestId: string; canWrite: boo
       {messages === null && outcome === null && <p role="status">{t('app.loading')}</p>}
       {messages && messages.length === 0 && <p className="calm-empty">{w('chatEmpty')}</p>}
       {messages && messages.length > 0 && (
-        <ol className="duty-chat-log" ref={log} role="log" aria-live="polite" tabIndex={0} aria-label={w('chatTitle')}>
-          {messages.map((message) => (
-            <li key={message.id} className={message.mine ? 'mine' : 'theirs'}>
-              <span className="duty-chat-who">{message.mine ? w('chatMe') : message.authorName} · {clock(message.sentAt)}</span>
-              <span className="duty-chat-text">{message.text}</span>
-            </li>
-          ))}
-        </ol>
+        <div className="duty-chat-log" role="log" aria-live="polite" tabIndex={0} aria-label={w('chatTitle')}>
+          <ol ref={log}>
+            {messages.map((message) => (
+              <li key={message.id} className={message.mine ? 'mine' : 'theirs'}>
+                <span className="duty-chat-who">{message.mine ? w('chatMe') : message.authorName} · {clock(message.sentAt)}</span>
+                <span className="duty-chat-text">{message.text}</span>
+              </li>
+            ))}
+          </ol>
+        </div>
       )}
       {canWrite && (
         <form className="duty-chat-form" onSubmit={(e) => void send(e)}>

@@ -121,6 +121,16 @@ function Asked({ request, onCancel }: { request: MyContactRequest; onCancel(): v
   const minutes = String(minutesUntil(request.answerBy));
   const name = request.name ?? '';
   const waiting = request.status === 'waiting';
+  // In the duty queue with no one on a shift covering me (it moved from my worker before the evening shift began):
+  // no one is there to see it, so the organisation's text and numbers, not a promise.
+  if (waiting && request.outOfHours) {
+    return (
+      <>
+        <NoOne outOfHours={request.outOfHours} />
+        <ConfirmButton className="talk-cancel" label={w('cancel')} question={w('cancelQuestion')} confirmLabel={w('cancelYes')} onConfirm={onCancel} />
+      </>
+    );
+  }
   const line = waiting
     ? request.answerer === 'own_worker'
       ? w(request.way === 'video' ? 'ownVideo' : request.way === 'phone' ? 'ownPhone' : 'ownChat', { name, minutes })

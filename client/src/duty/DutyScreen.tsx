@@ -109,7 +109,7 @@ function RequestRow({ request }: { request: DutyRequest }) {
 
   const mine = request.status === 'claimed' && request.mine;
   return (
-    <li className={request.status === 'waiting' ? 'duty-row waiting-row' : 'duty-row'}>
+    <li className={request.status === 'waiting' ? 'duty-row duty-waiting' : 'duty-row'}>
       <div className="duty-row-head">
         <span className="name">{request.citizenName}</span>
         <span className="duty-age">{age < 1 ? d('justNow') : d('minutesAgo', { minutes: String(age) })}</span>
