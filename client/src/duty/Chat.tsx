@@ -4,7 +4,7 @@ import { api } from '../api';
 import { useI18n } from '../i18n/i18n';
 import { Notice, type Outcome } from '../ui/Notice';
 import { useLive } from './live';
-import { useTalkTexts } from './talkTexts';
+import { useTalkTexts } from './useTalkTexts';
 
 /**
  * The chat of a contact request, the same for the citizen and the one who took it: the messages (mine on the right),

@@ -8,7 +8,8 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { Notice, type Outcome } from '../ui/Notice';
 import { Chat } from './Chat';
 import { PhoneIcon, TalkIcon, VideoIcon, WriteIcon } from './icons';
-import { useTalkTexts, type TalkText } from './talkTexts';
+import type { TalkText } from './talkTexts';
+import { useTalkTexts } from './useTalkTexts';
 import { minutesUntil, telHref, useLive } from './live';
 
 type State =
@@ -92,6 +93,11 @@ function Choose({ onAsk }: { onAsk(way: ContactWay, topic: string): Promise<void
   const [busy, setBusy] = useState(false);
   return (
     <>
+      <label className="talk-topic">
+        <span>{w('topic')}</span>
+        <span className="hint-inline" id="talk-topic-hint">{w('topicHint')}</span>
+        <input type="text" value={topic} maxLength={200} aria-describedby="talk-topic-hint" onChange={(e) => setTopic(e.target.value)} />
+      </label>
       <p className="big">{w('how')}</p>
       <div className="talk-ways" role="group" aria-label={w('how')}>
         {WAYS.map(({ way, label, icon }) => (
@@ -104,11 +110,6 @@ function Choose({ onAsk }: { onAsk(way: ContactWay, topic: string): Promise<void
           </button>
         ))}
       </div>
-      <label className="talk-topic">
-        <span>{w('topic')}</span>
-        <span className="hint-inline" id="talk-topic-hint">{w('topicHint')}</span>
-        <input type="text" value={topic} maxLength={200} aria-describedby="talk-topic-hint" onChange={(e) => setTopic(e.target.value)} />
-      </label>
     </>
   );
 }

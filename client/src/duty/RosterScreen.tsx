@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { DutySettings, DutyTeam, EmergencyNumber, Shift, WorkingPeriod } from '../../../protocol/duty';
 import type { User } from '../../../protocol/people';
 import { api, ApiError } from '../api';
-import { formatClock, formatDayHeading, organisationToday, shiftDate } from '../i18n/locale';
+import { formatClock, formatDayHeading, formatLongDay, organisationToday, shiftDate } from '../i18n/locale';
 import { useI18n } from '../i18n/i18n';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { DutyNotice, useDutyTexts, type DutyOutcome } from './staffTexts';
@@ -63,7 +63,7 @@ function Week({ teams, workers }: { teams: DutyTeam[]; workers: User[] }) {
   return (
     <section aria-labelledby="week-title">
       <div className="page-head-actions">
-        <h2 id="week-title">{d('weekOf', { day: formatDayHeading(from, locale) })}</h2>
+        <h2 id="week-title">{d('weekOf', { day: formatLongDay(from, locale) })}</h2>
         <div className="head-buttons">
           <button type="button" onClick={() => setFrom(shiftDate(from, -7))}>{d('previousWeek')}</button>
           <button type="button" onClick={() => setFrom(shiftDate(from, 7))}>{d('nextWeek')}</button>
@@ -135,7 +135,7 @@ function AddShift({ teams, workers, firstDay, onAdded }: { teams: DutyTeam[]; wo
       <div className="roster-add-notice">
         {(
           <DutyNotice outcome={outcome} describe={(e) => e instanceof ApiError && e.code === 'overlap'
-            ? e.overlapsWith ? d('overlap', { start: `${formatDayHeading(e.overlapsWith.start.slice(0, 10), locale)} ${formatClock(e.overlapsWith.start, locale)}`, end: formatClock(e.overlapsWith.end, locale) }) : d('overlapPlain')
+            ? e.overlapsWith ? d('overlap', { start: `${formatLongDay(e.overlapsWith.start.slice(0, 10), locale)} ${formatClock(e.overlapsWith.start, locale)}`, end: formatClock(e.overlapsWith.end, locale) }) : d('overlapPlain')
             : null} />
         )}
       </div>

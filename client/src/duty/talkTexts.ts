@@ -1,11 +1,10 @@
-import { useI18n } from '../i18n/i18n';
 import type { Locale } from '../i18n/locale';
 
 /**
  * The citizen's "Jeg vil gerne tale med nogen" texts after the button (and the chat's, on both sides), in Danish,
  * English and Swedish. They live in the talk chunk, not in i18n/da.ts: the Danish table is part of every first visit
  * (tests/budget.test.ts), and these are needed only once the button is pressed. Plain, short words, as the citizen's
- * other texts (tests/citizen-texts.test.ts reads these too).
+ * other texts (tests/duty-talk-texts.test.ts checks them). No imports but a type: a test reads the tables as they are.
  */
 export const da = {
   title: 'Tal med nogen',
@@ -106,9 +105,3 @@ export const TALK_TEXTS: Record<Locale, Record<TalkText, string>> = {
     chatSend: 'Skicka',
   },
 };
-
-/** `t` for these texts, in the app's language; `{name}` and the like are filled in as in i18n. */
-export function useTalkTexts(): (key: TalkText, values?: Record<string, string>) => string {
-  const { locale } = useI18n();
-  return (key, values = {}) => TALK_TEXTS[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
-}
