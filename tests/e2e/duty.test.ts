@@ -217,6 +217,39 @@ describe('outside the worker’s hours, the night shift answers by video', () =>
   });
 });
 
+describe('within the worker’s hours', () => {
+  it('the request goes to Bo and shows on his I dag, live; no Vagt tab, as he is on no shift; Carl is told Bo calls', async () => {
+    const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
+    expect((await h.request('PUT', `/api/duty/working-hours/${org.workerId}`, { cookie: cookies.coordinator, body: { periods: ALL_WEEK } })).statusCode).toBe(200);
+    const bo = await openPage(cookies.worker, 'phone');
+    const phone = await openPage(citizen, 'phone');
+    try {
+      await bo.goto(h.baseUrl);
+      await bo.getByRole('heading', { name: 'Hej Bo Bostøtte' }).waitFor();
+      await bo.getByRole('navigation').getByRole('link', { name: 'Kalender' }).waitFor();
+      expect(await bo.getByRole('navigation').getByRole('link', { name: 'Vagt' }).count()).toBe(0);
+
+      await phone.goto(h.baseUrl);
+      await phone.getByRole('button', { name: 'Jeg vil gerne tale med nogen' }).click();
+      await phone.getByRole('button', { name: 'Telefon' }).click();
+      await phone.getByText('Din medarbejder Bo ringer dig op inden for 10 minutter.').waitFor();
+
+      const row = bo.locator('.duty-row').filter({ hasText: 'Carl Borger' });
+      await row.getByRole('button', { name: 'Jeg tager den' }).click();
+      await row.getByRole('link', { name: 'Ring +4512345678' }).waitFor();
+      await phone.getByText('Bo har set din besked.').waitFor();
+      await phone.getByText('Bo ringer til dig nu.').waitFor();
+      expect(await reachProblems(bo)).toEqual([]);
+      await saveScreenshot(bo, 'own-worker-today-da-phone', { fullPage: true });
+    } finally {
+      await bo.context().close();
+      await phone.context().close();
+      await clearRequests();
+      await h.request('PUT', `/api/duty/working-hours/${org.workerId}`, { cookie: cookies.coordinator, body: { periods: [] } });
+    }
+  });
+});
+
 describe('two on the night shift', () => {
   it('a colleague who took it first: “En kollega tog den.” beside the button, and nothing of it is Nina’s', async () => {
     await onShiftNow(nina.id);

@@ -5,6 +5,30 @@ import { EVENTS_NAMESPACE, type EventsClientToServer, type EventsServerToClient 
 /** While the live connection is down (a proxy without WebSockets, a flaky network), the screen is read this often. */
 const FALLBACK_POLL_MS = 60_000;
 
+type EventsSocket = Socket<EventsServerToClient, EventsClientToServer>;
+
+/**
+ * One /events connection for all of duty's live lists on a page (the Vagt list and an open chat share it), opened by
+ * the first that needs it and closed with the last: fewer connections per person (the server limits them a minute).
+ */
+let shared: { socket: Promise<EventsSocket>; users: number } | null = null;
+function acquireSocket(): Promise<EventsSocket> {
+  shared ??= {
+    socket: import('socket.io-client').then(({ io }) => io(EVENTS_NAMESPACE, { path: '/socket.io/', transports: ['websocket'], forceNew: true })),
+    users: 0,
+  };
+  shared.users += 1;
+  return shared.socket;
+}
+function releaseSharedSocket(): void {
+  if (!shared) return;
+  shared.users -= 1;
+  if (shared.users > 0) return;
+  const { socket } = shared;
+  shared = null;
+  void socket.then((s) => s.disconnect(), () => undefined);
+}
+
 /**
  * Runs `load` once, then whenever the server says over /events that one of `events` happened, when the live
  * connection comes (back) and when the page is shown again. No polling while the connection is up: the events carry
@@ -17,7 +41,7 @@ export function useLive(events: readonly (keyof EventsServerToClient)[], load: (
   const key = events.join(',');
   useEffect(() => {
     let stopped = false;
-    let socket: Socket<EventsServerToClient, EventsClientToServer> | undefined;
+    let socket: EventsSocket | undefined;
     let poll: number | undefined;
     const run = () => {
       if (!stopped && document.visibilityState !== 'hidden') latest.current();
@@ -29,26 +53,36 @@ export function useLive(events: readonly (keyof EventsServerToClient)[], load: (
       window.clearInterval(poll);
       poll = undefined;
     };
+    const onConnect = () => {
+      stopPolling();
+      run();
+    };
     const onShown = () => document.visibilityState === 'visible' && run();
 
     run();
     document.addEventListener('visibilitychange', onShown);
-    import('socket.io-client').then(({ io }) => {
+    acquireSocket().then((s) => {
       if (stopped) return;
-      socket = io(EVENTS_NAMESPACE, { path: '/socket.io/', transports: ['websocket'] });
-      socket.on('connect', () => {
-        stopPolling();
-        run();
-      });
-      socket.on('disconnect', startPolling);
-      socket.on('connect_error', startPolling);
-      for (const event of events) socket.on(event, run);
+      socket = s;
+      s.on('connect', onConnect);
+      s.on('disconnect', startPolling);
+      s.on('connect_error', startPolling);
+      for (const event of events) s.on(event, run);
+      // Already connected (another list opened it): nothing may have been missed between our load and now but the
+      // load itself, which has run; and if it is still connecting, 'connect' comes.
+      if (!s.connected && !s.active) startPolling();
     }, startPolling);
     return () => {
       stopped = true;
       stopPolling();
       document.removeEventListener('visibilitychange', onShown);
-      socket?.disconnect();
+      if (socket) {
+        socket.off('connect', onConnect);
+        socket.off('disconnect', startPolling);
+        socket.off('connect_error', startPolling);
+        for (const event of events) socket.off(event, run);
+      }
+      releaseSharedSocket();
     };
   }, [key]);
 }
