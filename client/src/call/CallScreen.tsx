@@ -6,13 +6,12 @@ import { Chat, ChatPreview, InviteColleague, Sheet, WriteToWaiting } from './Cal
 import { CallEngine, type CallView, type PeerEvent, type RemotePeer } from './engine';
 import {
   AudioOnlyIcon, CameraIcon, CameraOffIcon, ChatIcon, InviteIcon, LeaveIcon, MicIcon, MicOffIcon, MoreIcon, MovePictureIcon,
-  SwitchCameraIcon, WriteIcon,
-} from './icons';
+  SwitchCameraIcon, WriteIcon, CrisisPlanIcon,
+} from '../ui/icons';
 import { nextCorner, SelfView, useSelfViewCorner } from './SelfView';
 import { WaitingRoom } from './WaitingRoom';
 import { ReadyNoticeLine } from '../push/ReadyNoticeLine';
 import { LazyCrisisPlanInCall } from '../crisis/LazyCrisis';
-import { CrisisPlanIcon } from '../crisis/icons';
 
 /** The sheet over the stage, if one is open: the "Mere" menu, the chat, inviting a colleague, or a line to someone waiting. */
 type OpenSheet = { kind: 'more' } | { kind: 'chat' } | { kind: 'invite' } | { kind: 'write'; peerId: string; name: string } | { kind: 'crisis' } | null;

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import type { Colleague } from '../../../protocol/people';
 import { api } from '../api';
 import { useI18n } from '../i18n/i18n';
-import { CloseSheetIcon } from './icons';
+import { CloseSheetIcon } from '../ui/icons';
 import type { Corner } from './SelfView';
 
 /**

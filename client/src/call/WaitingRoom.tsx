@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { formatDateTime, organisationToday, ORGANISATION_ZONE, type Locale } from '../i18n/locale';
 import type { CallEngine, CallView } from './engine';
-import { CameraIcon, CameraOffIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons';
+import { CameraIcon, CameraOffIcon, LeaveIcon, MicIcon, MicOffIcon } from '../ui/icons';
 
 const INTL_LOCALE: Record<Locale, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
 

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { CrisisContact, CrisisPlanFields, CrisisSection } from '../../../protocol/crisis';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
+import { PhoneIcon } from '../ui/icons';
 
 /** The plan's written sections in the order they are read; the people to call come before them (see PlanView). */
 export const TEXT_SECTIONS = ['warningSigns', 'whatHelps', 'whatIDo', 'staffShould', 'doNotWant'] as const;
@@ -24,17 +25,6 @@ export const EMPTY_PLAN: CrisisPlanFields = { warningSigns: '', whatHelps: '', w
 
 /** A written number as a tel: link: digits and a leading + only ("38 64 00 00" → tel:38640000). */
 export const telHref = (phone: string) => `tel:${phone.replace(/[^0-9+]/g, '')}`;
-
-function PhoneIcon() {
-  return (
-    <svg className="crisis-phone-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
-      <path
-        fill="currentColor"
-        d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"
-      />
-    </svg>
-  );
-}
 
 /** One number, big enough to hit with a shaking thumb: the name above, the number beside the phone icon. */
 export function CallLink({ contact }: { contact: CrisisContact }) {

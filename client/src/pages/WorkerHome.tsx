@@ -8,7 +8,7 @@ import { formatDayHeading, organisationToday } from '../i18n/locale';
 import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 import { Notice, type Outcome } from '../ui/Notice';
-import { VideoIcon } from '../workspace/icons';
+import { CameraIcon } from '../ui/icons';
 import { DutyRequests } from '../duty/DutyScreen';
 import { useVideoSessions } from './worker';
 import { CrisisPlanReviews } from '../crisis/ReviewDue';
@@ -105,7 +105,7 @@ function TodayAppointments({ appointments, outcome, onStartVideo }: {
             </p>
             {next.modality === 'video' && (
               <button type="button" className="primary big-button with-icon" onClick={() => onStartVideo(next)}>
-                <VideoIcon />
+                <CameraIcon />
                 {t('worker.startVideo')}
               </button>
             )}

@@ -3,6 +3,7 @@ import { api, ApiError } from '../api';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { subscriptionBody as bodyOf } from './keep';
+import { BellIcon } from '../ui/icons';
 
 /**
  * What this device does about "Bo er klar" notifications: not known yet, off (the button asks), on, blocked in the
@@ -118,15 +119,5 @@ export function ReadyNotifications({ workerName, title }: { workerName?: string;
         <button type="button" onClick={() => void turnOff()}>{t('push.turnOff')}</button>
       )}
     </div>
-  );
-}
-
-/** A bell, drawn like the call screen's icons (client/src/call/icons.tsx): inline, no fetch. */
-function BellIcon() {
-  return (
-    <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
-      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
-      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
-    </svg>
   );
 }

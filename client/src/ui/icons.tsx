@@ -1,9 +1,10 @@
 import type { ReactNode } from 'react';
 
 /**
- * The call screen's icons, drawn inline and shipped with the app: no icon font, no CDN (a citizen on a cheap phone
+ * The app's one icon set, drawn inline and shipped with the app: no icon font, no CDN (a citizen on a cheap phone
  * with prepaid data downloads nothing extra, and nothing leaves for a third party). Each icon is decoration only:
- * the button around it carries the accessible name in its visible label.
+ * the control around it carries the accessible name in its visible label. A screen imports only the icons it draws,
+ * so the lazy call and staff chunks keep theirs out of the first download.
  */
 function Icon({ children }: { children: ReactNode }) {
   return (
@@ -13,6 +14,8 @@ function Icon({ children }: { children: ReactNode }) {
     </svg>
   );
 }
+
+/* In a call */
 
 export const MicIcon = () => (
   <Icon>
@@ -28,6 +31,7 @@ export const MicOffIcon = () => (
   </Icon>
 );
 
+/** The camera on or off in a call, and "Start video" wherever a call is begun. */
 export const CameraIcon = () => (
   <Icon>
     <rect x="2" y="6" width="14" height="12" rx="2" />
@@ -102,9 +106,76 @@ export const MovePictureIcon = () => (
   </Icon>
 );
 
-/** Writing a line (to someone waiting). */
+/** Writing a line to someone waiting (the chat itself is ChatIcon). */
 export const WriteIcon = () => (
   <Icon>
     <path d="M4 20h4L19 9a2.8 2.8 0 0 0-4-4L4 16z" />
+  </Icon>
+);
+
+/** Kriseplan: a heart with a cross. */
+export const CrisisPlanIcon = () => (
+  <Icon>
+    <path d="M12 21s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 11c0 5.6-7 10-7 10z" />
+    <path d="M9 12h6M12 9v6" />
+  </Icon>
+);
+
+/** Turning on notifications: a bell. */
+export const BellIcon = () => (
+  <Icon>
+    <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+    <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+  </Icon>
+);
+
+/* Staff navigation */
+
+/** I dag: a sun. */
+export const TodayIcon = () => (
+  <Icon>
+    <circle cx="12" cy="12" r="4" />
+    <path d="M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4" />
+  </Icon>
+);
+
+/** Borgere / Personer: two people. */
+export const PeopleIcon = () => (
+  <Icon>
+    <circle cx="9" cy="8" r="3.5" />
+    <path d="M2.5 20a6.5 6.5 0 0 1 13 0" />
+    <path d="M16 4.6a3.5 3.5 0 0 1 0 6.8M18 14.2a6.5 6.5 0 0 1 3.5 5.8" />
+  </Icon>
+);
+
+/** Kalender. */
+export const CalendarIcon = () => (
+  <Icon>
+    <rect x="3" y="4.5" width="18" height="16" rx="2" />
+    <path d="M3 9.5h18M8 2.5v4M16 2.5v4" />
+  </Icon>
+);
+
+/* Duty and the crisis plan */
+
+/** Ringing a number (tel: links): a handset. */
+export const PhoneIcon = () => (
+  <Icon>
+    <path d="M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4a2 2 0 0 1-2 2A17 17 0 0 1 3 5a2 2 0 0 1 2-2z" />
+  </Icon>
+);
+
+/** Talking to someone: two bubbles. */
+export const TalkIcon = () => (
+  <Icon>
+    <path d="M3 4h12v9H7l-4 3z" />
+    <path d="M9 16v1h8l4 3V8h-3" />
+  </Icon>
+);
+
+/** Vagt: a moon (evenings and nights). */
+export const DutyIcon = () => (
+  <Icon>
+    <path d="M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z" />
   </Icon>
 );
