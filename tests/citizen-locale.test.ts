@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { citizenCookie } from './support/calls.js';
 import { useHarness } from './support/use-harness.js';
-import { useOutbound } from './support/use-outbound.js';
+import { useOutbound } from './support/use-channels.js';
 
 // The citizen's language: chosen in the app ("Mere" → Sprog) or by their worker, kept on the person, and the language
 // their SMS and e-mail reminders are written in.

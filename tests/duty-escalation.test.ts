@@ -13,7 +13,7 @@ import { citizenCookie } from './support/calls.js';
 import { PASSWORD } from './support/harness.js';
 import { useHarness } from './support/use-harness.js';
 import { SmsGatewayStub } from './support/sms-gateway.js';
-import { useOutbound } from './support/use-outbound.js';
+import { useOutbound } from './support/use-channels.js';
 
 const { h, org, cookies } = useHarness({ signIn: ['worker', 'coordinator'] });
 const out = useOutbound(h);

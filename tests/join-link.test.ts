@@ -4,7 +4,7 @@ import type { Dispatcher } from '../server/reminders/dispatcher.js';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { citizenCookie, disconnection, nextEvent, openSignal, send } from './support/calls.js';
 import { useHarness } from './support/use-harness.js';
-import { useOutbound } from './support/use-outbound.js';
+import { useOutbound } from './support/use-channels.js';
 
 /**
  * Issue 7, item 9: the link in a video appointment's reminder lets its holder join that appointment's session until

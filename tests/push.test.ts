@@ -17,7 +17,7 @@ import { retentionStore } from '../server/retention/store.js';
 import { loadVapidKeys, newVapidKeys, vapidKeysFile } from '../server/push/keys.js';
 import { citizenCookie } from './support/calls.js';
 import { useHarness } from './support/use-harness.js';
-import { useOutbound } from './support/use-outbound.js';
+import { useOutbound } from './support/use-channels.js';
 
 const { h, org, cookies } = useHarness({ signIn: ['worker'] });
 const outbound = useOutbound(h);

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dispatcher } from '../server/reminders/dispatcher.js';
 import { citizenCookie } from './support/calls.js';
 import { useHarness } from './support/use-harness.js';
-import { useOutbound } from './support/use-outbound.js';
+import { useOutbound } from './support/use-channels.js';
 
 const { h, org, cookies } = useHarness({ signIn: ['worker'] });
 const outbound = useOutbound(h);

@@ -12,7 +12,7 @@ import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
-import { useOutbound } from '../support/use-outbound.js';
+import { useOutbound } from '../support/use-channels.js';
 
 const sizes: Record<string, BrowserContextOptions> = {
   phone: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, bypassCSP: true },
