@@ -1,33 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useHarness } from './support/use-harness.js';
-import { SmsGatewayStub } from './support/sms-gateway.js';
+import { useDispatcherProcesses } from './support/dispatcher-processes.js';
 
 const { h, org } = useHarness();
-const gateway = new SmsGatewayStub();
-let gatewayUrl: string;
-const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  gatewayUrl = await gateway.start();
-});
-afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  await gateway.stop();
-});
-
-/** `npm run dispatcher` as it runs from the source (no build needed, so it always tests the code in the tree). */
-function dispatcherProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/dispatcher.ts'], {
-    env: {
-      ...process.env, DATABASE_URL: h.databaseUrl, DATA_DIR: h.dataDir, PUBLIC_URL: 'http://naervaer.test', SMS_GATEWAY_URL: gatewayUrl,
-      SMS_GATEWAY_TOKEN: gateway.token, DISPATCH_LEASE_SECONDS: '2', LOG_LEVEL: 'warn',
-    },
-    stdio: 'ignore',
-  });
-  children.push(child);
-  return child;
-}
+const { gateway, start: dispatcherProcess } = useDispatcherProcesses(h);
 
 const REMINDERS = 400;
 

@@ -5,22 +5,17 @@
  * once: with two ticks at once, and with two dispatcher processes of which one is killed mid-batch. The SMS names no
  * one. "The limit passed" is made by moving the request's deadline into the past, not by waiting.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DUTY_ESCALATION_TEXT } from '../server/reminders/dispatcher.js';
 import { upsertUser } from '../server/people/store.js';
 import { citizenCookie } from './support/calls.js';
 import { PASSWORD } from './support/harness.js';
 import { useHarness } from './support/use-harness.js';
-import { SmsGatewayStub } from './support/sms-gateway.js';
+import { useDispatcherProcesses } from './support/dispatcher-processes.js';
 import { useOutbound } from './support/use-channels.js';
 
 const { h, org, cookies } = useHarness({ signIn: ['worker', 'coordinator'] });
 const out = useOutbound(h);
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
-});
 
 let citizen: string;
 let nightTeam: string;
@@ -109,25 +104,7 @@ describe('escalation of an unanswered request', () => {
 });
 
 describe('exactly once with dispatchers as processes', () => {
-  const gateway = new SmsGatewayStub();
-  let gatewayUrl: string;
-  beforeAll(async () => {
-    gatewayUrl = await gateway.start();
-  });
-  afterAll(() => gateway.stop());
-
-  /** `npm run dispatcher` from the source, sending to the test's SMS gateway. */
-  function dispatcherProcess(): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/dispatcher.ts'], {
-      env: {
-        ...process.env, DATABASE_URL: h.databaseUrl, DATA_DIR: h.dataDir, PUBLIC_URL: 'http://naervaer.test', SMS_GATEWAY_URL: gatewayUrl,
-        SMS_GATEWAY_TOKEN: gateway.token, DISPATCH_LEASE_SECONDS: '2', LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
-    children.push(child);
-    return child;
-  }
+  const { gateway, start: dispatcherProcess } = useDispatcherProcesses(h);
 
   it('two dispatchers, one killed mid-batch with SIGKILL: each escalation SMS arrives once, none lost', async () => {
     const COUNT = 60;
