@@ -7,6 +7,7 @@ import type { CrisisPlanFields } from '../../protocol/crisis.js';
 import { CLIENT_DIR } from '../../server/paths.js';
 import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
+import { controlProblems } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -63,31 +64,6 @@ async function openPage(cookie: string, size: keyof typeof SIZES, locale: Locale
   return page;
 }
 
-/**
- * Sideways scrolling, and controls smaller than 44×44 px or covered at their centre once scrolled to. A radio button
- * or checkbox counts with its label: the label is what a finger presses.
- */
-function reachProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    if (document.documentElement.scrollWidth > innerWidth) problems.push(`scrolls sideways: ${document.documentElement.scrollWidth}`);
-    const controls = [...document.querySelectorAll<HTMLElement>('main button, main a[href], main select, main input, main textarea, nav a[href], header button, header select')]
-      .filter((c) => c.checkVisibility());
-    if (controls.length === 0) problems.push('no controls');
-    for (const control of controls) {
-      const target = control instanceof HTMLInputElement && ['radio', 'checkbox'].includes(control.type) ? control.closest('label')! : control;
-      const name = (control.getAttribute('aria-label') ?? target.textContent ?? control.tagName).trim().slice(0, 40);
-      target.scrollIntoView({ block: 'center' });
-      const r = target.getBoundingClientRect();
-      if (r.width < 44 || r.height < 44) problems.push(`${name}: ${Math.round(r.width)}×${Math.round(r.height)} px`);
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      if (!hit || !(target.contains(hit) || (hit.contains(target) && hit.tagName === 'LABEL'))) problems.push(`${name}: covered by ${hit?.outerHTML.slice(0, 80)}`);
-    }
-    window.scrollTo(0, 0);
-    return problems;
-  });
-}
-
 /** Whether the element's bottom is on screen with the page at its top (nothing that matters below the fold). */
 const aboveTheFold = (page: Page, selector: string) =>
   page.evaluate((s) => {
@@ -114,13 +90,13 @@ describe.each(Object.keys(SIZES) as (keyof typeof SIZES)[])('the citizen’s pla
       expect(await aboveTheFold(page, '.crisis-call')).toBe(true);
       await page.getByRole('button', { name: words.propose }).waitFor();
       await page.getByRole('group', { name: words.share }).waitFor();
-      expect(await reachProblems(page)).toEqual([]);
+      expect(await controlProblems(page)).toEqual([]);
       expect(await axeViolations(page)).toEqual([]);
       await saveScreenshot(page, `citizen-plan-${locale}-${size}`, { fullPage: true });
 
       await page.getByRole('button', { name: words.propose }).click();
       await page.locator('.crisis-editor textarea').first().waitFor();
-      expect(await reachProblems(page)).toEqual([]);
+      expect(await controlProblems(page)).toEqual([]);
       expect(await axeViolations(page)).toEqual([]);
       await saveScreenshot(page, `citizen-propose-${locale}-${size}`, { fullPage: true });
     } finally {
@@ -217,7 +193,7 @@ describe('the worker’s view, from Borgere', () => {
         // The worker is still "in" Borgere: its tab says so.
         expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe(words.tab);
         await page.locator('.crisis-call').first().waitFor();
-        expect(await reachProblems(page)).toEqual([]);
+        expect(await controlProblems(page)).toEqual([]);
         expect(await axeViolations(page)).toEqual([]);
         await saveScreenshot(page, `staff-plan-${locale}-${size}`, { fullPage: true });
       } finally {
@@ -250,7 +226,7 @@ describe('the worker’s view, from Borgere', () => {
       await newest.getByText(`Version ${version + 1},`, { exact: false }).waitFor();
       expect(await newest.innerText()).toContain('Ændret: Det vil jeg ikke have.');
       expect(await page.locator('.crisis-version-list li').nth(1).innerText()).toContain('(borgerens forslag)');
-      expect(await reachProblems(page)).toEqual([]);
+      expect(await controlProblems(page)).toEqual([]);
       expect(await axeViolations(page)).toEqual([]);
       await saveScreenshot(page, 'staff-versions-da-laptop', { fullPage: true });
     } finally {
@@ -300,7 +276,7 @@ describe('the plan-review reminder on I dag', () => {
       await page.goto(h.baseUrl);
       const line = page.locator('.crisis-review li', { hasText: 'Kriseplanen for Carl Borger er 92 dage gammel.' });
       await line.waitFor();
-      expect(await reachProblems(page)).toEqual([]);
+      expect(await controlProblems(page)).toEqual([]);
       expect(await axeViolations(page)).toEqual([]);
       await saveScreenshot(page, 'staff-review-due-da-phone', { fullPage: true });
       await line.getByRole('button', { name: 'Kriseplan' }).click();

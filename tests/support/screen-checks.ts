@@ -4,23 +4,25 @@ import type { Locator, Page } from 'playwright-core';
 /**
  * What is wrong with a screen as a person meets it: sideways scrolling, and controls that are smaller than 44×44 px or
  * not the topmost element at their centre once scrolled to (so a finger or a mouse would hit something else, such as
- * a bottom tab bar over them). Controls inside a closed panel (hidden) do not count: they cannot be reached.
+ * a bottom tab bar over them). A radio button or checkbox counts with its label: the label is what a finger presses.
+ * Controls inside a closed panel (hidden) do not count: they cannot be reached.
  */
 export function controlProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     if (document.documentElement.scrollWidth > innerWidth) problems.push(`scrolls sideways: ${document.documentElement.scrollWidth} > ${innerWidth}`);
-    const controls = [...document.querySelectorAll<HTMLElement>('main button, main a[href], main select, main input, nav a[href], header button, header select')]
+    const controls = [...document.querySelectorAll<HTMLElement>('main button, main a[href], main select, main input, main textarea, nav a[href], header button, header select')]
       .filter((c) => c.checkVisibility());
     if (controls.length === 0) problems.push('no controls');
     for (const control of controls) {
-      const name = (control.getAttribute('aria-label') ?? control.textContent ?? control.getAttribute('name') ?? control.tagName).trim().slice(0, 40);
-      control.scrollIntoView({ block: 'center' });
-      const r = control.getBoundingClientRect();
+      const target = control instanceof HTMLInputElement && ['radio', 'checkbox'].includes(control.type) ? control.closest('label') ?? control : control;
+      const name = (control.getAttribute('aria-label') ?? target.textContent ?? control.getAttribute('name') ?? control.tagName).trim().slice(0, 40);
+      target.scrollIntoView({ block: 'center' });
+      const r = target.getBoundingClientRect();
       if (r.width < 44 || r.height < 44) problems.push(`${name}: ${Math.round(r.width)}×${Math.round(r.height)} px`);
       const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
       // A label's text is part of its field: pressing it reaches the field.
-      if (!hit || !(control.contains(hit) || hit.contains(control) && hit.tagName === 'LABEL')) problems.push(`${name}: covered by ${hit?.outerHTML.slice(0, 80)}`);
+      if (!hit || !(target.contains(hit) || hit.contains(target) && hit.tagName === 'LABEL')) problems.push(`${name}: covered by ${hit?.outerHTML.slice(0, 80)}`);
     }
     window.scrollTo(0, 0);
     return problems;
