@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ContactWay, MyContactRequest, OutOfHours } from '../../../protocol/duty';
 import { api, ApiError } from '../api';
 import { loadCallScreen } from '../call/LazyCallScreen';
@@ -10,7 +10,7 @@ import { Chat } from './Chat';
 import { PhoneIcon, TalkIcon, VideoIcon, WriteIcon } from './icons';
 import type { TalkText } from './talkTexts';
 import { useTalkTexts } from './useTalkTexts';
-import { minutesUntil, telHref, useLive } from './live';
+import { minutesUntil, telHref, useLive, useTick } from './live';
 
 type State =
   | { kind: 'loading' }
@@ -182,13 +182,4 @@ function NoOne({ outOfHours }: { outOfHours: OutOfHours }) {
       </ul>
     </>
   );
-}
-
-/** Re-renders every `ms`, so "inden for 12 minutter" counts down while the screen is open. */
-export function useTick(ms: number): void {
-  const [, setNow] = useState(0);
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), ms);
-    return () => window.clearInterval(timer);
-  }, [ms]);
 }

@@ -8,9 +8,8 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { Notice, type Outcome } from '../ui/Notice';
 import { useVideoSessions } from '../pages/worker';
 import { Chat } from './Chat';
-import { useTick } from './CitizenTalk';
 import { PhoneIcon, VideoIcon, WriteIcon } from './icons';
-import { minutesSince, telHref, useLive } from './live';
+import { minutesSince, telHref, useLive, useTick } from './live';
 import { useDutyTexts, type DutyText } from './staffTexts';
 
 /**

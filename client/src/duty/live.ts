@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import { EVENTS_NAMESPACE, type EventsClientToServer, type EventsServerToClient } from '../../../protocol/events';
 
@@ -100,4 +100,13 @@ export function minutesUntil(instant: string, now = Date.now()): number {
 /** Whole minutes since `instant`, never below 0 (a clock a little ahead of the server's). */
 export function minutesSince(instant: string, now = Date.now()): number {
   return Math.max(0, Math.floor((now - Date.parse(instant)) / 60_000));
+}
+
+/** Re-renders every `ms`, so "inden for 12 minutter" counts down while the screen is open. */
+export function useTick(ms: number): void {
+  const [, setNow] = useState(0);
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), ms);
+    return () => window.clearInterval(timer);
+  }, [ms]);
 }
