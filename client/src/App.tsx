@@ -2,7 +2,6 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { Me } from '../../protocol/auth';
 import { api, ApiError } from './api';
 import { useI18n } from './i18n/i18n';
-import { isLocale, LOCALES } from './i18n/locale';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { CallPage } from './pages/CallPage';
 import { LazyMoreScreen } from './citizen/LazyMoreScreen';
@@ -13,6 +12,7 @@ import { JoinLanding } from './pages/JoinLanding';
 import { LinkLanding } from './pages/LinkLanding';
 import { Login } from './pages/Login';
 import { StaffNav, StaffScreen } from './workspace/LazyStaffScreen';
+import { LanguageSelect } from './ui/LanguageSelect';
 import { home, isDestination, navigate, screenPath, useScreen, type Destination, type Screen } from './router';
 
 type Session =
@@ -155,18 +155,11 @@ function signedInPage(screen: Destination, me: Me, logout: () => Promise<void>):
 }
 
 function LanguageSwitch() {
-  const { locale, setLocale, t } = useI18n();
+  const { setLocale, t } = useI18n();
   return (
     <label className="language">
       <span className="visually-hidden">{t('language.label')}</span>
-      <select value={locale} onChange={(e) => isLocale(e.target.value) && setLocale(e.target.value)}>
-        {LOCALES.map((option) => (
-          // Each language in its own name, so a reader of it finds it whatever the screen's language.
-          <option key={option} value={option} lang={option}>
-            {t(`language.${option}`)}
-          </option>
-        ))}
-      </select>
+      <LanguageSelect onChoose={setLocale} />
     </label>
   );
 }

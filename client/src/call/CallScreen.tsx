@@ -5,9 +5,10 @@ import { CallEnded } from './CallEnded';
 import { Chat, ChatPreview, InviteColleague, Sheet, WriteToWaiting } from './CallSheets';
 import { CallEngine, type CallView, type PeerEvent, type RemotePeer } from './engine';
 import {
-  AudioOnlyIcon, CameraIcon, CameraOffIcon, ChatIcon, InviteIcon, LeaveIcon, MicIcon, MicOffIcon, MoreIcon, MovePictureIcon,
+  AudioOnlyIcon, ChatIcon, InviteIcon, MicOffIcon, MoreIcon, MovePictureIcon,
   SwitchCameraIcon, WriteIcon, CrisisPlanIcon,
 } from '../ui/icons';
+import { CameraButton, LeaveButton, MicButton } from './CallButtons';
 import { nextCorner, SelfView, useSelfViewCorner } from './SelfView';
 import { WaitingRoom } from './WaitingRoom';
 import { ReadyNoticeLine } from '../push/ReadyNoticeLine';
@@ -163,10 +164,7 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
       </div>
 
       <div className="controls" role="toolbar" aria-label={t('call.controls')}>
-        <button type="button" className={`call-button${view.micOn ? '' : ' off'}`} aria-pressed={view.micOn} onClick={() => void engine.setMic(!view.micOn)}>
-          <span className="call-button-icon">{view.micOn ? <MicIcon /> : <MicOffIcon />}</span>
-          <span className="call-button-label">{t('call.short.mic')}</span>
-        </button>
+        <MicButton view={view} engine={engine} />
         <CameraButton view={view} engine={engine} />
         <button ref={moreButton} type="button" className="call-button" aria-expanded={sheet?.kind === 'more'} aria-controls={sheet?.kind === 'more' ? sheetId : undefined}
           onClick={() => (sheet?.kind === 'more' ? closeSheet() : setSheet({ kind: 'more' }))}>
@@ -174,33 +172,13 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
           <span className="call-button-label">{t('call.more')}</span>
           {unread && <span className="visually-hidden"> ({t('call.unread')})</span>}
         </button>
-        <button type="button" className="call-button leave" aria-label={t(hosting ? 'call.end' : 'call.leave')} onClick={hangUp}>
-          <span className="call-button-icon"><LeaveIcon /></span>
-          <span className="call-button-label">{t(hosting ? 'call.short.end' : 'call.short.leave')}</span>
-        </button>
+        <LeaveButton label={hosting ? 'call.end' : 'call.leave'} shortLabel={hosting ? 'call.short.end' : 'call.short.leave'} onClick={hangUp} />
       </div>
     </section>
   );
 }
 
 /** Camera on and off; in audio-only mode it brings the video back (the camera is what the person asks for). */
-function CameraButton({ view, engine }: { view: CallView; engine: CallEngine }) {
-  const { t } = useI18n();
-  const on = view.cameraOn && !view.audioOnly;
-  const toggle = async () => {
-    if (view.audioOnly) {
-      await engine.setAudioOnly(false);
-      if (!view.cameraOn) await engine.setCamera(true);
-    } else await engine.setCamera(!view.cameraOn);
-  };
-  return (
-    <button type="button" className={`call-button${on ? '' : ' off'}`} aria-pressed={on} onClick={() => void toggle()}>
-      <span className="call-button-icon">{on ? <CameraIcon /> : <CameraOffIcon />}</span>
-      <span className="call-button-label">{t('call.short.camera')}</span>
-    </button>
-  );
-}
-
 function MenuButton({ icon, label, onClick, pressed, badge }: { icon: ReactNode; label: string; onClick(): void; pressed?: boolean; badge?: boolean }) {
   const { t } = useI18n();
   return (

@@ -2,7 +2,8 @@ import { useEffect, useRef } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { formatDateTime, organisationToday, ORGANISATION_ZONE, type Locale } from '../i18n/locale';
 import type { CallEngine, CallView } from './engine';
-import { CameraIcon, CameraOffIcon, LeaveIcon, MicIcon, MicOffIcon } from '../ui/icons';
+import { CameraOffIcon } from '../ui/icons';
+import { CameraButton, LeaveButton, MicButton } from './CallButtons';
 
 const INTL_LOCALE: Record<Locale, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
 
@@ -59,20 +60,9 @@ export function WaitingRoom({ view, engine, onLeave }: { view: CallView; engine:
         </figure>
       </div>
       <div className="controls" role="toolbar" aria-label={t('call.controls')}>
-        <button type="button" className={`call-button${view.micOn ? '' : ' off'}`} aria-pressed={view.micOn} onClick={() => void engine.setMic(!view.micOn)}>
-          <span className="call-button-icon">{view.micOn ? <MicIcon /> : <MicOffIcon />}</span>
-          <span className="call-button-label">{t('call.short.mic')}</span>
-        </button>
-        {!view.audioOnly && (
-          <button type="button" className={`call-button${view.cameraOn ? '' : ' off'}`} aria-pressed={view.cameraOn} onClick={() => void engine.setCamera(!view.cameraOn)}>
-            <span className="call-button-icon">{view.cameraOn ? <CameraIcon /> : <CameraOffIcon />}</span>
-            <span className="call-button-label">{t('call.short.camera')}</span>
-          </button>
-        )}
-        <button type="button" className="call-button leave" aria-label={t('call.leave')} onClick={onLeave}>
-          <span className="call-button-icon"><LeaveIcon /></span>
-          <span className="call-button-label">{t('call.short.leave')}</span>
-        </button>
+        <MicButton view={view} engine={engine} />
+        {!view.audioOnly && <CameraButton view={view} engine={engine} />}
+        <LeaveButton label="call.leave" shortLabel="call.short.leave" onClick={onLeave} />
       </div>
     </section>
   );

@@ -3,7 +3,8 @@ import type { Me } from '../../../protocol/auth';
 import { api } from '../api';
 import { useWorkerName } from '../booking/MyAppointments';
 import { useI18n } from '../i18n/i18n';
-import { isLocale, LOCALES, type Locale } from '../i18n/locale';
+import type { Locale } from '../i18n/locale';
+import { LanguageSelect } from '../ui/LanguageSelect';
 import { goBack, home } from '../router';
 import { currentInstallPrompt, forgetOfflineCopy, onInstallPromptChange, runsInstalled } from './pwa';
 import { ReminderSettings } from './ReminderSettings';
@@ -37,7 +38,7 @@ export function MoreScreen({ onLogout }: { me: Me; onLogout(): Promise<void> }) 
 
 /** The app's language and the citizen's reminders' language: one choice, kept on the server for the SMS. */
 function LanguageChoice() {
-  const { t, locale, setLocale } = useI18n();
+  const { t, setLocale } = useI18n();
   const choose = (next: Locale) => {
     setLocale(next);
     // The app follows at once; the reminders' language is saved beside it (a failure leaves the app's choice).
@@ -46,13 +47,7 @@ function LanguageChoice() {
   return (
     <label className="more-language">
       {t('more.language')}
-      <select value={locale} onChange={(e) => isLocale(e.target.value) && choose(e.target.value)}>
-        {LOCALES.map((option) => (
-          <option key={option} value={option} lang={option}>
-            {t(`language.${option}`)}
-          </option>
-        ))}
-      </select>
+      <LanguageSelect onChoose={choose} />
     </label>
   );
 }
