@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { axeViolations, citizenCookie, expectMediaFlowing, signedInContext } from '../support/calls.js';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, citizenCookie, expectMediaFlowing } from '../support/calls.js';
 import { saveScreenshot } from '../support/screenshots.js';
+import { useCallPages } from '../support/use-call-pages.js';
 import { useHarness } from '../support/use-harness.js';
 
 /**
@@ -25,23 +25,7 @@ const stepSize = { phone: { width: 360, height: 740 }, laptop: { width: 1280, he
 
 const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-const opened: Page[] = [];
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-  // A citizen has one open session at a time: whatever a failed test left open must not refuse the next one.
-  await h.admin`update call_sessions set status = 'ended', ended_at = now(), end_reason = 'ended_by_staff' where status = 'open'`;
-});
-
-async function newPage(cookie: string, options: BrowserContextOptions, locale = 'da-DK'): Promise<Page> {
-  const page = await (await signedInContext(browser, h.baseUrl, cookie, { ...options, locale })).newPage();
-  opened.push(page);
-  return page;
-}
+const { newPage } = useCallPages(h);
 
 async function startSession(): Promise<string> {
   const started = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId: org.citizenId } });

@@ -6,11 +6,11 @@
  * On "Mere" the citizen turns notifications on and off. At 360×740 (touch, Danish) and 1280×800; axe finds nothing.
  * With SCREENSHOTS=<folder>, each state is saved there.
  */
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
 import { saveScreenshot } from '../support/screenshots.js';
+import { useCallPages } from '../support/use-call-pages.js';
 import { useHarness } from '../support/use-harness.js';
 import { useOutbound } from '../support/use-channels.js';
 
@@ -22,26 +22,16 @@ const sizes: Record<string, BrowserContextOptions> = {
 const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
 const outbound = useOutbound(h);
 
-let browser: Browser;
+const pages = useCallPages(h);
+const { newPage } = pages;
 beforeAll(async () => {
-  browser = await launchChromium();
   const consent = await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: cookies.worker, body: { smsReminders: true } });
   expect(consent.statusCode).toBe(200);
 });
-afterAll(() => browser?.close());
-const opened: Page[] = [];
 afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-  await h.admin`update call_sessions set status = 'ended', ended_at = now(), end_reason = 'ended_by_staff' where status = 'open'`;
   // Carl is told by SMS unless a test subscribed a device of his.
   await h.admin`delete from push_subscriptions`;
 });
-
-async function newPage(cookie: string, options: BrowserContextOptions, locale = 'da-DK'): Promise<Page> {
-  const page = await (await signedInContext(browser, h.baseUrl, cookie, { ...options, locale })).newPage();
-  opened.push(page);
-  return page;
-}
 
 /** The organisation's quiet hours around this moment, or well away from it (in its own zone). */
 async function quietHours(now: 'quiet' | 'not quiet'): Promise<void> {
@@ -108,11 +98,11 @@ for (const [device, options] of Object.entries(sizes)) {
   describe(`on a ${device}`, () => {
     it('the citizen turns "Få besked" on and off on Mere: asked only on the tap, kept on the server, gone again', async () => {
       await h.admin`delete from push_subscriptions`;
-      const context = await signedInContext(browser, h.baseUrl, await citizenCookie(h, org, cookies.worker), { ...options, locale: 'da-DK' });
+      const context = await signedInContext(pages.browser, h.baseUrl, await citizenCookie(h, org, cookies.worker), { ...options, locale: 'da-DK' });
       await context.grantPermissions(['notifications'], { origin: h.baseUrl });
       await context.addInitScript(fakePushService);
       const citizen = await context.newPage();
-      opened.push(citizen);
+      pages.closeAfterTest(citizen);
       await citizen.goto(`${h.baseUrl}/more`);
       const turnOn = citizen.getByRole('button', { name: 'Slå beskeder til' });
       await turnOn.waitFor();
@@ -200,11 +190,11 @@ for (const language of languages) {
       expect(await axeViolations(worker)).toEqual([]);
       await saveScreenshot(worker, `ready-told-sms-${language.locale}`);
 
-      const context = await signedInContext(browser, h.baseUrl, await citizenCookie(h, org, cookies.worker), { ...sizes.phone, locale: language.locale });
+      const context = await signedInContext(pages.browser, h.baseUrl, await citizenCookie(h, org, cookies.worker), { ...sizes.phone, locale: language.locale });
       await context.grantPermissions(['notifications'], { origin: h.baseUrl });
       await context.addInitScript(fakePushService);
       const citizen = await context.newPage();
-      opened.push(citizen);
+      pages.closeAfterTest(citizen);
       await citizen.goto(`${h.baseUrl}/more`);
       await citizen.getByRole('button', { name: language.turnOn }).click();
       await citizen.getByText(language.on).waitFor();
@@ -227,9 +217,9 @@ describe('from the SMS to the worker', () => {
     expect(secret).toBeDefined();
 
     // Carl's phone: not signed in, the SMS link opened.
-    const context = await browser.newContext({ ...sizes.phone, locale: 'da-DK', permissions: ['camera', 'microphone'] });
+    const context = await pages.browser.newContext({ ...sizes.phone, locale: 'da-DK', permissions: ['camera', 'microphone'] });
     const phone = await context.newPage();
-    opened.push(phone);
+    pages.closeAfterTest(phone);
     await phone.goto(`${h.baseUrl}/join#${secret}`);
     await phone.getByRole('button', { name: 'Deltag' }).click(); // tap 1
     await phone.getByRole('heading', { name: 'Tjek kamera og mikrofon' }).waitFor();
@@ -242,8 +232,8 @@ describe('from the SMS to the worker', () => {
     await admit.waitFor({ state: 'detached' });
 
     // The link is spent: opened again (another phone, a forwarded SMS), it is refused.
-    const again = await (await browser.newContext({ ...sizes.phone, locale: 'da-DK' })).newPage();
-    opened.push(again);
+    const again = await (await pages.browser.newContext({ ...sizes.phone, locale: 'da-DK' })).newPage();
+    pages.closeAfterTest(again);
     await again.goto(`${h.baseUrl}/join#${secret}`);
     await again.getByRole('button', { name: 'Deltag' }).click();
     await again.getByText('Linket er allerede brugt.').waitFor();
@@ -254,11 +244,11 @@ describe('from the SMS to the worker', () => {
 describe('a phone that takes notifications, signed in again', () => {
   it('tells the server again on start, so the notifications follow the new sign-in', async () => {
     const first = await citizenCookie(h, org, cookies.worker);
-    const context = await signedInContext(browser, h.baseUrl, first, { ...sizes.phone, locale: 'da-DK' });
+    const context = await signedInContext(pages.browser, h.baseUrl, first, { ...sizes.phone, locale: 'da-DK' });
     await context.grantPermissions(['notifications'], { origin: h.baseUrl });
     await context.addInitScript(fakePushService);
     const phone = await context.newPage();
-    opened.push(phone);
+    pages.closeAfterTest(phone);
     await phone.goto(`${h.baseUrl}/more`);
     await phone.getByRole('button', { name: 'Slå beskeder til' }).click();
     await phone.getByText('Du får besked på denne telefon, når din medarbejder er klar.').waitFor();

@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { citizenCookie, expectMediaFlowing, signedInContext } from '../support/calls.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { citizenCookie, expectMediaFlowing } from '../support/calls.js';
 import { saveScreenshot } from '../support/screenshots.js';
+import { useCallPages } from '../support/use-call-pages.js';
 import { useHarness } from '../support/use-harness.js';
 
 /**
@@ -16,25 +16,11 @@ import { useHarness } from '../support/use-harness.js';
 
 const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker', 'coordinator'] });
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-const opened: Page[] = [];
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-  // each test starts its own session; one left open would refuse the next (one open session per citizen)
-  await h.admin`update call_sessions set status = 'ended', ended_at = now(), end_reason = 'ended_by_staff' where status = 'open'`;
-});
+const { newPage } = useCallPages(h);
 
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, bypassCSP: true };
 
-async function page(cookie: string): Promise<Page> {
-  const p = await (await signedInContext(browser, h.baseUrl, cookie, phone)).newPage();
-  opened.push(p);
-  return p;
-}
+const page = (cookie: string): Promise<Page> => newPage(cookie, phone);
 
 /** A booked video appointment starting ten minutes from now, and its session opened by the worker. */
 async function sessionForAppointmentSoon(): Promise<{ callId: string; startsAt: Date }> {
