@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retentionStore } from '../server/retention/store.js';
-import { startCall } from './support/calls.js';
+import { bookVideoAppointment, startCall } from './support/calls.js';
 import { useHarness } from './support/use-harness.js';
 
 /**
@@ -13,18 +13,10 @@ const { h } = useHarness({ organisation: false });
 async function endedCall(options: { appointment?: 'begun' | 'later' } = {}) {
   const org = await h.seedOrganisation();
   const workerCookie = await h.login(org.workerEmail);
-  let appointmentId: string | undefined;
-  if (options.appointment) {
-    const nextYear = new Date().getUTCFullYear() + 1;
-    const booked = await h.request('POST', '/api/appointments', { cookie: workerCookie, body: { citizenId: org.citizenId, start: `${nextYear}-01-12T10:00`, modality: 'video' } });
-    expect(booked.statusCode).toBe(201);
-    appointmentId = booked.json()[0].id as string;
-    // Booking refuses the past; the appointment the worker has just held began a few minutes ago.
-    if (options.appointment === 'begun') await h.admin`update appointments set starts_at = now() - interval '25 minutes', ends_at = now() - interval '5 minutes' where id = ${appointmentId}`;
-  }
-  const started = await h.request('POST', '/api/calls', { cookie: workerCookie, body: { citizenId: org.citizenId, ...(appointmentId ? { appointmentId } : {}) } });
-  expect(started.statusCode).toBe(201);
-  const callId: string = started.json().id;
+  const appointmentId = options.appointment ? await bookVideoAppointment(h, workerCookie, org.citizenId) : undefined;
+  // Booking refuses the past; the appointment the worker has just held began a few minutes ago.
+  if (options.appointment === 'begun') await h.admin`update appointments set starts_at = now() - interval '25 minutes', ends_at = now() - interval '5 minutes' where id = ${appointmentId!}`;
+  const callId = await startCall(h, org, workerCookie, org.citizenId, appointmentId);
   expect((await h.request('POST', `/api/calls/${callId}/end`, { cookie: workerCookie })).statusCode).toBe(204);
   return { org, workerCookie, callId, appointmentId };
 }

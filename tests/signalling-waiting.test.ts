@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JoinResult, WaitingMessage } from '../protocol/signalling.js';
-import { citizenCookie, nextEvent, openSignal, roomToken, send } from './support/calls.js';
+import { bookVideoAppointment, citizenCookie, nextEvent, openSignal, roomToken, send, startCall } from './support/calls.js';
 import { type Harness } from './support/harness.js';
 import { useSignallingHarness } from './support/signalling-fixture.js';
 
@@ -21,16 +21,8 @@ beforeAll(() => {
 async function citizenWaiting(options: { appointment?: boolean } = {}) {
   const org = await h.seedOrganisation();
   const workerCookie = await h.login(org.workerEmail);
-  let appointmentId: string | undefined;
-  if (options.appointment) {
-    const nextYear = new Date().getUTCFullYear() + 1;
-    const booked = await h.request('POST', '/api/appointments', { cookie: workerCookie, body: { citizenId: org.citizenId, start: `${nextYear}-01-12T10:00`, modality: 'video' } });
-    expect(booked.statusCode).toBe(201);
-    appointmentId = booked.json()[0].id;
-  }
-  const started = await h.request('POST', '/api/calls', { cookie: workerCookie, body: { citizenId: org.citizenId, ...(appointmentId ? { appointmentId } : {}) } });
-  expect(started.statusCode).toBe(201);
-  const callId: string = started.json().id;
+  const appointmentId = options.appointment ? await bookVideoAppointment(h, workerCookie, org.citizenId) : undefined;
+  const callId = await startCall(h, org, workerCookie, org.citizenId, appointmentId);
   const worker = await openSignal(h.baseUrl, await roomToken(h, workerCookie, callId), sockets);
   const workerJoined = await send<JoinResult>(worker, 'join', { audioOnly: false });
   const citizenToken = await roomToken(h, await citizenCookie(h, org, workerCookie), callId);

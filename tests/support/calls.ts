@@ -92,9 +92,17 @@ export async function roomToken(h: Harness, cookie: string, callId: string): Pro
   return response.json().token;
 }
 
-/** The worker starts an ad hoc session with the citizen in their caseload; returns its id. */
-export async function startCall(h: Harness, org: Org, workerCookie: string, citizenId = org.citizenId): Promise<string> {
-  const response = await h.request('POST', '/api/calls', { cookie: workerCookie, body: { citizenId } });
+/** The worker books a video appointment with the citizen, 12 January next year at 10:00 (booking refuses the past); returns its id. */
+export async function bookVideoAppointment(h: Harness, workerCookie: string, citizenId: string): Promise<string> {
+  const nextYear = new Date().getUTCFullYear() + 1;
+  const response = await h.request('POST', '/api/appointments', { cookie: workerCookie, body: { citizenId, start: `${nextYear}-01-12T10:00`, modality: 'video' } });
+  if (response.statusCode !== 201) throw new Error(`book: ${response.statusCode} ${response.body}`);
+  return response.json()[0].id;
+}
+
+/** The worker starts a session with the citizen in their caseload, ad hoc or for a booked appointment; returns its id. */
+export async function startCall(h: Harness, org: Org, workerCookie: string, citizenId = org.citizenId, appointmentId?: string): Promise<string> {
+  const response = await h.request('POST', '/api/calls', { cookie: workerCookie, body: { citizenId, ...(appointmentId ? { appointmentId } : {}) } });
   if (response.statusCode !== 201) throw new Error(`start call: ${response.statusCode} ${response.body}`);
   return response.json().id;
 }
