@@ -7,8 +7,8 @@
  * around the present moment, so nothing here depends on the time of day the test runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io, type Socket as ClientSocket } from 'socket.io-client';
-import { citizenCookie } from './support/calls.js';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { citizenCookie, listenToEvents } from './support/calls.js';
 import { PASSWORD, type Org } from './support/harness.js';
 import { useHarness } from './support/use-harness.js';
 import { inOrganisation } from '../server/db/database.js';
@@ -60,19 +60,7 @@ async function clearRequests() {
 
 const ask = (body: Record<string, unknown>) => h.request('POST', '/api/my/contact-requests', { cookie: citizen, body });
 
-/** An /events connection; `heard` collects event names. */
-function listen(cookie: string): Promise<ClientSocket & { heard: string[] }> {
-  const socket = io(`${h.baseUrl}/events`, {
-    path: '/socket.io/', transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin: h.baseUrl, cookie },
-  }) as ClientSocket & { heard: string[] };
-  sockets.push(socket);
-  socket.heard = [];
-  socket.onAny((event: string) => socket.heard.push(event));
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
+const listen = (cookie: string | undefined) => listenToEvents(h.baseUrl, cookie, sockets);
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 100 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -3,8 +3,8 @@
  * the session cookie), instead of polling. An event says only that something changed; who hears it is the point.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io, type Socket as ClientSocket } from 'socket.io-client';
-import { citizenCookie, openSignal, send } from './support/calls.js';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { citizenCookie, listenToEvents, openSignal, send } from './support/calls.js';
 import type { Org } from './support/harness.js';
 import { useHarness } from './support/use-harness.js';
 
@@ -12,20 +12,7 @@ const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
 const sockets: ClientSocket[] = [];
 afterAll(() => sockets.forEach((socket) => socket.disconnect()));
 
-/** An /events connection with this Cookie header (or none); resolves when connected, rejects with the refusal's code. */
-function listen(cookie: string | undefined): Promise<ClientSocket & { heard: string[] }> {
-  const socket = io(`${h.baseUrl}/events`, {
-    path: '/socket.io/', transports: ['websocket'], reconnection: false, forceNew: true,
-    extraHeaders: { origin: h.baseUrl, ...(cookie ? { cookie } : {}) },
-  }) as ClientSocket & { heard: string[] };
-  sockets.push(socket);
-  socket.heard = [];
-  socket.onAny((event: string) => socket.heard.push(event));
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Error & { data?: { code?: string } }) => reject(Object.assign(error, { code: error.data?.code })));
-  });
-}
+const listen = (cookie: string | undefined) => listenToEvents(h.baseUrl, cookie, sockets);
 
 /** Waits until the socket has heard `count` events (or fails after a few seconds). */
 async function heard(socket: { heard: string[] }, count: number): Promise<string[]> {

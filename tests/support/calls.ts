@@ -107,6 +107,27 @@ export async function startCall(h: Harness, org: Org, workerCookie: string, citi
   return response.json().id;
 }
 
+/** A live-events connection whose socket keeps the names of the events it heard, in order. */
+export type EventsSocket = ClientSocket & { heard: string[] };
+
+/**
+ * Opens an /events connection with this Cookie header (or none), as the open screens do (WebSocket only). Resolves
+ * once connected; rejects with the server's refusal (its `code`). `sockets` collects it for the test to close.
+ */
+export function listenToEvents(baseUrl: string, cookie: string | undefined, sockets: ClientSocket[]): Promise<EventsSocket> {
+  const socket = io(`${baseUrl}/events`, {
+    path: '/socket.io/', transports: ['websocket'], reconnection: false, forceNew: true,
+    extraHeaders: { origin: baseUrl, ...(cookie ? { cookie } : {}) },
+  }) as EventsSocket;
+  sockets.push(socket);
+  socket.heard = [];
+  socket.onAny((event: string) => socket.heard.push(event));
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error: Error & { data?: { code?: string } }) => reject(Object.assign(error, { code: error.data?.code })));
+  });
+}
+
 /**
  * Opens a signalling connection. Resolves once connected; rejects with the server's refusal (its `code`).
  * `sockets` collects it so that the test's afterEach can close whatever it opened.
