@@ -5,6 +5,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Dispatcher } from '../server/reminders/dispatcher.js';
+import { setQuietHours } from './support/quiet-hours.js';
 import { useHarness } from './support/use-harness.js';
 import { useOutbound } from './support/use-channels.js';
 
@@ -28,14 +29,7 @@ async function consent(body: { smsReminders: boolean; emailReminders: boolean })
   expect(response.statusCode).toBe(200);
 }
 
-/** The organisation's quiet hours, in its own zone, either around this moment or well away from it. */
-async function quietHours(now: 'quiet' | 'not quiet'): Promise<void> {
-  const [from, to] = now === 'quiet' ? ['-1 hour', '1 hour'] : ['2 hours', '3 hours'];
-  await h.admin`
-    update organisations set quiet_hours_start = ((now() at time zone time_zone) + ${from}::interval)::time,
-                             quiet_hours_end = ((now() at time zone time_zone) + ${to}::interval)::time
-    where id = ${org.id}`;
-}
+const quietHours = (now: 'quiet' | 'not quiet') => setQuietHours(h, org.id, now);
 
 async function startCall(body: Record<string, unknown> = {}): Promise<{ id: string; notice: string }> {
   const response = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId: org.citizenId, ...body } });

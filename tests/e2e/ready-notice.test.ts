@@ -11,6 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useCallPages } from '../support/use-call-pages.js';
+import { setQuietHours } from '../support/quiet-hours.js';
 import { useHarness } from '../support/use-harness.js';
 import { useOutbound } from '../support/use-channels.js';
 
@@ -33,14 +34,7 @@ afterEach(async () => {
   await h.admin`delete from push_subscriptions`;
 });
 
-/** The organisation's quiet hours around this moment, or well away from it (in its own zone). */
-async function quietHours(now: 'quiet' | 'not quiet'): Promise<void> {
-  const [from, to] = now === 'quiet' ? ['-1 hour', '1 hour'] : ['2 hours', '3 hours'];
-  await h.admin`
-    update organisations set quiet_hours_start = ((now() at time zone time_zone) + ${from}::interval)::time,
-                             quiet_hours_end = ((now() at time zone time_zone) + ${to}::interval)::time
-    where id = ${org.id}`;
-}
+const quietHours = (now: 'quiet' | 'not quiet') => setQuietHours(h, org.id, now);
 
 /** Inside the viewport, at least 44×44, and what a tap at its centre hits. */
 async function expectReachable(page: Page, selector: string): Promise<void> {
