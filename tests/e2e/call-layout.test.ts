@@ -3,6 +3,7 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations, citizenCookie, expectMediaFlowing } from '../support/calls.js';
+import { layoutSettled } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useCallPages } from '../support/use-call-pages.js';
 import { useHarness } from '../support/use-harness.js';
@@ -90,7 +91,7 @@ async function expectCallFits(page: Page, name: string, sizes: { width: number; 
   const text = TEXTS[locale];
   for (const [i, size] of sizes.entries()) {
     await page.setViewportSize(size);
-    await page.waitForTimeout(200); // layout and video sizes settle
+    await layoutSettled(page);
     const tag = `${name}-${size.width}x${size.height}`;
     await expectFits(page, tag, { axe: i === 0 });
 
@@ -148,7 +149,7 @@ describe('the call screen fits the screen and nothing covers anything', () => {
 
       // the device check: "Deltag" whole inside the screen without scrolling
       await citizen.setViewportSize(stepSize[device]);
-      await citizen.waitForTimeout(200);
+      await layoutSettled(citizen);
       const join = citizen.getByRole('button', { name: 'Deltag' });
       const box = (await join.boundingBox())!;
       expect(box.y + box.height, 'Deltag inside the viewport').toBeLessThanOrEqual(stepSize[device].height);
@@ -160,7 +161,7 @@ describe('the call screen fits the screen and nothing covers anything', () => {
       await citizen.getByRole('heading', { name: 'Bo ved, at du venter.' }).waitFor();
       for (const [i, size] of [options.viewport!, ...moreSizes[device]].entries()) {
         await citizen.setViewportSize(size);
-        await citizen.waitForTimeout(200);
+        await layoutSettled(citizen);
         await expectFits(citizen, `waiting-room-${device}-${size.width}x${size.height}`, { axe: i === 0 });
       }
       expect(await citizen.getByRole('button', { name: 'Mere' }).count()).toBe(0);

@@ -72,3 +72,22 @@ export async function distance(a: Locator, b: Locator): Promise<number> {
   if (!ra || !rb) throw new Error('an element is not displayed');
   return boxDistance(ra, rb);
 }
+
+/**
+ * Resolves once the page's controls and videos stop moving: the same boxes over five animation frames in a row (after
+ * a resize the layout and a video's size follow over a few frames). Fails after five seconds of movement.
+ */
+export async function layoutSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = window as unknown as { layoutSettle?: { last: string; same: number } };
+    const boxes = [...document.querySelectorAll('button, a[href], video, main, [role="toolbar"]')]
+      .map((e) => { const r = e.getBoundingClientRect(); return `${r.x},${r.y},${r.width},${r.height}`; }).join(';');
+    const state = w.layoutSettle ?? { last: '', same: 0 };
+    state.same = boxes === state.last ? state.same + 1 : 0;
+    state.last = boxes;
+    w.layoutSettle = state;
+    if (state.same < 5) return false;
+    delete w.layoutSettle;
+    return true;
+  }, undefined, { polling: 'raf', timeout: 5000 });
+}
