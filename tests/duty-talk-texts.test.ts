@@ -16,7 +16,7 @@ const words = (sentence: string) => sentence.replace(/\{\w+\}/g, 'X').split(/\s+
 
 describe('the citizen’s talk texts', () => {
   it.each(LOCALES)('%s: every key, no sentence over 15 words, no office words', (locale) => {
-    const table = TALK_TEXTS[locale];
+    const table: Record<string, string> = TALK_TEXTS[locale];
     expect(Object.keys(table).sort()).toEqual(Object.keys(TALK_TEXTS.da).sort());
     const long = Object.entries(table).flatMap(([key, text]) => sentences(text).filter((s) => words(s).length > MAX_WORDS).map((s) => `${key}: ${s}`));
     expect(long).toEqual([]);

@@ -297,6 +297,38 @@ describe('two on the night shift', () => {
   });
 });
 
+describe('the crisis plan on a duty request', () => {
+  it('Nina sees the “Kriseplan” link only once Carl shares his plan with duty staff, and it opens the plan read-only', async () => {
+    const plan = { warningSigns: 'Jeg sover dårligt.', whatHelps: 'En gåtur.', whatIDo: 'Jeg ringer til min søster.', contacts: [], staffShould: 'Ring til mig.', doNotWant: 'Ingen besøg uden at ringe.' };
+    const saved = await h.request('PUT', `/api/citizens/${org.citizenId}/crisis-plan`, { cookie: cookies.worker, body: { baseVersion: 0, plan } });
+    expect(saved.statusCode).toBe(200);
+    await onShiftNow(nina.id);
+    const duty = await openPage(nina.cookie, 'laptop');
+    try {
+      await duty.goto(`${h.baseUrl}/duty`);
+      await duty.getByText('Ingen venter lige nu.').waitFor();
+      expect((await h.request('POST', '/api/my/contact-requests', { cookie: citizen, body: { way: 'video' } })).statusCode).toBe(201);
+      const row = duty.locator('.duty-row').filter({ hasText: 'Carl Borger' });
+      await row.getByRole('button', { name: 'Jeg tager den' }).waitFor();
+      // Carl keeps his plan to his own worker: no link for the night shift.
+      expect(await row.getByRole('link', { name: 'Kriseplan' }).count()).toBe(0);
+
+      expect((await h.request('PUT', '/api/my/crisis-plan/consent', { cookie: citizen, body: { consent: 'duty_too' } })).statusCode).toBe(200);
+      // Consent sends no duty event: the next look at the list (here a reload) shows the link.
+      await duty.reload();
+      await row.getByRole('link', { name: 'Kriseplan' }).click();
+      await duty.getByText('Jeg sover dårligt.').waitFor();
+      await duty.getByText('Du læser planen, fordi borgeren deler den med vagten.', { exact: false }).waitFor();
+      expect(new URL(duty.url()).pathname).toBe(`/citizens/${org.citizenId}/crisis-plan`);
+    } finally {
+      await duty.context().close();
+      await clearRequests();
+      await clearShifts();
+      await h.request('PUT', '/api/my/crisis-plan/consent', { cookie: citizen, body: { consent: 'own_worker' } });
+    }
+  });
+});
+
 describe('when no one can answer', () => {
   it('the organisation’s text and its numbers, big and tappable, 112 last; nothing is stored', async () => {
     const phone = await openPage(citizen, 'phone');

@@ -1,4 +1,4 @@
-import type { Locale } from '../i18n/locale';
+import type { Locale } from '../i18n/locale.js';
 
 /**
  * The citizen's "Jeg vil gerne tale med nogen" texts after the button (and the chat's, on both sides), in Danish,
