@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DutyRequest, MyDuty } from '../../../protocol/duty';
 import { api, ApiError } from '../api';
-import { formatClock } from '../i18n/locale';
+import { formatClock, formatLongDay } from '../i18n/locale';
 import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 import { ConfirmButton } from '../ui/ConfirmButton';
@@ -63,7 +63,7 @@ export function DutyScreen() {
             {shift
               ? d('onShift', { team: shift.teamName, end: formatClock(shift.end, locale) })
               : next
-                ? d('notOnShiftNext', { when: `${next.start.slice(8, 10)}/${next.start.slice(5, 7)} ${formatClock(next.start, locale)}` })
+                ? d('notOnShiftNext', { when: `${formatLongDay(next.start.slice(0, 10), locale)} ${formatClock(next.start, locale)}` })
                 : d('notOnShift')}
           </p>
         )}
