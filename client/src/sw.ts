@@ -1,6 +1,6 @@
 /**
  * The service worker: Nærvær opens from the home screen without a network, with "Mine aftaler" as last fetched, and
- * shows Slice B's "Bo er klar" push notices. Built by vite-plugin-pwa (injectManifest): `self.__WB_MANIFEST` becomes
+ * shows the "Bo er klar" push notices (server/reminders/ready-text.ts). Built by vite-plugin-pwa (injectManifest): `self.__WB_MANIFEST` becomes
  * the list of the build's files with their revisions.
  *
  * What it keeps, and nothing else:
@@ -95,7 +95,7 @@ registerRoute(
   }),
 );
 
-/** Slice B's push payload: `{ title, body, url }`, naming no one beyond what the citizen already knows. */
+/** The push payload (ReadyPush in protocol/push.ts): `{ title, body, url }`, naming no one but the worker by first name. */
 function readPayload(event: PushEvent): { title: string; body: string; url: string } {
   let data: Partial<Record<'title' | 'body' | 'url', unknown>> = {};
   try {
