@@ -9,7 +9,7 @@ import { toLocal } from '../../server/time.js';
 import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, expectMediaFlowing, signedInContext } from '../support/calls.js';
 import { PASSWORD } from '../support/harness.js';
-import { visibleWithoutScrolling } from '../support/screen-checks.js';
+import { controlProblems, visibleWithoutScrolling } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -81,31 +81,6 @@ function recordAlerts() {
   Object.assign(window, { Notification: Recording, dutyAlerts: alerts });
 }
 const alertsOf = (page: Page) => page.evaluate(() => (window as unknown as { dutyAlerts: { tones: number; notifications: string[] } }).dutyAlerts);
-
-/**
- * Sideways scrolling, and controls smaller than 44×44 px or covered at their centre once scrolled to (a bottom tab bar
- * over them). A checkbox counts with its label, as in tests/e2e/crisis.test.ts: the label is what a finger presses.
- */
-function reachProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    if (document.documentElement.scrollWidth > innerWidth) problems.push(`scrolls sideways: ${document.documentElement.scrollWidth}`);
-    const controls = [...document.querySelectorAll<HTMLElement>('main button, main a[href], main select, main input, main textarea, nav a[href], header button, header select')]
-      .filter((c) => c.checkVisibility());
-    if (controls.length === 0) problems.push('no controls');
-    for (const control of controls) {
-      const target = control instanceof HTMLInputElement && ['radio', 'checkbox'].includes(control.type) ? control.closest('label')! : control;
-      const name = (control.getAttribute('aria-label') ?? target.textContent ?? control.tagName).trim().slice(0, 40);
-      target.scrollIntoView({ block: 'center' });
-      const r = target.getBoundingClientRect();
-      if (r.width < 44 || r.height < 44) problems.push(`${name}: ${Math.round(r.width)}×${Math.round(r.height)} px`);
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      if (!hit || !(target.contains(hit) || (hit.contains(target) && hit.tagName === 'LABEL'))) problems.push(`${name}: covered by ${hit?.outerHTML.slice(0, 80)}`);
-    }
-    window.scrollTo(0, 0);
-    return problems;
-  });
-}
 
 async function staff(name: string, email: string, teamId: string): Promise<{ id: string; cookie: string }> {
   const id = await upsertUser(h.admin, { organisationId: org.id, role: 'worker', displayName: name, email, password: PASSWORD });
@@ -239,7 +214,7 @@ describe('within the worker’s hours', () => {
       await row.getByRole('link', { name: 'Ring +4512345678' }).waitFor();
       await phone.getByText('Bo har set din besked.').waitFor();
       await phone.getByText('Bo ringer til dig nu.').waitFor();
-      expect(await reachProblems(bo)).toEqual([]);
+      expect(await controlProblems(bo)).toEqual([]);
       await saveScreenshot(bo, 'own-worker-today-da-phone', { fullPage: true });
     } finally {
       await bo.context().close();
@@ -341,7 +316,7 @@ describe('when no one can answer', () => {
       const numbers = phone.locator('.talk-call');
       expect(await numbers.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['tel:38640000', 'tel:112']);
       expect(await visibleWithoutScrolling(numbers.last())).toBe(true);
-      expect(await reachProblems(phone)).toEqual([]);
+      expect(await controlProblems(phone)).toEqual([]);
       expect(await axeViolations(phone)).toEqual([]);
       await saveScreenshot(phone, 'no-one-da-phone');
       const [n] = await h.admin<{ n: number }[]>`select count(*)::int as n from contact_requests where status = 'waiting'`;
@@ -477,7 +452,7 @@ describe.each(Object.keys(SIZES) as (keyof typeof SIZES)[])('every duty screen o
     const duty = await openPage(nina.cookie, size, locale);
     const coordinator = await openPage(cookies.coordinator, size, locale);
     const check = async (page: Page, name: string) => {
-      expect(await reachProblems(page), name).toEqual([]);
+      expect(await controlProblems(page), name).toEqual([]);
       expect(await axeViolations(page), name).toEqual([]);
       await saveScreenshot(page, `${name}-${locale}-${size}`, { fullPage: true });
     };
