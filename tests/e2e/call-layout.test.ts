@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { axeViolations, citizenCookie, expectMediaFlowing } from '../support/calls.js';
 import { layoutSettled } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
-import { useCallPages } from '../support/use-call-pages.js';
+import { useBrowserPages } from '../support/use-browser-pages.js';
 import { useHarness } from '../support/use-harness.js';
 
 /**
@@ -26,7 +26,7 @@ const stepSize = { phone: { width: 360, height: 740 }, laptop: { width: 1280, he
 
 const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
 
-const { newPage } = useCallPages(h);
+const { newPage } = useBrowserPages(h);
 
 async function startSession(): Promise<string> {
   const started = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId: org.citizenId } });

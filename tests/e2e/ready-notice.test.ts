@@ -10,7 +10,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
 import { saveScreenshot } from '../support/screenshots.js';
-import { useCallPages } from '../support/use-call-pages.js';
+import { useBrowserPages } from '../support/use-browser-pages.js';
 import { setQuietHours } from '../support/quiet-hours.js';
 import { useHarness } from '../support/use-harness.js';
 import { useOutbound } from '../support/use-channels.js';
@@ -23,7 +23,7 @@ const sizes: Record<string, BrowserContextOptions> = {
 const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
 const outbound = useOutbound(h);
 
-const pages = useCallPages(h);
+const pages = useBrowserPages(h);
 const { newPage } = pages;
 beforeAll(async () => {
   const consent = await h.request('PUT', `/api/citizens/${org.citizenId}/settings`, { cookie: cookies.worker, body: { smsReminders: true } });

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { citizenCookie, expectMediaFlowing } from '../support/calls.js';
 import { saveScreenshot } from '../support/screenshots.js';
-import { useCallPages } from '../support/use-call-pages.js';
+import { useBrowserPages } from '../support/use-browser-pages.js';
 import { useHarness } from '../support/use-harness.js';
 
 /**
@@ -16,7 +16,7 @@ import { useHarness } from '../support/use-harness.js';
 
 const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker', 'coordinator'] });
 
-const { newPage } = useCallPages(h);
+const { newPage } = useBrowserPages(h);
 
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, bypassCSP: true };
 

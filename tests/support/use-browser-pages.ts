@@ -4,20 +4,21 @@ import { launchChromium } from './browser.js';
 import { signedInContext } from './calls.js';
 import type { Harness } from './harness.js';
 
-export interface CallPages {
+export interface BrowserPages {
   /** The file's Chromium, launched in beforeAll: use it inside a test or a hook. */
   readonly browser: Browser;
   /** A page signed in with the cookie (camera and microphone allowed), closed with its context after the test. */
+  /** The locale: the argument, else the options', else Danish. */
   newPage(cookie: string, options: BrowserContextOptions, locale?: string): Promise<Page>;
   /** A page the test made itself (its own context, say signed out), to close with its context after the test too. */
   closeAfterTest(page: Page): Page;
 }
 
 /**
- * One Chromium for a file of call tests, and pages that go after each test together with every session left open —
- * a citizen has one open session at a time, so whatever a failed test left open must not refuse the next one.
+ * One Chromium for a file of browser tests, and pages that go after each test together with every session left open
+ * — a citizen has one open session at a time, so whatever a failed test left open must not refuse the next one.
  */
-export function useCallPages(h: Harness): CallPages {
+export function useBrowserPages(h: Harness): BrowserPages {
   let browser: Browser | undefined;
   const opened: Page[] = [];
   beforeAll(async () => {
@@ -36,8 +37,8 @@ export function useCallPages(h: Harness): CallPages {
     get browser() {
       return launched();
     },
-    async newPage(cookie, options, locale = 'da-DK') {
-      const page = await (await signedInContext(launched(), h.baseUrl, cookie, { ...options, locale })).newPage();
+    async newPage(cookie, options, locale) {
+      const page = await (await signedInContext(launched(), h.baseUrl, cookie, { ...options, locale: locale ?? options.locale ?? 'da-DK' })).newPage();
       opened.push(page);
       return page;
     },
