@@ -7,7 +7,7 @@ import { goBack, navigate } from '../router';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { Notice, type Outcome } from '../ui/Notice';
 import { Chat } from './Chat';
-import { PhoneIcon, TalkIcon, VideoIcon, WriteIcon } from './icons';
+import { CameraIcon, ChatIcon, PhoneIcon, TalkIcon } from '../ui/icons';
 import type { TalkText } from './talkTexts';
 import { useTalkTexts } from './useTalkTexts';
 import { minutesUntil, telHref, useLive, useTick } from './live';
@@ -82,9 +82,9 @@ export function CitizenTalk() {
 }
 
 const WAYS: { way: ContactWay; label: TalkText; icon: ReactNode }[] = [
-  { way: 'video', label: 'video', icon: <VideoIcon /> },
+  { way: 'video', label: 'video', icon: <CameraIcon /> },
   { way: 'phone', label: 'phone', icon: <PhoneIcon /> },
-  { way: 'chat', label: 'chat', icon: <WriteIcon /> },
+  { way: 'chat', label: 'chat', icon: <ChatIcon /> },
 ];
 
 function Choose({ onAsk }: { onAsk(way: ContactWay, topic: string): Promise<void> }) {

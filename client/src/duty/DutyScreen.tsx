@@ -8,7 +8,7 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { Notice, type Outcome } from '../ui/Notice';
 import { useVideoSessions } from '../pages/worker';
 import { Chat } from './Chat';
-import { PhoneIcon, VideoIcon, WriteIcon } from './icons';
+import { CameraIcon, ChatIcon, PhoneIcon } from '../ui/icons';
 import { minutesSince, telHref, useLive, useTick } from './live';
 import { useDutyTexts, type DutyText } from './staffTexts';
 
@@ -83,7 +83,7 @@ function RequestRow({ request }: { request: DutyRequest }) {
   const { enter } = useVideoSessions();
   const age = minutesSince(request.createdAt);
   const way: { label: DutyText; icon: ReactNode } =
-    request.way === 'video' ? { label: 'wayVideo', icon: <VideoIcon /> } : request.way === 'phone' ? { label: 'wayPhone', icon: <PhoneIcon /> } : { label: 'wayChat', icon: <WriteIcon /> };
+    request.way === 'video' ? { label: 'wayVideo', icon: <CameraIcon /> } : request.way === 'phone' ? { label: 'wayPhone', icon: <PhoneIcon /> } : { label: 'wayChat', icon: <ChatIcon /> };
 
   const claim = async () => {
     setBusy(true);
@@ -127,14 +127,14 @@ function RequestRow({ request }: { request: DutyRequest }) {
           <button type="button" className="primary-inline" disabled={busy} onClick={() => void claim()}>{d('claim')}</button>
         )}
         {mine && request.way === 'video' && request.callId && (
-          <button type="button" className="primary-inline with-icon" onClick={() => enter(request.callId!)}><VideoIcon />{d('startVideo')}</button>
+          <button type="button" className="primary-inline with-icon" onClick={() => enter(request.callId!)}><CameraIcon />{d('startVideo')}</button>
         )}
         {mine && request.way === 'phone' && phone && (
           <a className="duty-tel with-icon" href={telHref(phone)}><PhoneIcon />{d('callNumber', { number: phone })}</a>
         )}
         {mine && request.way === 'phone' && phone === null && <p>{d('noPhone')}</p>}
         {mine && request.way === 'chat' && (
-          <button type="button" className="primary-inline with-icon" aria-expanded={chatOpen} onClick={() => setChatOpen(!chatOpen)}><WriteIcon />{d(chatOpen ? 'hideChat' : 'openChat')}</button>
+          <button type="button" className="primary-inline with-icon" aria-expanded={chatOpen} onClick={() => setChatOpen(!chatOpen)}><ChatIcon />{d(chatOpen ? 'hideChat' : 'openChat')}</button>
         )}
         {mine && <ConfirmButton className="quiet-danger" label={d('close')} question={d('closeQuestion')} confirmLabel={d('closeYes')} onConfirm={() => void close()} />}
         {request.status === 'claimed' && !request.mine && <p>{d('takenBy', { name: request.claimedByName ?? '' })}</p>}

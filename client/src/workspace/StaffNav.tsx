@@ -1,11 +1,10 @@
 import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 import { api } from '../api';
-import { DutyIcon } from '../duty/icons';
 import type { Role } from '../../../protocol/common';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { navigate, screenPath, type Destination, type Screen } from '../router';
-import { CalendarIcon, PeopleIcon, TodayIcon } from './icons';
+import { CalendarIcon, DutyIcon, PeopleIcon, TodayIcon } from '../ui/icons';
 
 interface Tab {
   screen: Destination;
