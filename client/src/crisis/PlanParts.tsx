@@ -3,6 +3,7 @@ import type { CrisisContact, CrisisPlanFields, CrisisSection } from '../../../pr
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { PhoneIcon } from '../ui/icons';
+import { telHref } from '../ui/tel';
 
 /** The plan's written sections in the order they are read; the people to call come before them (see PlanView). */
 export const TEXT_SECTIONS = ['warningSigns', 'whatHelps', 'whatIDo', 'staffShould', 'doNotWant'] as const;
@@ -22,9 +23,6 @@ export const SECTION_TITLE: Record<CrisisSection, TextKey> = {
 export const CRISIS_SECTION_ORDER: CrisisSection[] = ['contacts', ...TEXT_SECTIONS];
 
 export const EMPTY_PLAN: CrisisPlanFields = { warningSigns: '', whatHelps: '', whatIDo: '', contacts: [], staffShould: '', doNotWant: '' };
-
-/** A written number as a tel: link: digits and a leading + only ("38 64 00 00" → tel:38640000). */
-export const telHref = (phone: string) => `tel:${phone.replace(/[^0-9+]/g, '')}`;
 
 /** One number, big enough to hit with a shaking thumb: the name above, the number beside the phone icon. */
 export function CallLink({ contact }: { contact: CrisisContact }) {

@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../../protocol/duty';
 import { api } from '../api';
 import { useI18n } from '../i18n/i18n';
 import { Notice, type Outcome } from '../ui/Notice';
-import { useLive } from './live';
+import { useLive } from '../events/live';
 import { useTalkTexts } from './useTalkTexts';
 
 /**

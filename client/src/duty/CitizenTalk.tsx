@@ -10,7 +10,9 @@ import { Chat } from './Chat';
 import { CameraIcon, ChatIcon, PhoneIcon, TalkIcon } from '../ui/icons';
 import type { TalkText } from './talkTexts';
 import { useTalkTexts } from './useTalkTexts';
-import { minutesUntil, telHref, useLive, useTick } from './live';
+import { useLive } from '../events/live';
+import { telHref } from '../ui/tel';
+import { minutesUntil, useTick } from './clock';
 
 type State =
   | { kind: 'loading' }

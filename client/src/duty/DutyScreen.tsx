@@ -9,7 +9,9 @@ import { Notice, type Outcome } from '../ui/Notice';
 import { useVideoSessions } from '../pages/worker';
 import { Chat } from './Chat';
 import { CameraIcon, ChatIcon, PhoneIcon } from '../ui/icons';
-import { minutesSince, telHref, useLive, useTick } from './live';
+import { useLive } from '../events/live';
+import { telHref } from '../ui/tel';
+import { minutesSince, useTick } from './clock';
 import { useDutyTexts, type DutyText } from './staffTexts';
 
 /**

@@ -1,6 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Socket } from 'socket.io-client';
 import { EVENTS_NAMESPACE, type EventsClientToServer, type EventsServerToClient } from '../../../protocol/events';
+
+/**
+ * Live updates for open screens over socket.io's /events namespace (protocol/events.ts, server/events/): the server
+ * says only *that* something of mine changed; the screen then asks the HTTP API what. Used by the open-sessions list
+ * (call/useOpenCalls.ts) and duty's lists and chat.
+ */
 
 /** While the live connection is down (a proxy without WebSockets, a flaky network), the screen is read this often. */
 const FALLBACK_POLL_MS = 60_000;
@@ -8,8 +14,11 @@ const FALLBACK_POLL_MS = 60_000;
 type EventsSocket = Socket<EventsServerToClient, EventsClientToServer>;
 
 /**
- * One /events connection for all of duty's live lists on a page (the Vagt list and an open chat share it), opened by
+ * One /events connection for all the live lists on a page (the open sessions, the Vagt list, an open chat), opened by
  * the first that needs it and closed with the last: fewer connections per person (the server limits them a minute).
+ * socket.io-client is imported then, not with the page: the first download stays small (tests/budget.test.ts) and a
+ * list shows before its live connection is up. Same origin, path and transport as signalling (WebSocket only: where a
+ * proxy blocks it, the slow poll carries on); the session cookie goes with the handshake and admits it.
  */
 let shared: { socket: Promise<EventsSocket>; users: number } | null = null;
 function acquireSocket(): Promise<EventsSocket> {
@@ -85,28 +94,4 @@ export function useLive(events: readonly (keyof EventsServerToClient)[], load: (
       releaseSharedSocket();
     };
   }, [key]);
-}
-
-/** The digits of a number as written ("38 64 00 00", "+45 12 34 56 78") for a tel: link. */
-export function telHref(number: string): string {
-  return `tel:${number.replace(/[^0-9+]/g, '')}`;
-}
-
-/** Minutes from now until `instant`, at least 1 (a "within 0 minutes" reads as a broken promise). */
-export function minutesUntil(instant: string, now = Date.now()): number {
-  return Math.max(1, Math.ceil((Date.parse(instant) - now) / 60_000));
-}
-
-/** Whole minutes since `instant`, never below 0 (a clock a little ahead of the server's). */
-export function minutesSince(instant: string, now = Date.now()): number {
-  return Math.max(0, Math.floor((now - Date.parse(instant)) / 60_000));
-}
-
-/** Re-renders every `ms`, so "inden for 12 minutter" counts down while the screen is open. */
-export function useTick(ms: number): void {
-  const [, setNow] = useState(0);
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), ms);
-    return () => window.clearInterval(timer);
-  }, [ms]);
 }
