@@ -1,4 +1,4 @@
-import { useI18n } from '../i18n/i18n';
+import { useTextTable } from '../i18n/i18n';
 import type { Locale } from '../i18n/locale';
 
 /**
@@ -105,6 +105,5 @@ const TABLES: Record<Locale, Record<StaffText, string>> = {
 
 /** `t` for the staff's crisis-plan texts, in the app's language; `{name}` and the like are filled in as in i18n. */
 export function useStaffTexts(): (key: StaffText, values?: Record<string, string>) => string {
-  const { locale } = useI18n();
-  return (key, values = {}) => TABLES[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
+  return useTextTable(TABLES);
 }

@@ -1,5 +1,5 @@
 import { createElement } from 'react';
-import { useI18n } from '../i18n/i18n';
+import { useTextTable } from '../i18n/i18n';
 import type { Locale } from '../i18n/locale';
 import { Notice } from '../ui/Notice';
 
@@ -220,8 +220,7 @@ export type DutyTranslate = (key: DutyText, values?: Record<string, string>) => 
 
 /** `d` for the staff's duty texts, in the app's language; `{name}` and the like are filled in as in i18n. */
 export function useDutyTexts(): DutyTranslate {
-  const { locale } = useI18n();
-  return (key, values = {}) => TABLES[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
+  return useTextTable(TABLES);
 }
 
 /** How a press on a duty screen went: its own success text, or the failure (worded by Notice). */

@@ -73,7 +73,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
           setWanted(next);
         },
         t(key, values = {}) {
-          return shown.texts[key].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
+          return fill(shown.texts[key], values);
         },
       },
     [shown],
@@ -87,4 +87,18 @@ export function useI18n(): I18n {
   const context = useContext(I18nContext);
   if (!context) throw new Error('useI18n outside I18nProvider');
   return context;
+}
+
+/** A text with its `{name}`-style blanks filled in; a blank without a value stays as written, so it shows in review. */
+function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
+}
+
+/**
+ * `t` for a screen's own text table, kept in its lazy chunk rather than in the shared tables every first visit
+ * downloads (the crisis plan's and duty's texts): in the app's language, blanks filled in as `t` fills them.
+ */
+export function useTextTable<K extends string>(tables: Record<Locale, Record<K, string>>): (key: K, values?: Record<string, string>) => string {
+  const { locale } = useI18n();
+  return (key, values = {}) => fill(tables[locale][key], values);
 }
