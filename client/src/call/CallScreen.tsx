@@ -8,6 +8,7 @@ import {
   AudioOnlyIcon, ChatIcon, InviteIcon, MicOffIcon, MoreIcon, MovePictureIcon,
   SwitchCameraIcon, WriteIcon, CrisisPlanIcon,
 } from '../ui/icons';
+import { chimeAndNotify } from '../ui/alert';
 import { CameraButton, LeaveButton, MicButton } from './CallButtons';
 import { nextCorner, SelfView, useSelfViewCorner } from './SelfView';
 import { WaitingRoom } from './WaitingRoom';
@@ -326,21 +327,6 @@ function useWaitingAlert(names: string[], t: (key: 'call.someoneWaiting') => str
     const fresh = names.filter((n) => !known.current.has(n));
     known.current = new Set(names);
     if (fresh.length === 0) return;
-    try {
-      const context = new AudioContext();
-      const tone = context.createOscillator();
-      const gain = context.createGain();
-      tone.frequency.value = 660;
-      gain.gain.setValueAtTime(0.2, context.currentTime);
-      gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + 0.8);
-      tone.connect(gain).connect(context.destination);
-      tone.start();
-      tone.stop(context.currentTime + 0.8);
-    } catch {
-      // no audio output: the notification and the on-screen list remain
-    }
-    if ('Notification' in window && Notification.permission === 'granted') {
-      new Notification(t('call.someoneWaiting'), { tag: 'naervaer-waiting' });
-    }
+    chimeAndNotify({ pitchHz: 660, volume: 0.2, seconds: 0.8, title: t('call.someoneWaiting'), tag: 'naervaer-waiting' });
   }, [key]);
 }

@@ -10,6 +10,7 @@ import { useVideoSessions } from '../pages/worker';
 import { Chat } from './Chat';
 import { CameraIcon, ChatIcon, PhoneIcon } from '../ui/icons';
 import { useLive } from '../events/live';
+import { chimeAndNotify } from '../ui/alert';
 import { telHref } from '../ui/tel';
 import { minutesSince, useTick } from './clock';
 import { useDutyTexts, type DutyText } from './staffTexts';
@@ -159,21 +160,7 @@ function useNewRequestAlert(requests: DutyRequest[] | null, title: string): void
     const before = known.current;
     known.current = new Set([...(before ?? []), ...waiting]);
     if (!before || waiting.every((id) => before.has(id))) return;
-    try {
-      const context = new AudioContext();
-      const tone = context.createOscillator();
-      const gain = context.createGain();
-      tone.frequency.value = 587;
-      gain.gain.setValueAtTime(0.15, context.currentTime);
-      gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + 1);
-      tone.connect(gain).connect(context.destination);
-      tone.start();
-      tone.stop(context.currentTime + 1);
-      tone.onended = () => void context.close();
-    } catch {
-      // no audio output: the notification and the list remain
-    }
-    if ('Notification' in window && Notification.permission === 'granted') new Notification(title, { tag: 'naervaer-duty' });
+    chimeAndNotify({ pitchHz: 587, volume: 0.15, seconds: 1, title, tag: 'naervaer-duty' });
   }, [requests]);
 }
 
