@@ -7,7 +7,7 @@ import type { CrisisPlanFields } from '../../protocol/crisis.js';
 import { CLIENT_DIR } from '../../server/paths.js';
 import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
-import { controlProblems } from '../support/screen-checks.js';
+import { controlProblems, type Locale, LOCALE, SIZES } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -21,12 +21,6 @@ import { useHarness } from '../support/use-harness.js';
 const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
 let browser: Browser;
 
-const SIZES = {
-  phone: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true },
-  laptop: { viewport: { width: 1280, height: 800 } },
-} satisfies Record<string, BrowserContextOptions>;
-const LOCALE = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' } as const;
-type Locale = keyof typeof LOCALE;
 
 const PLAN: CrisisPlanFields = {
   warningSigns: 'Jeg sover dårligt og trækker gardinerne for.',

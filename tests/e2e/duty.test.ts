@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Code inside page.evaluate() runs in the browser, so this file also sees DOM types.
 import fs from 'node:fs';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../server/paths.js';
 import { upsertUser } from '../../server/people/store.js';
@@ -9,7 +9,7 @@ import { toLocal } from '../../server/time.js';
 import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, expectMediaFlowing, signedInContext } from '../support/calls.js';
 import { PASSWORD } from '../support/harness.js';
-import { controlProblems, visibleWithoutScrolling } from '../support/screen-checks.js';
+import { controlProblems, LOCALE, type Locale, SIZES, visibleWithoutScrolling } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -31,12 +31,6 @@ let ole: { id: string; cookie: string };
 let dayTeam: string;
 let nightTeam: string;
 
-const SIZES = {
-  phone: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true },
-  laptop: { viewport: { width: 1280, height: 800 } },
-} satisfies Record<string, BrowserContextOptions>;
-const LOCALE = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' } as const;
-type Locale = keyof typeof LOCALE;
 
 /** The words each screen is found by, per language (what a person reads, not test ids). */
 const WORDS = {

@@ -1,5 +1,15 @@
 /// <reference lib="dom" />
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+
+/** The two screens issue 9 checks every screen on: a 360×740 touch phone and a 1280×800 laptop. */
+export const SIZES = {
+  phone: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true },
+  laptop: { viewport: { width: 1280, height: 800 } },
+} satisfies Record<string, BrowserContextOptions>;
+
+/** The app's languages as a browser announces them. */
+export const LOCALE = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' } as const;
+export type Locale = keyof typeof LOCALE;
 
 /**
  * What is wrong with a screen as a person meets it: sideways scrolling, and controls that are smaller than 44×44 px or
