@@ -132,4 +132,40 @@ describe('installed and offline, on a phone', () => {
       await context.close();
     }
   });
+
+  it('a sign-in link for another citizen on the same phone drops what was kept for the first', async () => {
+    // Dorte, not in Bo's caseload at first, gets a link of her own (a phone handed on, or shared in a family).
+    await h.admin`insert into caseloads (organisation_id, worker_id, citizen_id) values (${org.id}, ${org.workerId}, ${org.otherCitizenId}) on conflict do nothing`;
+    const link = async (citizenId: string) => {
+      const made = await h.request('POST', `/api/citizens/${citizenId}/links`, { cookie: cookies.worker });
+      expect(made.statusCode).toBe(201);
+      return made.json().url as string;
+    };
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: 'da-DK' });
+    try {
+      const page = await context.newPage();
+      // Carl signs in by his link and opens his crisis plan: both are kept for him.
+      await page.goto(await link(org.citizenId));
+      await page.getByRole('button', { name: 'Fortsæt' }).click();
+      await page.getByText('I morgen kl. 10.00').waitFor();
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+      await page.goto(`${h.baseUrl}/crisis-plan`);
+      await page.getByRole('heading', { name: 'Min kriseplan' }).waitFor();
+      await expect.poll(async () => (await cachedPaths(page))['naervaer-crisis-plan'] ?? []).toEqual(['/api/my/crisis-plan']);
+
+      // Carl signs in again (a new link): his plan stays kept.
+      await page.goto(await link(org.citizenId));
+      await page.getByRole('button', { name: 'Fortsæt' }).click();
+      await page.getByText('Hej Carl').waitFor();
+      expect((await cachedPaths(page))['naervaer-crisis-plan']).toEqual(['/api/my/crisis-plan']);
+
+      // Dorte signs in on the same phone: Carl's plan is no longer on it (her home does not ask for a plan).
+      await page.goto(await link(org.otherCitizenId));
+      await page.getByRole('button', { name: 'Fortsæt' }).click();
+      await page.getByText('Hej Dorte').waitFor();
+      expect((await cachedPaths(page))['naervaer-crisis-plan'] ?? []).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -56,3 +56,16 @@ export function runsInstalled(): boolean {
 export async function forgetOfflineCopy(): Promise<void> {
   if ('caches' in window) await Promise.all([MY_APPOINTMENTS_CACHE, CRISIS_PLAN_CACHE].map((name) => caches.delete(name).catch(() => false)));
 }
+
+/** Whose copies the kept lists are: the citizen who last signed in on this phone. */
+const OFFLINE_OWNER_KEY = 'naervaer-offline-owner';
+
+/**
+ * A citizen signed in on this phone by a link: what was kept for someone else goes first (a phone handed on, or
+ * shared in a family), so they never open another person's appointments or crisis plan offline. The same citizen
+ * signing in again keeps theirs, the crisis plan's numbers among them.
+ */
+export async function keepOfflineCopyFor(userId: string): Promise<void> {
+  if (localStorage.getItem(OFFLINE_OWNER_KEY) !== userId) await forgetOfflineCopy();
+  localStorage.setItem(OFFLINE_OWNER_KEY, userId);
+}

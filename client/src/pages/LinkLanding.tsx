@@ -5,6 +5,7 @@ import { loadCallScreen } from '../call/LazyCallScreen';
 import { errorText } from '../errors';
 import type { TextKey } from '../i18n/da';
 import { chosenLocale, useI18n } from '../i18n/i18n';
+import { keepOfflineCopyFor } from '../citizen/pwa';
 import { navigate } from '../router';
 
 /**
@@ -30,6 +31,7 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
 
   const signedIn = async (me: Me) => {
     if (me.user.role === 'citizen') {
+      await keepOfflineCopyFor(me.user.id);
       // One language for the app and the citizen's reminders: a choice made here on the phone is saved for the
       // reminders; without one, the app speaks the language their worker recorded for them.
       const chosen = chosenLocale();
