@@ -1,11 +1,10 @@
 import { useEffect, useRef } from 'react';
 import { useI18n } from '../i18n/i18n';
-import { formatDateTime, organisationToday, ORGANISATION_ZONE, type Locale } from '../i18n/locale';
+import { firstName } from '../citizen/when';
+import { formatDateTime, INTL_LOCALE, organisationToday, ORGANISATION_ZONE, type Locale } from '../i18n/locale';
 import type { CallEngine, CallView } from './engine';
 import { CameraOffIcon } from '../ui/icons';
 import { CameraButton, LeaveButton, MicButton } from './CallButtons';
-
-const INTL_LOCALE: Record<Locale, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
 
 /** "12.45" today (in the organisation's zone); the date too on another day. */
 function appointmentTime(instant: string, locale: Locale): string {
@@ -13,9 +12,6 @@ function appointmentTime(instant: string, locale: Locale): string {
   if (organisationToday(new Date(instant)) !== today) return formatDateTime(instant, locale);
   return new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone: ORGANISATION_ZONE, hour: '2-digit', minute: '2-digit' }).format(new Date(instant));
 }
-
-/** "Bo" of "Bo Bostøtte": how a citizen speaks of their worker. */
-const firstName = (name: string) => name.split(' ')[0] ?? name;
 
 /**
  * The citizen's waiting room: who knows they are waiting, the time they agreed, their own picture to fix hair and

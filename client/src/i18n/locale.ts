@@ -18,7 +18,7 @@ export function browserLocale(language: string | undefined): Locale {
 export const ORGANISATION_ZONE = 'Europe/Copenhagen';
 
 /** The Intl locale for each language (British English: day before month, 24-hour clock). */
-const INTL_LOCALE: Record<Locale, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
+export const INTL_LOCALE: Record<Locale, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
 
 /** Today's date in the organisation's zone, as YYYY-MM-DD (sv-SE writes dates in ISO order). */
 export function organisationToday(now = new Date()): string {
