@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../server/paths.js';
 import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
+import { controlProblems } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -49,30 +50,6 @@ afterAll(() => browser?.close());
 
 /** The clock time as each language writes it on these screens (no leading zero, "." in Danish). */
 const clock = (local: string, locale: keyof typeof LOCALE) => `${Number(local.slice(11, 13))}${locale === 'da' ? '.' : ':'}${local.slice(14, 16)}`;
-
-/**
- * What is wrong with the screen as shown: sideways scroll, controls smaller than 44×44 px, or covered (the element at
- * a control's centre is not the control) once scrolled into view. A checkbox counts with its label, its target.
- */
-function reachProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    if (document.documentElement.scrollWidth > innerWidth) problems.push(`scrolls sideways: ${document.documentElement.scrollWidth}`);
-    const controls = [...document.querySelectorAll<HTMLElement>('button, a[href], select, input')].filter((c) => c.checkVisibility());
-    if (controls.length === 0) problems.push('no controls');
-    for (const control of controls) {
-      const target = control instanceof HTMLInputElement && control.type === 'checkbox' ? control.closest('label')! : control;
-      const name = (control.getAttribute('aria-label') ?? target.textContent ?? '').trim().slice(0, 40);
-      target.scrollIntoView({ block: 'nearest' });
-      const r = target.getBoundingClientRect();
-      if (r.width < 44 || r.height < 44) problems.push(`${name}: ${Math.round(r.width)}×${Math.round(r.height)} px`);
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      if (!hit || !target.contains(hit)) problems.push(`${name}: covered by ${hit?.outerHTML.slice(0, 80)}`);
-    }
-    window.scrollTo(0, 0);
-    return problems;
-  });
-}
 
 /** The bottom of an element with the page scrolled to the top: the main action must be above the fold. */
 const bottomAtTop = (page: Page, selector: string) =>
@@ -123,7 +100,7 @@ describe.each(Object.keys(SIZES) as (keyof typeof SIZES)[])('the citizen app on 
       // The main thing is above the fold, everything is big enough and uncovered, axe is clean.
       const main = await bottomAtTop(page, '.appointment-card.next');
       expect(main.bottom).toBeLessThanOrEqual(main.height);
-      expect(await reachProblems(page)).toEqual([]);
+      expect(await controlProblems(page)).toEqual([]);
       expect(await axeViolations(page)).toEqual([]);
       await saveScreenshot(page, `home-${locale}-${size}`, { fullPage: true });
 
@@ -131,7 +108,7 @@ describe.each(Object.keys(SIZES) as (keyof typeof SIZES)[])('the citizen app on 
       await page.getByRole('heading', { name: words.more, level: 1 }).waitFor();
       expect(await page.getByLabel(words.language).inputValue()).toBe(locale);
       await page.getByRole('button', { name: words.logout }).waitFor();
-      expect(await reachProblems(page)).toEqual([]);
+      expect(await controlProblems(page)).toEqual([]);
       expect(await axeViolations(page)).toEqual([]);
       await saveScreenshot(page, `more-${locale}-${size}`, { fullPage: true });
     } finally {
@@ -158,7 +135,7 @@ describe('asking the worker for a change, on a phone in Danish', () => {
       // A question that says what will happen, and nothing is sent yet.
       await card.getByText(`Vil du aflyse tiden i dag kl. ${clock(today.local, 'da')}? Bo får besked.`).waitFor();
       expect(await requestRows(today.id)).toEqual([]);
-      expect(await reachProblems(page)).toEqual([]);
+      expect(await controlProblems(page)).toEqual([]);
       expect(await axeViolations(page)).toEqual([]);
       await saveScreenshot(page, 'confirm-da-phone');
       // "Nej, tilbage" leaves everything as it was.
@@ -251,7 +228,7 @@ describe('"Mere"', () => {
       await page.getByText('Du har ingen adgangskode. For at komme ind igen skal du have et nyt link fra Bo.').waitFor();
       await page.getByRole('button', { name: 'Log ud' }).click();
       await page.getByText('Vil du logge ud?').waitFor();
-      expect(await reachProblems(page)).toEqual([]);
+      expect(await controlProblems(page)).toEqual([]);
       expect(await axeViolations(page)).toEqual([]);
       await saveScreenshot(page, 'logout-da-phone');
       await page.getByRole('button', { name: 'Nej, tilbage' }).click();
@@ -284,7 +261,7 @@ describe('when Bo has opened a session', () => {
           const box = (await join.boundingBox())!;
           expect(box.y + box.height).toBeLessThanOrEqual(SIZES[size].viewport.height);
           expect(await page.getByRole('heading', { name: 'Din næste aftale' }).count()).toBe(0);
-          expect(await reachProblems(page)).toEqual([]);
+          expect(await controlProblems(page)).toEqual([]);
           expect(await axeViolations(page)).toEqual([]);
           await saveScreenshot(page, `ready-da-${size}`, { fullPage: true });
           await join.click();
@@ -353,7 +330,7 @@ describe('from the SMS link', () => {
       await proceed.waitFor();
       expect(await page.locator('main').getByRole('button').count()).toBe(1);
       expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight)).toBe(true);
-      expect(await reachProblems(page)).toEqual([]);
+      expect(await controlProblems(page)).toEqual([]);
       expect(await axeViolations(page)).toEqual([]);
       await saveScreenshot(page, 'link-da-phone');
       await proceed.click();
