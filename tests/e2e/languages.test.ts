@@ -81,7 +81,8 @@ describe.each(Object.entries(SIZES))('in Swedish, %s', (size, options) => {
 
       await page.getByRole('navigation').getByRole('link', { name: 'Medborgare' }).click();
       await page.getByRole('heading', { name: 'Mina medborgare' }).waitFor();
-      expect(await page.getByRole('button', { name: 'Starta video' }).count()).toBeGreaterThan(0);
+      // The caseload arrives after the heading: wait for its first row rather than counting an empty list.
+      await page.getByRole('button', { name: 'Starta video' }).first().waitFor();
       await page.getByRole('button', { name: 'Inloggningslänk', exact: true }).click();
       await page.getByRole('button', { name: 'Skapa inloggningslänk' }).click();
       const linkText = page.getByText(/^Skicka den här länken till Carl Borger\. Den fungerar en gång och slutar gälla /);
