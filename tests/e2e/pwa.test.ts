@@ -62,6 +62,8 @@ describe('the manifest', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/javascript/);
     expect(response.headers.get('cache-control')).toBe('no-cache');
+    // Read to the end: a response left unread holds its connection, and the server's close then waits for it.
+    expect(await response.text()).toContain('naervaer-crisis-plan');
   });
 });
 

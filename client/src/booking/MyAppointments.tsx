@@ -33,6 +33,8 @@ export function MyAppointments({ featureNext, readOnly = false, offline = false 
 
   // Offline before anyone is known, with nothing kept on this phone: only the note (it may not be a citizen's phone).
   if (readOnly && isOffline && list.kind === 'unreachable') return <p role="status" className="offline-note">{t('citizen.offlineNothing')}</p>;
+  // …and while the kept copy is still being asked for, nothing yet: not an empty "Mine aftaler" that may never fill.
+  if (readOnly && isOffline && list.kind === 'loading') return null;
 
   return (
     <section aria-labelledby="mine-title" className="my-appointments">
