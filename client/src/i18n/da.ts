@@ -105,7 +105,7 @@ export const da = {
   'call.inviteButton': 'Tilføj',
   'call.invited': 'Kollegaen kan nu deltage fra sin forside.',
   'call.videoPaused': 'Kameraet er slukket',
-  // Call screen, waiting room and the outcome step — issue 9 (Slice D)
+  // Call screen, waiting room and the outcome step
   'call.short.mic': 'Lyd',
   'call.short.camera': 'Kamera',
   'call.short.end': 'Afslut',
@@ -146,7 +146,7 @@ export const da = {
   'call.unread': 'ny besked',
   'worker.startVideo': 'Start video',
   'worker.openCalls': 'Åbne samtaler',
-  // Staff workspace (issue 9, slice C): navigation, I dag, Borgere, Kalender, Personer
+  // Staff workspace: navigation, I dag, Borgere, Kalender, Personer
   'nav.label': 'Arbejdsområde',
   'nav.today': 'I dag',
   'nav.citizens': 'Borgere',
@@ -264,7 +264,7 @@ export const da = {
   'settings.night': 'Også om natten (21–08)',
   'settings.prefer': 'Jeg foretrækker helst',
   'settings.saved': 'Gemt.',
-  // Slice A — the citizen app: home, "Mine aftaler" with confirm and undo, "Mere", offline. Short sentences, no admin words.
+  // The citizen app: home, "Mine aftaler" with confirm and undo, "Mere", offline. Short sentences, no admin words.
   'nav.more': 'Mere',
   'citizen.hello': 'Hej {name}',
   'citizen.readyTitle': '{name} er klar til at tale med dig.',

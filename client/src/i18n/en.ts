@@ -106,7 +106,7 @@ export const en: Record<TextKey, string> = {
   'call.inviteButton': 'Add',
   'call.invited': 'Your colleague can now join from their home page.',
   'call.videoPaused': 'Camera is off',
-  // Call screen, waiting room and the outcome step — issue 9 (Slice D)
+  // Call screen, waiting room and the outcome step
   'call.short.mic': 'Sound',
   'call.short.camera': 'Camera',
   'call.short.end': 'End',
@@ -147,7 +147,7 @@ export const en: Record<TextKey, string> = {
   'call.unread': 'new message',
   'worker.startVideo': 'Start video',
   'worker.openCalls': 'Open sessions',
-  // Staff workspace (issue 9, slice C): navigation, I dag, Borgere, Kalender, Personer
+  // Staff workspace: navigation, I dag, Borgere, Kalender, Personer
   'nav.label': 'Workspace',
   'nav.today': 'Today',
   'nav.citizens': 'Citizens',
@@ -265,7 +265,7 @@ export const en: Record<TextKey, string> = {
   'settings.night': 'Also at night (21–08)',
   'settings.prefer': 'I would rather have',
   'settings.saved': 'Saved.',
-  // Slice A — the citizen app: home, "My appointments" with confirm and undo, "More", offline.
+  // The citizen app: home, "My appointments" with confirm and undo, "More", offline.
   'nav.more': 'More',
   'citizen.hello': 'Hello {name}',
   'citizen.readyTitle': '{name} is ready to talk to you.',

@@ -107,7 +107,7 @@ export const sv: Record<TextKey, string> = {
   'call.inviteButton': 'Lägg till',
   'call.invited': 'Kollegan kan nu gå med från sin startsida.',
   'call.videoPaused': 'Kameran är avstängd',
-  // Call screen, waiting room and the outcome step — issue 9 (Slice D)
+  // Call screen, waiting room and the outcome step
   'call.short.mic': 'Ljud',
   'call.short.camera': 'Kamera',
   'call.short.end': 'Avsluta',
@@ -148,7 +148,7 @@ export const sv: Record<TextKey, string> = {
   'call.unread': 'nytt meddelande',
   'worker.startVideo': 'Starta video',
   'worker.openCalls': 'Pågående samtal',
-  // Staff workspace (issue 9, slice C): navigation, I dag, Borgere, Kalender, Personer
+  // Staff workspace: navigation, I dag, Borgere, Kalender, Personer
   'nav.label': 'Arbetsyta',
   'nav.today': 'Idag',
   'nav.citizens': 'Medborgare',
@@ -266,7 +266,7 @@ export const sv: Record<TextKey, string> = {
   'settings.night': 'Även på natten (21–08)',
   'settings.prefer': 'Helst vill jag ha',
   'settings.saved': 'Sparat.',
-  // Slice A — the citizen app: home, "Mina tider" with confirm and undo, "Mer", offline.
+  // The citizen app: home, "Mina tider" with confirm and undo, "Mer", offline.
   'nav.more': 'Mer',
   'citizen.hello': 'Hej {name}',
   'citizen.readyTitle': '{name} är redo att prata med dig.',
