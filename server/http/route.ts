@@ -8,6 +8,7 @@ import type { BodyOf, ParamsOf, QueryOf, ReplyOf, RouteSpec, SuccessStatus } fro
 import { splitKey } from '../../protocol/contract.js';
 import { routes, type RouteKey, type Routes } from '../../protocol/routes.js';
 import type { Auth } from '../auth/auth.js';
+import { asActor } from '../db/actor.js';
 import type { App } from './types.js';
 
 declare module 'fastify' {
@@ -66,7 +67,8 @@ export function route<K extends RouteKey>(app: App, key: K, handler: RouteHandle
       if (spec.produces) reply.header('content-type', `${spec.produces}; charset=utf-8`);
       // The schemas above were checked by Fastify before this runs; requireRoles set auth on every route with roles.
       const call = { auth: request.auth, params: request.params, query: request.query, body: request.body, request, reply } as RouteCall<K>;
-      const result = await handler(call);
+      // Every query of the handler runs for the caller: inOrganisation tells the database who asks (server/db/actor.ts).
+      const result = await asActor(request.auth, () => handler(call));
       if (reply.sent) return reply;
       return reply.send(result === undefined ? null : result);
     },
