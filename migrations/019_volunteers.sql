@@ -120,3 +120,144 @@ end
 $$;
 grant usage on schema public to naervaer_volunteer;
 grant execute on function public.volunteer_matched(uuid, uuid) to naervaer_volunteer;
+
+-- The citizen's matches and wishes are about them: they go when retention anonymises the citizen (008, 014).
+create function public.delete_citizen_volunteer_matches() returns trigger
+  language plpgsql volatile security definer
+  set search_path = pg_catalog, pg_temp
+as $$
+begin
+  delete from public.volunteer_wishes where citizen_id = new.id;
+  delete from public.volunteer_matches where citizen_id = new.id;
+  return null;
+end
+$$;
+revoke all on function public.delete_citizen_volunteer_matches() from public;
+create trigger users_anonymised_delete_volunteer_matches
+  after update of anonymised_at on public.users
+  for each row when (new.anonymised_at is not null and old.anonymised_at is null and new.role = 'citizen')
+  execute function public.delete_citizen_volunteer_matches();
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Zero case data for volunteers, enforced by the database.
+--
+-- inOrganisation (server/db/database.ts) runs a volunteer's transaction as naervaer_volunteer (SET LOCAL ROLE). That
+-- role holds only the grants below: every other table (notes, goals, crisis plans, medication, settings, contact
+-- requests and chat, reminders, links, push subscriptions, supervision notes, wishes, the audit log's reading …) and
+-- the users' phone, e-mail and password hash are refused with "permission denied", not filtered. What it may read,
+-- restrictive policies narrow to the volunteer's own rows and their active matches.
+--
+-- The policies key on current_user rather than naming the role in TO: the application's login is granted
+-- naervaer_volunteer (to be allowed to switch to it), and where PostgreSQL (before 16) cannot grant a role without
+-- inheriting it, a policy TO naervaer_volunteer would also bind every staff request of that login.
+create function public.app_as_volunteer() returns boolean
+  language sql stable
+  as $$ select current_user = 'naervaer_volunteer' $$;
+
+-- Helpers for the policies. SECURITY DEFINER so a policy of one table can look at another (and call_participants at
+-- itself) without recursion or extra grants; each keeps to the request's organisation itself, as the owner is not
+-- bound by row-level security.
+
+-- The caller takes part (or took part) in this session.
+create function public.volunteer_took_part(p_session uuid) returns boolean
+  language sql stable security definer
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select exists (
+      select 1 from public.call_participants p
+      where p.session_id = p_session and p.user_id = public.app_current_user() and p.organisation_id = public.app_current_org()
+    )
+  $$;
+
+-- This participant row belongs to a session the caller takes part in.
+create function public.volunteer_sees_participant(p_participant uuid) returns boolean
+  language sql stable security definer
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select exists (
+      select 1 from public.call_participants p
+      join public.call_participants mine on mine.session_id = p.session_id and mine.user_id = public.app_current_user()
+      where p.id = p_participant and p.organisation_id = public.app_current_org()
+    )
+  $$;
+
+-- Whose row in users a volunteer may read (never their phone, e-mail or password hash: those columns are not granted):
+-- their own, the staff's (names of colleagues and of their contact person are no case data), their active matches',
+-- and the people of an open session they were brought into (a worker's call: they see the name there anyway).
+create function public.volunteer_sees_user(p_user uuid) returns boolean
+  language sql stable security definer
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select p_user = public.app_current_user()
+      or exists (select 1 from public.users u
+                 where u.id = p_user and u.organisation_id = public.app_current_org() and u.role in ('worker', 'coordinator'))
+      or public.volunteer_matched(public.app_current_user(), p_user)
+      or exists (
+        select 1 from public.call_participants mine
+        join public.call_sessions s on s.id = mine.session_id and s.status = 'open'
+        join public.call_participants other on other.session_id = s.id and other.user_id = p_user
+        where mine.user_id = public.app_current_user() and mine.organisation_id = public.app_current_org()
+      )
+  $$;
+
+-- Changing one's own password verifies the current one; a volunteer may not read the column, so this is the way.
+create function public.app_own_password_hash(p_user uuid) returns text
+  language sql stable security definer
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select u.password_hash from public.users u
+    where u.id = p_user and p_user = public.app_current_user() and u.organisation_id = public.app_current_org()
+  $$;
+
+revoke all on function public.volunteer_took_part(uuid), public.volunteer_sees_participant(uuid),
+  public.volunteer_sees_user(uuid), public.app_own_password_hash(uuid), public.app_as_volunteer() from public;
+grant execute on function public.volunteer_took_part(uuid), public.volunteer_sees_participant(uuid),
+  public.volunteer_sees_user(uuid), public.app_own_password_hash(uuid), public.app_as_volunteer() to naervaer_app, naervaer_volunteer;
+grant execute on function public.app_current_org(), public.app_current_user(), public.app_current_role() to naervaer_volunteer;
+
+-- What a volunteer's requests read and write, and nothing more.
+grant select on organisations, teams to naervaer_volunteer;
+grant select (id, organisation_id, team_id, role, display_name, preferred_language, active, created_at, updated_at,
+              deactivated_at, anonymised_at) on users to naervaer_volunteer;
+grant update (password_hash, updated_at) on users to naervaer_volunteer;
+grant select (id, organisation_id, user_id, created_at, expires_at, revoked_at, reminder_link_id) on auth_sessions to naervaer_volunteer;
+grant update (revoked_at) on auth_sessions to naervaer_volunteer;
+grant select (id, organisation_id, worker_id, citizen_id, citizen_role, kind, status, created_at, started_at, ended_at,
+              ended_by, end_reason, appointment_id) on call_sessions to naervaer_volunteer;
+grant select on call_participants, call_segments to naervaer_volunteer;
+grant select (id, organisation_id, worker_id, citizen_id, citizen_role, series_id, starts_at, ends_at, modality, status,
+              created_by, created_at, updated_at) on appointments to naervaer_volunteer;
+grant select on volunteer_profiles, volunteer_matches to naervaer_volunteer;
+grant update (status, decided_at, ended_at, ended_by) on volunteer_matches to naervaer_volunteer;
+-- Written, never read: a volunteer's reads of names (open sessions) leave an audit row like anyone's.
+grant insert on audit_events to naervaer_volunteer;
+
+create policy volunteer_scope on users as restrictive for select
+  using (not public.app_as_volunteer() or public.volunteer_sees_user(id));
+create policy volunteer_own_row on users as restrictive for update
+  using (not public.app_as_volunteer() or id = public.app_current_user())
+  with check (not public.app_as_volunteer() or id = public.app_current_user());
+create policy volunteer_scope on auth_sessions as restrictive for all
+  using (not public.app_as_volunteer() or user_id = public.app_current_user())
+  with check (not public.app_as_volunteer() or user_id = public.app_current_user());
+create policy volunteer_scope on call_sessions as restrictive for all
+  using (not public.app_as_volunteer() or public.volunteer_took_part(id));
+create policy volunteer_scope on call_participants as restrictive for all
+  using (not public.app_as_volunteer() or public.volunteer_took_part(session_id));
+create policy volunteer_scope on call_segments as restrictive for all
+  using (not public.app_as_volunteer() or public.volunteer_sees_participant(participant_id));
+-- A volunteer hosts an appointment as its worker_id (volunteer-hosted times).
+create policy volunteer_scope on appointments as restrictive for all
+  using (not public.app_as_volunteer() or worker_id = public.app_current_user());
+create policy volunteer_scope on volunteer_profiles as restrictive for all
+  using (not public.app_as_volunteer() or volunteer_id = public.app_current_user());
+create policy volunteer_scope on volunteer_matches as restrictive for all
+  using (not public.app_as_volunteer() or volunteer_id = public.app_current_user())
+  with check (not public.app_as_volunteer() or volunteer_id = public.app_current_user());
+create policy volunteer_own_rows on audit_events as restrictive for insert
+  with check (not public.app_as_volunteer() or actor_id = public.app_current_user());
+
+-- Signing out revokes the sign-in, and this trigger then drops that sign-in's push subscription. It ran with the
+-- caller's rights; a volunteer has no grant on push_subscriptions (and needs none), so it now runs as the owner. It
+-- touches only the subscriptions of the sign-in that ended.
+alter function public.push_subscriptions_follow_sign_in() security definer set search_path = pg_catalog, pg_temp;
