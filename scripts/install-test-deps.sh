@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond `npm run setup`: Debian's Chromium and Firefox ESR for the browser tests,
-# and the offline-built mediasoup worker.
+# poppler's pdftotext for the PDF exports, and the offline-built mediasoup worker.
 # Idempotent: installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
@@ -10,6 +10,8 @@ missing=()
 [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
 # fonts so that pages render text in headless Chromium
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
+# pdftotext, to read back the text of the exported notes and evaluation reports
+[ -x /usr/bin/pdftotext ] || missing+=(poppler-utils)
 
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
