@@ -4,3 +4,14 @@
 create function public.app_current_role() returns text
   language sql stable
   as $$ select nullif(pg_catalog.current_setting('app.user_role', true), '') $$;
+
+-- With the caller now known in every request, the requests' own rule (013) also binds reads that never went through
+-- the duty store's claim checks: the coordinator's figures and overviews. Coordinators plan the duty and may act on
+-- any request, so they see them all; the chat (contact_messages) stays with the two people in it.
+drop policy request_answerers on public.contact_requests;
+create policy request_answerers on public.contact_requests as restrictive to naervaer_app
+  using (public.app_current_user() is null
+         or public.app_current_role() = 'coordinator'
+         or public.app_current_user() in (citizen_id, claimed_by)
+         or exists (select 1 from public.caseloads k where k.citizen_id = contact_requests.citizen_id and k.worker_id = public.app_current_user())
+         or exists (select 1 from public.covering_shifts(contact_requests.citizen_id, pg_catalog.now()) s where s.worker_id = public.app_current_user()));
