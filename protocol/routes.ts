@@ -14,6 +14,7 @@ import { organisationRoutes } from './organisation.js';
 import { peopleRoutes } from './people.js';
 import { pushRoutes } from './push.js';
 import { reminderRoutes } from './reminders.js';
+import { volunteerRoutes } from './volunteers.js';
 
 export const routes = {
   ...healthRoutes,
@@ -30,6 +31,7 @@ export const routes = {
   ...pushRoutes,
   ...dutyRoutes,
   ...crisisRoutes,
+  ...volunteerRoutes,
 } as const satisfies RouteTable;
 
 export type Routes = typeof routes;

@@ -53,6 +53,8 @@ import { pushRoutes } from './push/routes.js';
 import { pushStore } from './push/store.js';
 import { crisisRoutes } from './crisis/routes.js';
 import { crisisStore } from './crisis/store.js';
+import { volunteerRoutes } from './volunteers/routes.js';
+import { volunteerStore } from './volunteers/store.js';
 import { CLIENT_DIR } from './paths.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -157,6 +159,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // The crisis plan (issue 10): the citizen's, read by staff only as crisis_plan_readable_by allows.
   app.decorate('crisis', crisisStore(deps.sql));
   crisisRoutes(app);
+  // Volunteers (issue 12): profiles, matching with the citizen's consent, follow-up and hours.
+  app.decorate('volunteers', volunteerStore(deps.sql));
+  volunteerRoutes(app);
 
   // Signalling shares the HTTP server: same origin, same TLS, same port.
   app.decorate('calls', callStore(deps.sql));

@@ -118,6 +118,24 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/my/contact-requests': ['citizen'],
   'GET /api/my/contact-requests/current': ['citizen'],
   'POST /api/my/contact-requests/:requestId/cancel': ['citizen'],
+  // Volunteers (issue 12): the coordinator keeps profiles and reads hours; case staff propose (their caseload's
+  // citizens) and follow up (their own volunteers); the citizen answers and asks; the volunteer sees their own home.
+  'GET /api/volunteers': ['coordinator', 'worker'],
+  'PUT /api/volunteers/:volunteerId/profile': ['coordinator'],
+  'GET /api/volunteers/:volunteerId/follow-up': ['coordinator', 'worker'],
+  'POST /api/volunteers/:volunteerId/supervision-notes': ['coordinator', 'worker'],
+  'GET /api/volunteers/hours': ['coordinator'],
+  'GET /api/volunteers/hours.csv': ['coordinator'],
+  'GET /api/citizens/:citizenId/volunteers': ['coordinator', 'worker'],
+  'POST /api/citizens/:citizenId/volunteers': ['coordinator', 'worker'],
+  'POST /api/volunteer-matches/:matchId/end': ['coordinator', 'worker'],
+  'GET /api/volunteer-wishes': ['coordinator', 'worker'],
+  'GET /api/my/volunteers': ['citizen'],
+  'POST /api/my/volunteers/:matchId/decide': ['citizen'],
+  'POST /api/my/volunteers/:matchId/end': ['citizen'],
+  'POST /api/my/volunteer-wishes': ['citizen'],
+  'GET /api/my/volunteering': ['volunteer'],
+  'POST /api/my/volunteering/:matchId/end': ['volunteer'],
 };
 
 /**
@@ -207,6 +225,22 @@ const REACHED: Record<string, number> = {
   'POST /api/my/contact-requests': 400,
   'GET /api/my/contact-requests/current': 200,
   'POST /api/my/contact-requests/:requestId/cancel': 404,
+  'GET /api/volunteers': 200,
+  'PUT /api/volunteers/:volunteerId/profile': 400,
+  'GET /api/volunteers/:volunteerId/follow-up': 404,
+  'POST /api/volunteers/:volunteerId/supervision-notes': 400,
+  'GET /api/volunteers/hours': 400,
+  'GET /api/volunteers/hours.csv': 400,
+  'GET /api/citizens/:citizenId/volunteers': 404,
+  'POST /api/citizens/:citizenId/volunteers': 400,
+  'POST /api/volunteer-matches/:matchId/end': 404,
+  'GET /api/volunteer-wishes': 200,
+  'GET /api/my/volunteers': 200,
+  'POST /api/my/volunteers/:matchId/decide': 400,
+  'POST /api/my/volunteers/:matchId/end': 404,
+  'POST /api/my/volunteer-wishes': 400,
+  'GET /api/my/volunteering': 200,
+  'POST /api/my/volunteering/:matchId/end': 404,
 };
 const ERROR_CODE: Record<number, string> = { 400: 'validation', 404: 'not_found' };
 
