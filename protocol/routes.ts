@@ -10,6 +10,7 @@ import type { RouteTable } from './contract.js';
 import { healthRoutes } from './health.js';
 import { joinRoutes } from './join.js';
 import { linkRoutes } from './links.js';
+import { notesRoutes } from './notes.js';
 import { organisationRoutes } from './organisation.js';
 import { peopleRoutes } from './people.js';
 import { pushRoutes } from './push.js';
@@ -31,6 +32,7 @@ export const routes = {
   ...pushRoutes,
   ...dutyRoutes,
   ...crisisRoutes,
+  ...notesRoutes,
   ...volunteerRoutes,
 } as const satisfies RouteTable;
 

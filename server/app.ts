@@ -53,6 +53,8 @@ import { pushRoutes } from './push/routes.js';
 import { pushStore } from './push/store.js';
 import { crisisRoutes } from './crisis/routes.js';
 import { crisisStore } from './crisis/store.js';
+import { notesRoutes } from './notes/routes.js';
+import { notesStore } from './notes/store.js';
 import { volunteerRoutes } from './volunteers/routes.js';
 import { volunteerStore } from './volunteers/store.js';
 import { CLIENT_DIR } from './paths.js';
@@ -191,6 +193,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   dutyRoutes(app, dutyNotifier);
   dutyNotifier.start();
   app.addHook('preClose', () => dutyNotifier.stop());
+
+  // Notes and goals (issue 11); finalising a note records its outcome through the calls and booking stores above.
+  app.decorate('notes', notesStore(deps.sql));
+  notesRoutes(app);
 
   const clientDir = deps.clientDir ?? CLIENT_DIR;
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));
