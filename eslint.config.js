@@ -18,6 +18,8 @@ const PUBLIC_MODULES = {
   events: ['events'],
   reminders: ['outbox', 'setup'],
   retention: ['retention', 'store'],
+  'volunteer-times': ['store'],
+  guests: ['store'],
 };
 /** Top-level modules of server/ that every feature uses and that use no feature. */
 const INFRASTRUCTURE_FILES = ['config.ts', 'log.ts', 'time.ts', 'paths.ts', 'network.ts', 'media.ts'];

@@ -4,18 +4,18 @@ import { authRoutes } from './auth.js';
 import { bookingRoutes } from './booking.js';
 import { calendarRoutes } from './calendar.js';
 import { crisisRoutes } from './crisis.js';
+import { guestRoutes } from './guests.js';
 import { dutyRoutes } from './duty.js';
 import { callRoutes } from './calls.js';
 import type { RouteTable } from './contract.js';
 import { healthRoutes } from './health.js';
 import { joinRoutes } from './join.js';
 import { linkRoutes } from './links.js';
-import { notesRoutes } from './notes.js';
 import { organisationRoutes } from './organisation.js';
 import { peopleRoutes } from './people.js';
 import { pushRoutes } from './push.js';
 import { reminderRoutes } from './reminders.js';
-import { volunteerRoutes } from './volunteers.js';
+import { volunteerTimeRoutes } from './volunteer-times.js';
 
 export const routes = {
   ...healthRoutes,
@@ -32,8 +32,8 @@ export const routes = {
   ...pushRoutes,
   ...dutyRoutes,
   ...crisisRoutes,
-  ...notesRoutes,
-  ...volunteerRoutes,
+  ...volunteerTimeRoutes,
+  ...guestRoutes,
 } as const satisfies RouteTable;
 
 export type Routes = typeof routes;

@@ -71,10 +71,13 @@ export type ClientMessage<N extends ClientMessageName> = Static<(typeof ClientMe
 /** Largest accepted message, serialised: an SDP-derived rtpParameters is a few KiB. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 
+/** Who takes part in a call: the signed-in roles, and a guest on a citizen's one-time guest link (protocol/guests.ts). */
+export type CallRole = Role | 'guest';
+
 export interface PeerInfo {
   peerId: string;
   displayName: string;
-  role: Role;
+  role: CallRole;
 }
 
 export interface ProducerAnnouncement {

@@ -53,10 +53,10 @@ import { pushRoutes } from './push/routes.js';
 import { pushStore } from './push/store.js';
 import { crisisRoutes } from './crisis/routes.js';
 import { crisisStore } from './crisis/store.js';
-import { notesRoutes } from './notes/routes.js';
-import { notesStore } from './notes/store.js';
-import { volunteerRoutes } from './volunteers/routes.js';
-import { volunteerStore } from './volunteers/store.js';
+import { guestRoutes } from './guests/routes.js';
+import { guestStore } from './guests/store.js';
+import { volunteerTimeRoutes } from './volunteer-times/routes.js';
+import { volunteerTimeStore } from './volunteer-times/store.js';
 import { CLIENT_DIR } from './paths.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -161,9 +161,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // The crisis plan (issue 10): the citizen's, read by staff only as crisis_plan_readable_by allows.
   app.decorate('crisis', crisisStore(deps.sql));
   crisisRoutes(app);
-  // Volunteers (issue 12): profiles, matching with the citizen's consent, follow-up and hours.
-  app.decorate('volunteers', volunteerStore(deps.sql));
-  volunteerRoutes(app);
 
   // Signalling shares the HTTP server: same origin, same TLS, same port.
   app.decorate('calls', callStore(deps.sql));
@@ -194,9 +191,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   dutyNotifier.start();
   app.addHook('preClose', () => dutyNotifier.stop());
 
-  // Notes and goals (issue 11); finalising a note records its outcome through the calls and booking stores above.
-  app.decorate('notes', notesStore(deps.sql));
-  notesRoutes(app);
+  // Volunteers' own sessions (issue 12): regular times and bookings, the sessions they host and their call for help
+  // (through the calls and duty stores above), practice calls, device checks; and the citizen's one-time guest links.
+  app.decorate('volunteerTimes', volunteerTimeStore(deps.sql));
+  volunteerTimeRoutes(app);
+  app.decorate('guests', guestStore(deps.sql));
+  guestRoutes(app, features);
 
   const clientDir = deps.clientDir ?? CLIENT_DIR;
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));

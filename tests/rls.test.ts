@@ -87,14 +87,15 @@ async function seedEveryTable(admin: Sql, org: Org): Promise<void> {
     await tx`insert into working_hours (organisation_id, worker_id, weekday, start_minute, end_minute) values (${org.id}, ${org.workerId}, 1, 480, 930)`;
     const [dutyTeam, coveredTeam] = await tx`insert into teams (organisation_id, name) values (${org.id}, ${`Vagt ${tag}`}), (${org.id}, ${`Dækket ${tag}`}) returning id`;
     await tx`insert into duty_team_coverage (organisation_id, team_id, covered_team_id) values (${org.id}, ${dutyTeam!.id}, ${coveredTeam!.id})`;
+    // Volunteers' sessions (migration 020): a volunteer's regular time, a citizen's device check, a guest invitation.
+    await tx`insert into volunteer_availability (organisation_id, volunteer_id, weekday, start_minute, end_minute, slot_minutes, active_from)
+             values (${org.id}, ${org.volunteerId}, 2, 600, 720, 30, current_date)`;
+    await tx`insert into device_checks (organisation_id, citizen_id, result) values (${org.id}, ${org.citizenId}, 'video')`;
+    await tx`insert into guest_invitations (organisation_id, citizen_id, appointment_id, guest_name, expires_at)
+             values (${org.id}, ${org.citizenId}, ${appointment!.id}, 'Mor', ${new Date(day.getTime() + 7200_000)})`;
     await tx`insert into duty_shifts (organisation_id, team_id, worker_id, worker_role, starts_at, ends_at) values (${org.id}, ${dutyTeam!.id}, ${org.workerId}, 'worker', ${day}, ${new Date(day.getTime() + 3600_000)})`;
     const [request] = await tx`insert into contact_requests (organisation_id, citizen_id, way, answerer, answer_by) values (${org.id}, ${org.citizenId}, 'chat', 'duty', now()) returning id`;
     await tx`insert into contact_messages (organisation_id, request_id, author_id, body) values (${org.id}, ${request!.id}, ${org.citizenId}, 'Hej')`;
-    // Notes and goals (migration 016): a goal, a note tied to it, and the citizen's answer after the session.
-    const [goal] = await tx`insert into citizen_goals (organisation_id, citizen_id, title, created_by) values (${org.id}, ${org.citizenId}, 'Handle ind selv', ${org.workerId}) returning id`;
-    const [note] = await tx`insert into session_notes (organisation_id, citizen_id, author_id, way, topics) values (${org.id}, ${org.citizenId}, ${org.workerId}, 'phone', 'Ugen') returning id`;
-    await tx`insert into session_note_goals (organisation_id, note_id, goal_id) values (${org.id}, ${note!.id}, ${goal!.id})`;
-    await tx`insert into citizen_feedback (organisation_id, citizen_id, call_session_id, mood) values (${org.id}, ${org.citizenId}, ${call!.id}, 'good')`;
   });
 }
 

@@ -1,5 +1,5 @@
 import type { RoomToken } from '../../protocol/calls.js';
-import type { Role } from '../../protocol/common.js';
+import type { CallRole } from '../../protocol/signalling.js';
 import type { TokenService } from '../auth/tokens.js';
 
 /** Long enough to open the socket; every (re)connection fetches a fresh one. */
@@ -8,11 +8,11 @@ const ROOM_TOKEN_SECONDS = 120;
 /**
  * The short-lived token a socket.io handshake carries: who, in which organisation and role, under which sign-in
  * (`sid`: revoking it ends what the token opened) and for which call. Issued for signed-in participants and for a
- * reminder link's narrow session alike.
+ * reminder link's or a guest link's narrow session alike.
  */
 export async function issueRoomToken(
   tokens: TokenService,
-  who: { userId: string; organisationId: string; role: Role; signInId: string; callId: string },
+  who: { userId: string; organisationId: string; role: CallRole; signInId: string; callId: string },
 ): Promise<RoomToken> {
   const expiresAt = new Date(Date.now() + ROOM_TOKEN_SECONDS * 1000);
   const token = await tokens.sign({ sub: who.userId, org: who.organisationId, role: who.role, sid: who.signInId, call: who.callId }, 'signal', expiresAt);

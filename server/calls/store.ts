@@ -11,7 +11,7 @@
 import type { Sql } from 'postgres';
 import type { CallOutcomeBody, CallSummary, StartCallBody } from '../../protocol/calls.js';
 import type { Role } from '../../protocol/common.js';
-import type { SessionEndReason } from '../../protocol/signalling.js';
+import type { CallRole, SessionEndReason } from '../../protocol/signalling.js';
 import { audit } from '../audit/store.js';
 import type { Auth } from '../auth/auth.js';
 import { inOrganisation, type Tx } from '../db/database.js';
@@ -40,7 +40,7 @@ export interface AdmittedConnection {
   participantId: string;
   displayName: string;
   /** The participant's role in the database (the token's claim is not trusted for permissions). */
-  role: Role;
+  role: CallRole;
   /** The session's owner (call_sessions.worker_id). */
   ownerId: string;
   segmentId: number;
@@ -205,7 +205,9 @@ export function callStore(sql: Sql) {
       return inOrganisation(sql, auth.organisationId, async (tx) => {
         const rows = await tx<SummaryRow[]>`
           select s.id, s.kind, s.status, s.citizen_id, s.created_at,
-                 (select display_name from users where id = case when ${auth.role} = 'citizen' then s.worker_id else s.citizen_id end) as other_name
+                 (select coalesce((select v.chosen_name from volunteer_profiles v where v.volunteer_id = u.id),
+                                  case when ${auth.role} = 'volunteer' then split_part(btrim(u.display_name), ' ', 1) else u.display_name end) from users u
+                   where u.id = case when ${auth.role} = 'citizen' then s.worker_id else s.citizen_id end) as other_name
           from call_sessions s join call_participants p on p.session_id = s.id and p.user_id = ${auth.userId}
           where s.status = 'open' order by s.created_at desc`;
         if (auth.role !== 'citizen') await audit(tx, auth, 'citizen.list', rows.map((r) => r.citizen_id), { via: 'calls' });
@@ -294,8 +296,14 @@ export function callStore(sql: Sql) {
      */
     connect(who: ConnectionClaims, options: { loadAdmitted: boolean }): Promise<AdmittedConnection | undefined> {
       return inOrganisation(sql, who.organisationId, async (tx) => {
-        const [row] = await tx<{ participant_id: string; display_name: string; role: Role; owner_id: string }[]>`
-          select p.id as participant_id, u.display_name, p.role, s.worker_id as owner_id
+        // A volunteer is known in a call by their chosen name only (volunteer_profiles), never their full name; in a
+        // session a volunteer hosts, the citizen by their first name only.
+        const [row] = await tx<{ participant_id: string; display_name: string; role: CallRole; owner_id: string }[]>`
+          select p.id as participant_id,
+                 coalesce((select v.chosen_name from volunteer_profiles v where v.volunteer_id = u.id),
+                           case when p.role = 'citizen' and exists (select 1 from volunteer_profiles h where h.volunteer_id = s.worker_id)
+                                then split_part(btrim(u.display_name), ' ', 1) else u.display_name end) as display_name,
+                 p.role, s.worker_id as owner_id
           from call_sessions s
           join call_participants p on p.session_id = s.id and p.user_id = ${who.userId}
           join users u on u.id = p.user_id and u.active
@@ -317,8 +325,9 @@ export function callStore(sql: Sql) {
     async sessionInfo(organisationId: string, callId: string): Promise<{ hostName: string; appointmentStartsAt: string | null }> {
       return inOrganisation(sql, organisationId, async (tx) => {
         const [row] = await tx<{ host_name: string; starts_at: Date | null }[]>`
-          select w.display_name as host_name, a.starts_at
+          select coalesce(v.chosen_name, w.display_name) as host_name, a.starts_at
           from call_sessions s join users w on w.id = s.worker_id left join appointments a on a.id = s.appointment_id
+          left join volunteer_profiles v on v.volunteer_id = s.worker_id
           where s.id = ${callId}`;
         return { hostName: row?.host_name ?? '', appointmentStartsAt: row?.starts_at?.toISOString() ?? null };
       });

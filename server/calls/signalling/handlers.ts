@@ -113,6 +113,7 @@ export function messageHandlers({ store, sessions, rooms }: HandlerDeps): Messag
       peerOf(member);
       const citizen = waiting(call).find((m) => m.participantId === peerId);
       if (!citizen) throw new SignalError('not_found', 'Nobody with that id is waiting');
+      if (!callRoles.mayAdmitPerson(member, call, citizen)) throw new SignalError('forbidden', 'A volunteer lets in only the citizen they meet');
       call.admitted.add(citizen.userId);
       await store.admit(call.organisationId, call.id, citizen.participantId);
       const state = await rooms.enter(call, citizen);

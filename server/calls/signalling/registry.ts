@@ -3,8 +3,7 @@
  * connections), the sessions it has ended, each person's connections, and the queue that runs one person's
  * connections, removals and sign-out checks one at a time. State only: what happens to it is in sessions.ts.
  */
-import type { PeerInfo, SessionEndReason } from '../../../protocol/signalling.js';
-import type { Role } from '../../../protocol/common.js';
+import type { CallRole, PeerInfo, SessionEndReason } from '../../../protocol/signalling.js';
 import type { Peer, Room } from '../../../sfu/index.js';
 import { SerialPerKey } from '../limits.js';
 import type { CallSocket } from './socket.js';
@@ -13,7 +12,7 @@ import type { CallSocket } from './socket.js';
 export interface Member {
   userId: string;
   participantId: string;
-  role: Role;
+  role: CallRole;
   displayName: string;
   socket: CallSocket;
   segmentId: number;
