@@ -16,4 +16,6 @@ export const Roles = {
   citizen: ['citizen'],
   /** Only workers: their own calendar feed. */
   worker: ['worker'],
+  /** Only volunteers: their own matches and home. */
+  volunteer: ['volunteer'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -11,11 +11,13 @@ import type { RouteTable } from './contract.js';
 import { healthRoutes } from './health.js';
 import { joinRoutes } from './join.js';
 import { linkRoutes } from './links.js';
+import { notesRoutes } from './notes.js';
 import { organisationRoutes } from './organisation.js';
 import { peopleRoutes } from './people.js';
 import { pushRoutes } from './push.js';
 import { reminderRoutes } from './reminders.js';
 import { volunteerTimeRoutes } from './volunteer-times.js';
+import { volunteerRoutes } from './volunteers.js';
 
 export const routes = {
   ...healthRoutes,
@@ -34,6 +36,8 @@ export const routes = {
   ...crisisRoutes,
   ...volunteerTimeRoutes,
   ...guestRoutes,
+  ...notesRoutes,
+  ...volunteerRoutes,
 } as const satisfies RouteTable;
 
 export type Routes = typeof routes;

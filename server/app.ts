@@ -53,6 +53,10 @@ import { pushRoutes } from './push/routes.js';
 import { pushStore } from './push/store.js';
 import { crisisRoutes } from './crisis/routes.js';
 import { crisisStore } from './crisis/store.js';
+import { notesRoutes } from './notes/routes.js';
+import { notesStore } from './notes/store.js';
+import { volunteerRoutes } from './volunteers/routes.js';
+import { volunteerStore } from './volunteers/store.js';
 import { guestRoutes } from './guests/routes.js';
 import { guestStore } from './guests/store.js';
 import { volunteerTimeRoutes } from './volunteer-times/routes.js';
@@ -161,6 +165,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // The crisis plan (issue 10): the citizen's, read by staff only as crisis_plan_readable_by allows.
   app.decorate('crisis', crisisStore(deps.sql));
   crisisRoutes(app);
+  // Volunteers (issue 12): profiles, matching with the citizen's consent, follow-up and hours.
+  app.decorate('volunteers', volunteerStore(deps.sql));
+  volunteerRoutes(app);
 
   // Signalling shares the HTTP server: same origin, same TLS, same port.
   app.decorate('calls', callStore(deps.sql));
@@ -197,6 +204,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   volunteerTimeRoutes(app);
   app.decorate('guests', guestStore(deps.sql));
   guestRoutes(app, features);
+
+  // Notes and goals (issue 11); finalising a note records its outcome through the calls and booking stores above.
+  app.decorate('notes', notesStore(deps.sql));
+  notesRoutes(app);
 
   const clientDir = deps.clientDir ?? CLIENT_DIR;
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));

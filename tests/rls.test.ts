@@ -96,6 +96,11 @@ async function seedEveryTable(admin: Sql, org: Org): Promise<void> {
     await tx`insert into duty_shifts (organisation_id, team_id, worker_id, worker_role, starts_at, ends_at) values (${org.id}, ${dutyTeam!.id}, ${org.workerId}, 'worker', ${day}, ${new Date(day.getTime() + 3600_000)})`;
     const [request] = await tx`insert into contact_requests (organisation_id, citizen_id, way, answerer, answer_by) values (${org.id}, ${org.citizenId}, 'chat', 'duty', now()) returning id`;
     await tx`insert into contact_messages (organisation_id, request_id, author_id, body) values (${org.id}, ${request!.id}, ${org.citizenId}, 'Hej')`;
+    // Notes and goals (migration 016): a goal, a note tied to it, and the citizen's answer after the session.
+    const [goal] = await tx`insert into citizen_goals (organisation_id, citizen_id, title, created_by) values (${org.id}, ${org.citizenId}, 'Handle ind selv', ${org.workerId}) returning id`;
+    const [note] = await tx`insert into session_notes (organisation_id, citizen_id, author_id, way, topics) values (${org.id}, ${org.citizenId}, ${org.workerId}, 'phone', 'Ugen') returning id`;
+    await tx`insert into session_note_goals (organisation_id, note_id, goal_id) values (${org.id}, ${note!.id}, ${goal!.id})`;
+    await tx`insert into citizen_feedback (organisation_id, citizen_id, call_session_id, mood) values (${org.id}, ${org.citizenId}, ${call!.id}, 'good')`;
   });
 }
 

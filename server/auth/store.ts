@@ -119,7 +119,8 @@ export function authStore(sql: Sql) {
     /** A new password for the caller, given the current one. Everyone else who knew the old one is signed out. */
     async changePassword(auth: Auth, currentPassword: string, newPassword: string): Promise<void> {
       await inOrganisation(sql, auth.organisationId, async (tx) => {
-        const [user] = await tx<{ password_hash: string | null }[]>`select password_hash from users where id = ${auth.userId}`;
+        // Through the database function: a volunteer's transaction may not read the password column (migration 019).
+        const [user] = await tx<{ password_hash: string | null }[]>`select public.app_own_password_hash(${auth.userId}) as password_hash`;
         if (!(await verifyPassword(currentPassword, user?.password_hash))) throw new HttpError(400, 'wrong_password', 'The current password is wrong');
         await tx`update users set password_hash = ${await hashPassword(newPassword)}, updated_at = now() where id = ${auth.userId}`;
         // This device stays signed in.

@@ -3,8 +3,8 @@ import type { Sql } from 'postgres';
 
 /**
  * The login the application's pool uses. It is a role of its own, NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE
- * NOREPLICATION, whose only privilege is membership (with INHERIT) of the group `naervaer_app` that policies and
- * grants name. Logging in as the owner and switching with SET ROLE (as before) left the owner one `SET ROLE NONE`
+ * NOREPLICATION, whose only privileges are membership (with INHERIT) of the group `naervaer_app` that policies and
+ * grants name, and being allowed to switch to `naervaer_volunteer` for a volunteer's requests. Logging in as the owner and switching with SET ROLE (as before) left the owner one `SET ROLE NONE`
  * away; a login that is not the owner has nowhere to go back to: RESET ROLE, SET ROLE NONE and SET SESSION
  * AUTHORIZATION all end up at this role or are refused.
  *
@@ -15,6 +15,13 @@ import type { Sql } from 'postgres';
  */
 
 export const APP_GROUP = 'naervaer_app';
+
+/**
+ * The role a volunteer's transactions switch to (migration 019: no grant on case data). The login may SET ROLE to it
+ * but does not inherit it (PostgreSQL 16+: WITH INHERIT FALSE; before 16 a membership always inherits, which is
+ * harmless as its grants are a subset of naervaer_app's, and the policies key on current_user, not on membership).
+ */
+export const VOLUNTEER_ROLE = 'naervaer_volunteer';
 
 const LOCK_KEY = 0x6e_61_65_72; // "naer", the migrations' lock: role set-up and migrations never interleave
 
@@ -66,15 +73,17 @@ export async function ensureAppLogin(admin: Sql, ownerUrl: string): Promise<stri
   const role = appLoginRoleName(owner!.database);
   const password = await admin.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${LOCK_KEY})`;
-    // The group normally comes from migration 001; creating it here lets the login exist before the first migration.
-    await tx.unsafe(`
-      do $$ begin
-        if not exists (select 1 from pg_roles where rolname = ${literal(APP_GROUP)}) then
-          create role ${ident(APP_GROUP)} nologin nosuperuser nobypassrls;
-        end if;
-      exception when duplicate_object or unique_violation then
-        null; -- another database of this cluster created it at the same moment
-      end $$`);
+    // The groups normally come from migrations 001 and 019; creating them here lets the login exist before those run.
+    for (const group of [APP_GROUP, VOLUNTEER_ROLE]) {
+      await tx.unsafe(`
+        do $$ begin
+          if not exists (select 1 from pg_roles where rolname = ${literal(group)}) then
+            create role ${ident(group)} nologin nosuperuser nobypassrls${group === VOLUNTEER_ROLE ? ' noinherit' : ''};
+          end if;
+        exception when duplicate_object or unique_violation then
+          null; -- another database of this cluster created it at the same moment
+        end $$`);
+    }
     await tx`
       create table if not exists naervaer_app_login (
         role_name text primary key,
@@ -97,13 +106,21 @@ export async function ensureAppLogin(admin: Sql, ownerUrl: string): Promise<stri
     }
     await tx.unsafe(`alter role ${ident(role)} login inherit valid until 'infinity' password ${verifier}`);
 
-    // Exactly one membership: naervaer_app.
-    const memberships = await tx<{ granted: string }[]>`
-      select g.rolname as granted from pg_auth_members m
+    // Exactly two memberships: naervaer_app, and naervaer_volunteer to switch to (not inherited where that can be said).
+    const [version] = await tx<{ grant_options: boolean }[]>`select current_setting('server_version_num')::int >= 160000 as grant_options`;
+    const grantOptions = version!.grant_options;
+    const memberships = await tx<{ granted: string; inherits: boolean }[]>`
+      select g.rolname as granted, ${grantOptions ? tx`m.inherit_option` : tx`true`} as inherits from pg_auth_members m
       join pg_roles g on g.oid = m.roleid join pg_roles r on r.oid = m.member
       where r.rolname = ${role}`;
-    for (const m of memberships) if (m.granted !== APP_GROUP) await tx.unsafe(`revoke ${ident(m.granted)} from ${ident(role)}`);
+    for (const m of memberships) {
+      const wrong = m.granted !== APP_GROUP && !(m.granted === VOLUNTEER_ROLE && !(grantOptions && m.inherits));
+      if (wrong) await tx.unsafe(`revoke ${ident(m.granted)} from ${ident(role)}`);
+    }
     if (!memberships.some((m) => m.granted === APP_GROUP)) await tx.unsafe(`grant ${ident(APP_GROUP)} to ${ident(role)}`);
+    if (!memberships.some((m) => m.granted === VOLUNTEER_ROLE && !(grantOptions && m.inherits))) {
+      await tx.unsafe(`grant ${ident(VOLUNTEER_ROLE)} to ${ident(role)}${grantOptions ? ' with inherit false, set true' : ''}`);
+    }
     return row!.password;
   });
 

@@ -1,5 +1,5 @@
 import postgres, { type Sql, type TransactionSql } from 'postgres';
-import { checkAppLogin, ensureAppLogin } from './app-login.js';
+import { checkAppLogin, ensureAppLogin, VOLUNTEER_ROLE } from './app-login.js';
 import type { Logger } from '../log.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { currentActor } from './actor.js';
@@ -74,9 +74,12 @@ export function inOrganisation<T>(sql: Sql, organisationId: string, fn: (tx: Tx)
   const actor = currentActor();
   const asker = actor && actor.organisationId === organisationId ? actor : undefined;
   return sql.begin(async (tx) => {
+    // A volunteer's work runs as the role naervaer_volunteer (migration 019): it has no grant on case data at all, so
+    // a store that forgot a check still cannot read a note, a phone number or a crisis plan for a volunteer.
     await tx`select set_config('app.org_id', ${organisationId}, true),
                     set_config('app.user_id', ${asker?.userId ?? ''}, true),
-                    set_config('app.user_role', ${asker?.role ?? ''}, true)`;
+                    set_config('app.user_role', ${asker?.role ?? ''}, true)
+                    ${asker?.role === 'volunteer' ? tx`, set_config('role', ${VOLUNTEER_ROLE}, true)` : tx``}`;
     return fn(tx);
   }) as Promise<T>;
 }
