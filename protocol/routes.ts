@@ -16,6 +16,7 @@ import { organisationRoutes } from './organisation.js';
 import { peopleRoutes } from './people.js';
 import { pushRoutes } from './push.js';
 import { reminderRoutes } from './reminders.js';
+import { statisticsRoutes } from './statistics.js';
 import { volunteerTimeRoutes } from './volunteer-times.js';
 import { volunteerRoutes } from './volunteers.js';
 
@@ -34,6 +35,7 @@ export const routes = {
   ...pushRoutes,
   ...dutyRoutes,
   ...crisisRoutes,
+  ...statisticsRoutes,
   ...volunteerTimeRoutes,
   ...guestRoutes,
   ...notesRoutes,

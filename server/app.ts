@@ -53,6 +53,8 @@ import { pushRoutes } from './push/routes.js';
 import { pushStore } from './push/store.js';
 import { crisisRoutes } from './crisis/routes.js';
 import { crisisStore } from './crisis/store.js';
+import { statisticsRoutes } from './statistics/routes.js';
+import { statisticsStore } from './statistics/store.js';
 import { notesRoutes } from './notes/routes.js';
 import { notesStore } from './notes/store.js';
 import { volunteerRoutes } from './volunteers/routes.js';
@@ -197,6 +199,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   dutyRoutes(app, dutyNotifier);
   dutyNotifier.start();
   app.addHook('preClose', () => dutyNotifier.stop());
+
+  // Figures (issue 11): counted from the rows above, per team and local month; exports and the evaluation report.
+  app.decorate('statistics', statisticsStore(deps.sql));
+  statisticsRoutes(app);
 
   // Volunteers' own sessions (issue 12): regular times and bookings, the sessions they host and their call for help
   // (through the calls and duty stores above), practice calls, device checks; and the citizen's one-time guest links.

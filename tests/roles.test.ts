@@ -136,6 +136,13 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/my/contact-requests': ['citizen'],
   'GET /api/my/contact-requests/current': ['citizen'],
   'POST /api/my/contact-requests/:requestId/cancel': ['citizen'],
+  // Figures: coordinators (any team) and workers (their own work); a citizen's travel distance by the same staff.
+  'GET /api/statistics': ['coordinator', 'worker'],
+  'GET /api/statistics/export.csv': ['coordinator', 'worker'],
+  'GET /api/statistics/export.xlsx': ['coordinator', 'worker'],
+  'GET /api/statistics/report.pdf': ['coordinator', 'worker'],
+  'GET /api/citizens/:citizenId/travel': ['coordinator', 'worker'],
+  'PUT /api/citizens/:citizenId/travel': ['coordinator', 'worker'],
   // Volunteers' own sessions (issue 12): a volunteer keeps their regular times and hosts sessions for their own
   // appointments; the matched citizen books and cancels; staff see device checks and book practice calls.
   'GET /api/my/volunteer-times': ['volunteer'],
@@ -282,6 +289,12 @@ const REACHED: Record<string, number> = {
   'POST /api/my/contact-requests': 400,
   'GET /api/my/contact-requests/current': 200,
   'POST /api/my/contact-requests/:requestId/cancel': 404,
+  'GET /api/statistics': 400,
+  'GET /api/statistics/export.csv': 400,
+  'GET /api/statistics/export.xlsx': 400,
+  'GET /api/statistics/report.pdf': 400,
+  'GET /api/citizens/:citizenId/travel': 404,
+  'PUT /api/citizens/:citizenId/travel': 400,
   'GET /api/my/volunteer-times': 200,
   'POST /api/my/volunteer-times': 400,
   'DELETE /api/my/volunteer-times/:timeId': 404,

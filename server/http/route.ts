@@ -64,7 +64,8 @@ export function route<K extends RouteKey>(app: App, key: K, handler: RouteHandle
     },
     handler: async (request, reply) => {
       reply.code(status);
-      if (spec.produces) reply.header('content-type', `${spec.produces}; charset=utf-8`);
+      // Text (a calendar, a CSV) is UTF-8; a binary file (a spreadsheet, a PDF) has no charset.
+      if (spec.produces) reply.header('content-type', spec.produces.startsWith('text/') ? `${spec.produces}; charset=utf-8` : spec.produces);
       // The schemas above were checked by Fastify before this runs; requireRoles set auth on every route with roles.
       const call = { auth: request.auth, params: request.params, query: request.query, body: request.body, request, reply } as RouteCall<K>;
       // Every query of the handler runs for the caller: inOrganisation tells the database who asks (server/db/actor.ts).

@@ -1,0 +1,309 @@
+/**
+ * The figures in the database (issue 11). Nothing is stored for them but each citizen's travel distance: they are
+ * counted from the rows the product keeps, over the months asked for and the same number of months before.
+ *
+ * What counts as what (README "Statistics" says the same in plain words):
+ * - A contact is a planned appointment that was not cancelled (its way of meeting is the appointment's modality), an
+ *   ad hoc video session (no appointment), or a citizen's request that someone answered (claimed; its way is the
+ *   citizen's choice: video, phone or chat). Its time is the appointment's start, the session's creation, the
+ *   request's arrival. Outcomes: the appointment's status (held, no-show, technical failure; booked ones have none
+ *   yet), the session's recorded outcome, and for an answered request its session's outcome or else held.
+ * - Instead of a home visit: a held, planned video or phone appointment with a citizen whose distance is set. It
+ *   saved the round trip, 2 × km and 2 × minutes (the citizen's distance as it is now).
+ * - Audio only: of the video sessions started in the period, those in which anyone switched to audio only.
+ *   Call quality: the median over participants of their average round-trip time and packet loss.
+ * - Time to answer: the median and 90th percentile of claimed − created over the requests answered.
+ * - Whose work: a worker's own (contacts they held or answered, requests to or answered by them), a team's (contacts
+ *   of the workers now in the team, requests of the team's citizens), or the whole organisation's.
+ * - Months are local months in the organisation's time zone: a contact at 00:30 on 1 March in Copenhagen is March's.
+ */
+import type { Sql } from 'postgres';
+import type { Figure, FigureRow, FigureUnit, PutTravelBody, Statistics, StatisticsQuery, StatisticsTeam, Travel } from '../../protocol/statistics.js';
+import { MAX_MONTHS } from '../../protocol/statistics.js';
+import { audit } from '../audit/store.js';
+import type { Auth } from '../auth/auth.js';
+import { inOrganisation, type Tx } from '../db/database.js';
+import { badRequest, forbidden, notFound } from '../http/errors.js';
+
+export type StatisticsStore = ReturnType<typeof statisticsStore>;
+
+/** Months as a count since year 0, so periods are plain arithmetic. */
+const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+const monthOf = (index: number) => `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+
+/** The period asked for and the one before it, as long as it. */
+export function periods(from: string, to: string): { from: string; to: string; previousFrom: string; previousTo: string; afterTo: string } {
+  const start = monthIndex(from);
+  const end = monthIndex(to);
+  if (end < start) throw badRequest('`to` is before `from`');
+  if (end - start + 1 > MAX_MONTHS) throw badRequest(`A period is at most ${MAX_MONTHS} months`);
+  const length = end - start + 1;
+  return { from, to, previousFrom: monthOf(start - length), previousTo: monthOf(start - 1), afterTo: monthOf(end + 1) };
+}
+
+type Scope = { kind: 'organisation' } | { kind: 'team'; team: StatisticsTeam } | { kind: 'own'; workerId: string };
+
+interface Bounds {
+  /** Start of the previous period, start of the period, end of the period (exclusive): instants of local midnights. */
+  previous: Date;
+  current: Date;
+  end: Date;
+}
+
+type Pair = { cur: boolean };
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const round = (v: number | null, digits = 1): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
+
+/** A figure line from the current and previous rows of one query. */
+function line<R extends Pair>(rows: R[], key: string, unit: FigureUnit, value: (r: R) => number | null, base: (r: R) => number): FigureRow {
+  const cur = rows.find((r) => r.cur);
+  const prev = rows.find((r) => !r.cur);
+  const pick = (r: R | undefined) => (r ? value(r) : unit === 'count' ? 0 : null);
+  return { key, unit, current: pick(cur), previous: pick(prev), currentBase: cur ? base(cur) : 0, previousBase: prev ? base(prev) : 0 };
+}
+const count = <R extends Pair>(rows: R[], key: string, get: (r: R) => number) => line(rows, key, 'count', get, get);
+
+export async function computeFigures(tx: Tx, organisationId: string, scope: Scope, bounds: Bounds): Promise<Figure[]> {
+  const { previous: p0, current: c0, end: e } = bounds;
+  // Whose contacts and calls: filters on the column naming the member of staff.
+  const byStaff = (column: string) =>
+    scope.kind === 'own' ? tx`${tx(column)} = ${scope.workerId}`
+    : scope.kind === 'team' ? tx`${tx(column)} in (select id from users where team_id = ${scope.team.id})`
+    : tx`true`;
+  // Whose requests: to or answered by the worker; a team's citizens (as duty routes them, migration 013).
+  const requestScope =
+    scope.kind === 'own' ? tx`(r.own_worker_id = ${scope.workerId} or r.claimed_by = ${scope.workerId})`
+    : scope.kind === 'team' ? tx`r.citizen_id in (
+        select c.citizen_id from caseloads c join users w on w.id = c.worker_id where w.team_id = ${scope.team.id}
+        union select id from users where role = 'citizen' and team_id = ${scope.team.id})`
+    : tx`true`;
+
+  type ContactRow = Pair & Record<'video' | 'phone' | 'home_visit' | 'chat' | 'planned' | 'ad_hoc' | 'citizen_initiated' | 'held' | 'no_show' | 'technical_failure' | 'travel_n', number> & { travel_km: string | null; travel_minutes: string | null };
+  const contacts = await tx<ContactRow[]>`
+    with c as (
+      select a.starts_at as at, a.modality as way, 'planned' as kind,
+             case when a.status in ('held', 'no_show', 'technical_failure') then a.status end as outcome, a.citizen_id
+      from appointments a
+      where a.organisation_id = ${organisationId} and a.status <> 'cancelled' and a.starts_at >= ${p0} and a.starts_at < ${e}
+        and ${byStaff('a.worker_id')}
+      union all
+      select s.created_at, 'video', 'ad_hoc', s.outcome, s.citizen_id
+      from call_sessions s
+      where s.organisation_id = ${organisationId} and s.kind = 'ad_hoc' and s.appointment_id is null
+        and s.created_at >= ${p0} and s.created_at < ${e} and ${byStaff('s.worker_id')}
+      union all
+      select r.created_at, r.way, 'citizen_initiated', coalesce(s.outcome, 'held'), r.citizen_id
+      from contact_requests r left join call_sessions s on s.id = r.call_session_id
+      where r.organisation_id = ${organisationId} and r.claimed_at is not null
+        and r.created_at >= ${p0} and r.created_at < ${e} and ${byStaff('r.claimed_by')}
+    ),
+    instead as (
+      -- held, planned video/phone with a citizen whose distance is set: a home visit not driven
+      select c.at, u.travel_km, u.travel_minutes from c join users u on u.id = c.citizen_id
+      where c.kind = 'planned' and c.way in ('video', 'phone') and c.outcome = 'held' and u.travel_km is not null
+    )
+    select cur,
+           sum(video)::int as video, sum(phone)::int as phone, sum(home_visit)::int as home_visit, sum(chat)::int as chat,
+           sum(planned)::int as planned, sum(ad_hoc)::int as ad_hoc, sum(citizen_initiated)::int as citizen_initiated,
+           sum(held)::int as held, sum(no_show)::int as no_show, sum(technical_failure)::int as technical_failure,
+           sum(travel_n)::int as travel_n, sum(travel_km) as travel_km, sum(travel_minutes) as travel_minutes
+    from (
+      select c.at >= ${c0} as cur,
+             count(*) filter (where way = 'video') as video, count(*) filter (where way = 'phone') as phone,
+             count(*) filter (where way = 'home_visit') as home_visit, count(*) filter (where way = 'chat') as chat,
+             count(*) filter (where kind = 'planned') as planned, count(*) filter (where kind = 'ad_hoc') as ad_hoc,
+             count(*) filter (where kind = 'citizen_initiated') as citizen_initiated,
+             count(*) filter (where outcome = 'held') as held, count(*) filter (where outcome = 'no_show') as no_show,
+             count(*) filter (where outcome = 'technical_failure') as technical_failure,
+             0 as travel_n, null::numeric as travel_km, null::numeric as travel_minutes
+      from c group by 1
+      union all
+      select i.at >= ${c0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), sum(2 * i.travel_km), sum(2 * i.travel_minutes)
+      from instead i group by 1
+    ) parts
+    group by cur`;
+
+  type CallRow = Pair & { calls: number; audio_only: number; rtt_n: number; loss_n: number; rtt: number | null; loss: number | null };
+  const calls = await tx<CallRow[]>`
+    with s as (
+      select s.id, s.started_at >= ${c0} as cur from call_sessions s
+      where s.organisation_id = ${organisationId} and s.started_at >= ${p0} and s.started_at < ${e} and ${byStaff('s.worker_id')}
+    ),
+    q as (
+      select s.cur, p.rtt_ms_avg, p.packet_loss_pct_avg from s join call_participants p on p.session_id = s.id
+      where p.quality_samples > 0
+    )
+    select s.cur, count(*)::int as calls,
+           count(*) filter (where exists (select 1 from call_participants p where p.session_id = s.id and p.audio_only_used))::int as audio_only,
+           (select count(q.rtt_ms_avg)::int from q where q.cur = s.cur) as rtt_n,
+           (select count(q.packet_loss_pct_avg)::int from q where q.cur = s.cur) as loss_n,
+           (select percentile_cont(0.5) within group (order by q.rtt_ms_avg) from q where q.cur = s.cur) as rtt,
+           (select percentile_cont(0.5) within group (order by q.packet_loss_pct_avg) from q where q.cur = s.cur) as loss
+    from s group by s.cur`;
+
+  type RequestRow = Pair & { requests: number; answered: number; median: number | null; p90: number | null };
+  const requests = await tx<RequestRow[]>`
+    select r.created_at >= ${c0} as cur, count(*)::int as requests, count(r.claimed_at)::int as answered,
+           percentile_cont(0.5) within group (order by extract(epoch from r.claimed_at - r.created_at) / 60) filter (where r.claimed_at is not null) as median,
+           percentile_cont(0.9) within group (order by extract(epoch from r.claimed_at - r.created_at) / 60) filter (where r.claimed_at is not null) as p90
+    from contact_requests r
+    where r.organisation_id = ${organisationId} and r.created_at >= ${p0} and r.created_at < ${e} and ${requestScope}
+    group by 1`;
+
+  const figures: Figure[] = [
+    { id: 'ways', rows: (['video', 'phone', 'home_visit', 'chat'] as const).map((k) => count(contacts, k, (r) => r[k])) },
+    { id: 'kinds', rows: (['planned', 'ad_hoc', 'citizen_initiated'] as const).map((k) => count(contacts, k, (r) => r[k])) },
+    { id: 'outcomes', rows: (['held', 'no_show', 'technical_failure'] as const).map((k) => count(contacts, k, (r) => r[k])) },
+    {
+      id: 'audioOnly',
+      rows: [
+        count(calls, 'videoCalls', (r) => r.calls),
+        count(calls, 'audioOnlyCalls', (r) => r.audio_only),
+        line(calls, 'audioOnlyShare', 'percent', (r) => (r.calls ? round((100 * r.audio_only) / r.calls) : null), (r) => r.calls),
+      ],
+    },
+    {
+      id: 'quality',
+      rows: [
+        line(calls, 'medianRttMs', 'ms', (r) => round(num(r.rtt), 0), (r) => r.rtt_n),
+        line(calls, 'medianLossPct', 'percent', (r) => round(num(r.loss), 2), (r) => r.loss_n),
+      ],
+    },
+    {
+      id: 'answerTime',
+      rows: [
+        count(requests, 'requests', (r) => r.requests),
+        count(requests, 'answered', (r) => r.answered),
+        line(requests, 'medianMinutes', 'minutes', (r) => round(num(r.median)), (r) => r.answered),
+        line(requests, 'p90Minutes', 'minutes', (r) => round(num(r.p90)), (r) => r.answered),
+      ],
+    },
+    {
+      id: 'travel',
+      rows: [
+        count(contacts, 'insteadOfHomeVisit', (r) => r.travel_n),
+        line(contacts, 'kmSaved', 'km', (r) => (r.travel_n ? round(num(r.travel_km)) : null), (r) => r.travel_n),
+        line(contacts, 'hoursSaved', 'hours', (r) => (r.travel_n ? round(num(r.travel_minutes ?? 0)! / 60) : null), (r) => r.travel_n),
+      ],
+    },
+  ];
+  const feedback = await feedbackFigure(tx, organisationId, scope, bounds);
+  if (feedback) figures.push(feedback);
+  return figures;
+}
+
+/**
+ * The citizens' three faces after a session (citizen_feedback, from the notes work), when that table is in place:
+ * counts of good, ok and bad, suppressed like every count. Looked up by name so the figures work before and after.
+ */
+async function feedbackFigure(tx: Tx, organisationId: string, scope: Scope, bounds: Bounds): Promise<Figure | null> {
+  const columns = await tx<{ column_name: string }[]>`
+    select column_name from information_schema.columns where table_schema = 'public' and table_name = 'citizen_feedback'`;
+  const has = new Set(columns.map((c) => c.column_name));
+  if (!has.has('mood') || !has.has('created_at') || !has.has('organisation_id')) return null;
+  // Whose: the worker the feedback is about when the table says so, else only the organisation's totals are asked.
+  const staffColumn = ['worker_id', 'staff_id', 'author_id'].find((c) => has.has(c));
+  if (scope.kind !== 'organisation' && !staffColumn) return null;
+  const who =
+    scope.kind === 'own' ? tx`${tx(staffColumn!)} = ${scope.workerId}`
+    : scope.kind === 'team' ? tx`${tx(staffColumn!)} in (select id from users where team_id = ${scope.team.id})`
+    : tx`true`;
+  type Row = Pair & { good: number; ok: number; bad: number };
+  const rows = await tx<Row[]>`
+    select created_at >= ${bounds.current} as cur, count(*) filter (where mood = 'good')::int as good,
+           count(*) filter (where mood = 'ok')::int as ok, count(*) filter (where mood = 'bad')::int as bad
+    from citizen_feedback
+    where organisation_id = ${organisationId} and created_at >= ${bounds.previous} and created_at < ${bounds.end} and ${who}
+    group by 1`;
+  return { id: 'feedback', rows: (['good', 'ok', 'bad'] as const).map((k) => count(rows, k, (r) => r[k])) };
+}
+
+export function statisticsStore(sql: Sql) {
+  /** Who the figures are about, from who asks: a worker's own work; a coordinator's organisation or named team. */
+  async function scopeOf(tx: Tx, auth: Auth, teamId: string | undefined): Promise<Scope> {
+    if (auth.role !== 'coordinator') {
+      if (teamId !== undefined) {
+        const [me] = await tx<{ team_id: string | null }[]>`select team_id from users where id = ${auth.userId}`;
+        if (me?.team_id !== teamId) throw forbidden('A worker sees the figures of their own work only');
+      }
+      return { kind: 'own', workerId: auth.userId };
+    }
+    if (teamId === undefined) return { kind: 'organisation' };
+    const [team] = await tx<StatisticsTeam[]>`select id, name from teams where id = ${teamId}`;
+    if (!team) throw notFound('No such team');
+    return { kind: 'team', team };
+  }
+
+  async function read(tx: Tx, auth: Auth, query: StatisticsQuery): Promise<Statistics> {
+    const p = periods(query.from, query.to);
+    const scope = await scopeOf(tx, auth, query.teamId);
+    const [org] = await tx<{ zone: string; previous: Date; current: Date; stop: Date }[]>`
+      select time_zone as zone,
+             (${`${p.previousFrom}-01`}::date::timestamp at time zone time_zone) as previous,
+             (${`${p.from}-01`}::date::timestamp at time zone time_zone) as current,
+             (${`${p.afterTo}-01`}::date::timestamp at time zone time_zone) as stop
+      from organisations where id = ${auth.organisationId}`;
+    const teams = auth.role === 'coordinator' ? await tx<StatisticsTeam[]>`select id, name from teams where active order by name` : [];
+    const figures = await computeFigures(tx, auth.organisationId, scope, { previous: org!.previous, current: org!.current, end: org!.stop });
+    return {
+      from: p.from, to: p.to, previousFrom: p.previousFrom, previousTo: p.previousTo, timeZone: org!.zone,
+      scope: scope.kind, team: scope.kind === 'team' ? scope.team : null, teams, figures,
+    };
+  }
+
+  /** Only a citizen I may work with: one in my caseload, or any of the organisation's for a coordinator. */
+  async function citizenFor(tx: Tx, auth: Auth, citizenId: string): Promise<void> {
+    const [row] = await tx`
+      select 1 from users u where u.id = ${citizenId} and u.role = 'citizen' and u.anonymised_at is null
+        and (${auth.role === 'coordinator'} or exists (select 1 from caseloads c where c.worker_id = ${auth.userId} and c.citizen_id = u.id))`;
+    if (!row) throw notFound('No such citizen');
+  }
+
+  const travelOf = (r: { travel_km: string | null; travel_minutes: number | null }): Travel => ({
+    km: r.travel_km === null ? null : Number(r.travel_km),
+    minutes: r.travel_minutes,
+  });
+
+  return {
+    statistics(auth: Auth, query: StatisticsQuery): Promise<Statistics> {
+      return inOrganisation(sql, auth.organisationId, (tx) => read(tx, auth, query));
+    },
+
+    /** The figures for an export, with the export written to the audit trail (what and how many, never who). */
+    exported(auth: Auth, query: StatisticsQuery, format: 'csv' | 'xlsx' | 'pdf'): Promise<{ statistics: Statistics; organisation: string }> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        const statistics = await read(tx, auth, query);
+        const [org] = await tx<{ name: string }[]>`select name from organisations where id = ${auth.organisationId}`;
+        const contacts = statistics.figures.find((f) => f.id === 'kinds')!.rows.reduce((sum, r) => sum + (r.current ?? 0), 0);
+        await audit(tx, auth, 'statistics.exported', null, { format, from: statistics.from, to: statistics.to, scope: statistics.scope, contacts });
+        return { statistics, organisation: org!.name };
+      });
+    },
+
+    travel(auth: Auth, citizenId: string): Promise<Travel> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        await citizenFor(tx, auth, citizenId);
+        const [row] = await tx<{ travel_km: string | null; travel_minutes: number | null }[]>`select travel_km, travel_minutes from users where id = ${citizenId}`;
+        await audit(tx, auth, 'citizen.travel.read', citizenId);
+        return travelOf(row!);
+      });
+    },
+
+    setTravel(auth: Auth, citizenId: string, body: PutTravelBody): Promise<Travel> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        await citizenFor(tx, auth, citizenId);
+        const [row] = await tx<{ travel_km: string | null; travel_minutes: number | null }[]>`
+          update users set travel_km = ${body.km}, travel_minutes = ${body.minutes}, updated_at = now()
+          where id = ${citizenId} returning travel_km, travel_minutes`;
+        await audit(tx, auth, 'citizen.travel.set', citizenId);
+        return travelOf(row!);
+      });
+    },
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    statistics: StatisticsStore;
+  }
+}
