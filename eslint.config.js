@@ -18,6 +18,8 @@ const PUBLIC_MODULES = {
   events: ['events'],
   reminders: ['outbox', 'setup'],
   retention: ['retention', 'store'],
+  attendance: ['store'],
+  'follow-up': ['store'],
   'volunteer-times': ['store'],
   guests: ['store'],
 };

@@ -23,6 +23,8 @@ export const BookBody = Type.Object(
     staffNote: Type.Optional(Text({ maxLength: 2000, multiline: true })),
     repeatWeeks: Type.Optional(Type.Integer({ minimum: 2, maximum: 52, description: 'Book the same time weekly, this many times' })),
     workerId: Type.Optional(Uuid),
+    /** A home visit or phone appointment: ask the citizen by SMS on the morning of the day (issue 11, protocol/attendance.ts). */
+    attendanceCheck: Type.Optional(Type.Boolean()),
   },
   strict,
 );

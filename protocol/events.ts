@@ -16,6 +16,10 @@ export interface EventsServerToClient {
   myContactRequestChanged: () => void;
   /** Both sides of a chat request: a message was written. */
   contactMessagesChanged: () => void;
+  /** Staff: my follow-ups after a no-show, or (coordinators) the alerts of two no-shows in a row, changed. */
+  followUpsChanged: () => void;
+  /** Staff: a citizen answered the morning attendance check of one of my appointments. */
+  attendanceChanged: () => void;
 }
 
 /** The client sends nothing: the connection only listens. */

@@ -1,4 +1,5 @@
 /** Every HTTP route of the product, merged from the features' tables. Adding a feature means adding its table here. */
+import { attendanceRoutes } from './attendance.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { bookingRoutes } from './booking.js';
@@ -6,6 +7,7 @@ import { calendarRoutes } from './calendar.js';
 import { crisisRoutes } from './crisis.js';
 import { guestRoutes } from './guests.js';
 import { dutyRoutes } from './duty.js';
+import { followUpRoutes } from './follow-up.js';
 import { callRoutes } from './calls.js';
 import type { RouteTable } from './contract.js';
 import { healthRoutes } from './health.js';
@@ -35,6 +37,8 @@ export const routes = {
   ...pushRoutes,
   ...dutyRoutes,
   ...crisisRoutes,
+  ...attendanceRoutes,
+  ...followUpRoutes,
   ...statisticsRoutes,
   ...volunteerTimeRoutes,
   ...guestRoutes,

@@ -53,6 +53,11 @@ import { pushRoutes } from './push/routes.js';
 import { pushStore } from './push/store.js';
 import { crisisRoutes } from './crisis/routes.js';
 import { crisisStore } from './crisis/store.js';
+import { attendanceRoutes } from './attendance/routes.js';
+import { attendanceStore } from './attendance/store.js';
+import { FollowUpNotifier } from './follow-up/notify.js';
+import { followUpRoutes } from './follow-up/routes.js';
+import { followUpStore } from './follow-up/store.js';
 import { statisticsRoutes } from './statistics/routes.js';
 import { statisticsStore } from './statistics/store.js';
 import { notesRoutes } from './notes/routes.js';
@@ -199,6 +204,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   dutyRoutes(app, dutyNotifier);
   dutyNotifier.start();
   app.addHook('preClose', () => dutyNotifier.stop());
+
+  // The morning attendance check and the follow-up after a no-show (issue 11). The database opens follow-ups itself;
+  // the notifier hears of each (LISTEN) and tells the worker, and the coordinators of two no-shows in a row.
+  app.decorate('attendance', attendanceStore(deps.sql));
+  attendanceRoutes(app, features);
+  app.decorate('followUps', followUpStore(deps.sql));
+  followUpRoutes(app);
+  const followUpNotifier = new FollowUpNotifier({ store: app.followUps, events, log: deps.log.child({ module: 'follow-up' }) });
+  await followUpNotifier.start();
+  app.addHook('preClose', () => followUpNotifier.stop());
 
   // Figures (issue 11): counted from the rows above, per team and local month; exports and the evaluation report.
   app.decorate('statistics', statisticsStore(deps.sql));

@@ -31,6 +31,8 @@ export interface Config {
   smsGatewayUrl: string | undefined;
   smsGatewayToken: string | undefined;
   smsSender: string;
+  /** The shared secret of the SMS gateway's incoming-message webhook (its JWT signature, HS256); unset: replies are refused. */
+  smsWebhookSecret: string | undefined;
   dispatcherInServer: boolean;
   dispatchLeaseSeconds: number;
   mediasoupWorkerBin: string | undefined;
@@ -311,6 +313,15 @@ const SETTINGS: { [K in keyof Config]: Variable<Config[K]> } = {
     description: 'Sender name shown on SMS (at most 11 letters/digits).',
     check(value) {
       if (!/^[A-Za-z0-9 ]{1,11}$/.test(value)) throw new ConfigError('SMS_SENDER', 'must be 1 to 11 letters, digits or spaces');
+    },
+  }),
+  smsWebhookSecret: optionalText('SMS_WEBHOOK_SECRET', {
+    unset: '(replies by SMS are refused)',
+    secret: true,
+    description:
+      'Secret of the SMS gateway\'s incoming-message webhook (GatewayAPI signs each call with a JWT in X-Gwapi-Signature, HS256): set the same secret on the webhook pointing at PUBLIC_URL/api/sms/incoming, so citizens can answer the morning attendance check.',
+    check(value) {
+      if (value.length < 16) throw new ConfigError('SMS_WEBHOOK_SECRET', 'must be at least 16 characters');
     },
   }),
   dispatcherInServer: flag('DISPATCHER', { default: true, description: 'false to not send reminders from the server process (run `npm run dispatcher` instead).' }),

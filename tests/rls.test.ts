@@ -101,6 +101,19 @@ async function seedEveryTable(admin: Sql, org: Org): Promise<void> {
     const [note] = await tx`insert into session_notes (organisation_id, citizen_id, author_id, way, topics) values (${org.id}, ${org.citizenId}, ${org.workerId}, 'phone', 'Ugen') returning id`;
     await tx`insert into session_note_goals (organisation_id, note_id, goal_id) values (${org.id}, ${note!.id}, ${goal!.id})`;
     await tx`insert into citizen_feedback (organisation_id, citizen_id, call_session_id, mood) values (${org.id}, ${org.citizenId}, ${call!.id}, 'good')`;
+    // The morning check and the follow-up after a no-show (migration 017): a sent check and its answer, two follow-ups
+    // (one with an action) and the coordinators' alert of the two in a row.
+    const [check] = await tx`
+      insert into reminders (organisation_id, citizen_id, appointment_id, kind, channel, due_at, status, next_attempt_at, idempotency_key, sent_at)
+      values (${org.id}, ${org.citizenId}, ${appointment!.id}, 'attendance_check', 'sms', now(), 'sent', now(), ${`fixture-check:${tag}`}, now()) returning id`;
+    await tx`insert into attendance_replies (organisation_id, reminder_id, appointment_id, citizen_id, answer, provider_message_id)
+             values (${org.id}, ${check!.id}, ${appointment!.id}, ${org.citizenId}, 'yes', ${tag})`;
+    const [first, second] = await tx`
+      insert into follow_ups (organisation_id, citizen_id, worker_id, call_session_id, cause_at, due_at)
+      values (${org.id}, ${org.citizenId}, ${org.workerId}, ${call!.id}, now() - interval '2 days', now()), (${org.id}, ${org.citizenId}, ${org.workerId}, null, now() - interval '1 day', now())
+      returning id`;
+    await tx`insert into follow_up_actions (organisation_id, follow_up_id, kind, due_at, created_by) values (${org.id}, ${first!.id}, 'call', now(), ${org.workerId})`;
+    await tx`insert into follow_up_alerts (organisation_id, citizen_id, follow_up_id, previous_follow_up_id) values (${org.id}, ${org.citizenId}, ${second!.id}, ${first!.id})`;
   });
 }
 

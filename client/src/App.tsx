@@ -123,6 +123,8 @@ function mayOpen(screen: Destination, me: Me): boolean {
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'roster':
       return me.user.role === 'coordinator';
+    case 'follow-ups':
+      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'citizen-crisis-plan':
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     default:
@@ -138,6 +140,7 @@ function signedInPage(screen: Destination, me: Me, logout: () => Promise<void>):
     case 'people':
     case 'duty':
     case 'roster':
+    case 'follow-ups':
       return <StaffScreen place={screen.name} me={me} />;
     case 'talk':
       return <LazyCitizenTalk />;

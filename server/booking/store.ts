@@ -148,8 +148,9 @@ export function bookingStore(sql: Sql) {
             seriesId = series!.id;
           }
           const inserted = await tx<{ id: string }[]>`
-            insert into appointments (organisation_id, worker_id, citizen_id, series_id, starts_at, ends_at, modality, staff_note, created_by)
-            select ${auth.organisationId}, ${workerId}, ${body.citizenId}, ${seriesId}, s, e, ${body.modality}, ${body.staffNote ?? null}, ${auth.userId}
+            insert into appointments (organisation_id, worker_id, citizen_id, series_id, starts_at, ends_at, modality, staff_note, created_by, attendance_check)
+            select ${auth.organisationId}, ${workerId}, ${body.citizenId}, ${seriesId}, s, e, ${body.modality}, ${body.staffNote ?? null}, ${auth.userId},
+                   ${(body.attendanceCheck ?? false) && (body.modality === 'phone' || body.modality === 'home_visit')}
             from unnest(${tx.array(ranges.map((r) => r.startsAt.toISOString()))}::timestamptz[], ${tx.array(ranges.map((r) => r.endsAt.toISOString()))}::timestamptz[]) as t(s, e)
             returning id`;
           const ids = inserted.map((r) => r.id);

@@ -56,6 +56,21 @@ export function reminderDateTime(instant: Date, zone: string, language: Reminder
   return `${date} ${words.at} ${clockTime(instant, zone, words)}`;
 }
 
+const ATTENDANCE_CHECK: Record<ReminderLanguage, (time: string) => string> = {
+  da: (time) => `Passer det stadig i dag kl. ${time}? Svar JA, VIDEO eller NEJ.`,
+  en: (time) => `Does today at ${time} still suit you? Reply YES, VIDEO or NO.`,
+  sv: (time) => `Passar det fortfarande i dag kl. ${time}? Svara JA, VIDEO eller NEJ.`,
+};
+
+/**
+ * The morning attendance check (issue 11) for a home visit or a phone appointment today: only the clock time and the
+ * three answers, in the citizen's language. No name, no address, no kind of meeting: a shared phone may show it.
+ */
+export function composeAttendanceCheck(language: ReminderLanguage, timeZone: string, startsAt: Date): string {
+  const words = WORDS[language] ?? WORDS.da;
+  return (ATTENDANCE_CHECK[language] ?? ATTENDANCE_CHECK.da)(clockTime(startsAt, timeZone, words));
+}
+
 /**
  * The reminder's words, in the citizen's language. They reveal nothing sensitive — no department, diagnosis, worker
  * title or names — only that there is an appointment, when (local time), and how to join a video meeting.

@@ -5,7 +5,7 @@ import { readyJoinSecret, reminderJoinSecret, reminderLinkUrl } from '../links/l
 import type { Logger } from '../log.js';
 import type { PushSender } from '../push/sender.js';
 import { pushSubscriptionsOf, type StoredPushSubscription } from '../push/store.js';
-import { composeReminder } from './compose.js';
+import { composeAttendanceCheck, composeReminder } from './compose.js';
 import { outbox } from './outbox.js';
 import { SendError, type Sender } from './senders.js';
 import { readyMessage, readyPush } from './ready-text.js';
@@ -133,6 +133,13 @@ export class Dispatcher {
       // To the shift's duty phone (or a coordinator's), naming no one; not sent once someone has taken the request.
       const stale = row.request_status !== 'waiting';
       return { row, stale, why: stale ? 'the request was taken or cancelled' : undefined, to: row.recipient_phone, words: { subject: '', text: DUTY_ESCALATION_TEXT }, devices: [] };
+    }
+    if (row.kind === 'attendance_check') {
+      // The morning check (issue 11): only while the appointment is still booked, ahead, met at home or by phone, and
+      // still wants it. The text names no one.
+      const stale = !row.user_active || !row.channel_allowed || row.appointment_status !== 'booked' || !row.attendance_check ||
+        (row.modality !== 'phone' && row.modality !== 'home_visit') || row.starts_at!.getTime() < Date.now();
+      return { row, stale, to: row.phone, words: { subject: '', text: composeAttendanceCheck(row.language, row.time_zone, row.starts_at!) }, devices: [] };
     }
     const stale =
       !row.user_active ||

@@ -8,7 +8,7 @@ import type { Sql } from 'postgres';
 import type { Tx } from '../db/database.js';
 import { fromLocal, toLocal } from '../time.js';
 import {
-  appointmentsToPlan, cancelPendingNoLongerAllowed, insertReadyNotice, moveReadyNotice, readyChannels, cancelPendingOfAppointments, cancelPendingOfSchedule, insertAppointmentReminders,
+  appointmentsToPlan, attendanceChecksToPlan, cancelPendingAttendanceCheck, cancelPendingNoLongerAllowed, insertAttendanceChecks, insertReadyNotice, moveReadyNotice, readyChannels, cancelPendingOfAppointments, cancelPendingOfSchedule, insertAppointmentReminders,
   planMedicationReminders, upcomingAppointmentIds, type PlannedReminder,
 } from './store.js';
 
@@ -38,7 +38,46 @@ async function planAppointments(tx: Tx, appointmentIds: readonly string[], now =
       }
     }
   }
-  return insertAppointmentReminders(tx, planned);
+  return (await insertAppointmentReminders(tx, planned)) + (await planAttendanceChecks(tx, appointmentIds, now));
+}
+
+/** A morning check not sent by this long before its appointment is not sent at all: too late to plan by. */
+const CHECK_LAST_MINUTES = 60;
+
+/**
+ * The morning attendance check (issue 11) of home visits and phone appointments that asked for one: one SMS on the
+ * appointment's day at the organisation's morning hour (attendance_check_time, local), moved to the end of the SMS
+ * quiet hours when the hour falls inside them (unless the citizen chose SMS at night). Switched on later the same
+ * morning, it goes at once; within the last hour before the appointment, or when the quiet hours end too late, not at
+ * all. Only with the citizen's SMS consent (reminder_channel_allowed).
+ */
+async function planAttendanceChecks(tx: Tx, appointmentIds: readonly string[], now = new Date()): Promise<number> {
+  const planned: Omit<PlannedReminder, 'channel'>[] = [];
+  for (const row of await attendanceChecksToPlan(tx, appointmentIds)) {
+    if (!row.sms) continue;
+    const day = toLocal(row.starts_at, row.time_zone).slice(0, 10);
+    let due = fromLocal(`${day}T${row.check_time}`, row.time_zone);
+    if (!due) continue;
+    if (!row.at_night && inQuietHours(toLocal(due, row.time_zone).slice(11, 16), row)) due = fromLocal(`${day}T${row.quiet_end}`, row.time_zone) ?? due;
+    const latest = row.starts_at.getTime() - CHECK_LAST_MINUTES * 60_000;
+    if (due.getTime() <= now.getTime()) {
+      const sameDay = toLocal(now, row.time_zone).slice(0, 10) === day;
+      if (!sameDay || (!row.at_night && inQuietHours(toLocal(now, row.time_zone).slice(11, 16), row))) continue;
+      due = now;
+    }
+    if (due.getTime() > latest) continue;
+    planned.push({
+      organisationId: row.organisation_id, citizenId: row.citizen_id, appointmentId: row.id, dueAt: due,
+      idempotencyKey: `attendance_check:${row.id}:${row.starts_at.getTime()}`,
+    });
+  }
+  return insertAttendanceChecks(tx, planned);
+}
+
+/** Whether a local clock time "HH:MM" lies in the organisation's quiet hours (which may wrap midnight: 21:00–08:00). */
+function inQuietHours(time: string, org: { quiet_start: string; quiet_end: string }): boolean {
+  const wraps = org.quiet_start > org.quiet_end;
+  return wraps ? time >= org.quiet_start || time < org.quiet_end : time >= org.quiet_start && time < org.quiet_end;
 }
 
 /** How the citizen is told that a session opened (protocol/calls.ts ReadyNotice). */
@@ -97,6 +136,10 @@ export const outbox = {
   moveReadyNoticeOffPush,
   /** Reminders for newly booked appointments, by the organisation's offsets and the citizen's consent. */
   planAppointments,
+  /** The worker switched an appointment's morning check on: it is planned now (nothing happens if it already was). */
+  planAttendanceChecks,
+  /** The worker switched an appointment's morning check off: a pending one will not be sent. */
+  cancelAttendanceCheck: cancelPendingAttendanceCheck,
   /** The appointments are cancelled, closed or moved: their pending reminders will not be sent. */
   cancelAppointments: cancelPendingOfAppointments,
   /** An appointment moved: cancel what was planned and plan again for the new time. */

@@ -66,6 +66,59 @@ export async function insertAppointmentReminders(tx: Tx, planned: readonly Plann
   return inserted.length;
 }
 
+/** A home visit or phone appointment whose citizen asked for the morning check (issue 11), with what planning needs. */
+export interface AttendanceCheckToPlan {
+  id: string;
+  organisation_id: string;
+  citizen_id: string;
+  starts_at: Date;
+  time_zone: string;
+  /** The organisation's morning hour, HH:MM local. */
+  check_time: string;
+  quiet_start: string;
+  quiet_end: string;
+  /** reminder_channel_allowed(citizen, 'sms'): the check is an SMS, and only with the citizen's consent. */
+  sms: boolean;
+  at_night: boolean;
+}
+
+export function attendanceChecksToPlan(tx: Tx, appointmentIds: readonly string[]): Promise<AttendanceCheckToPlan[]> {
+  return tx<AttendanceCheckToPlan[]>`
+    select a.id, a.organisation_id, a.citizen_id, a.starts_at, o.time_zone, to_char(o.attendance_check_time, 'HH24:MI') as check_time,
+           to_char(o.quiet_hours_start, 'HH24:MI') as quiet_start, to_char(o.quiet_hours_end, 'HH24:MI') as quiet_end,
+           reminder_channel_allowed(a.citizen_id, 'sms') as sms, coalesce(s.reminders_at_night, false) as at_night
+    from appointments a
+    join organisations o on o.id = a.organisation_id
+    join users u on u.id = a.citizen_id and u.active
+    left join citizen_settings s on s.citizen_id = a.citizen_id
+    where a.id = any(${tx.array(appointmentIds as string[])}::uuid[]) and a.status = 'booked'
+      and a.attendance_check and a.modality in ('phone', 'home_visit')`;
+}
+
+/** Writes planned attendance checks (one SMS per appointment and start time); a cancelled one planned again comes back. */
+export async function insertAttendanceChecks(tx: Tx, planned: readonly Omit<PlannedReminder, 'channel'>[]): Promise<number> {
+  if (planned.length === 0) return 0;
+  const inserted = await tx`
+    insert into reminders (organisation_id, citizen_id, appointment_id, kind, channel, due_at, next_attempt_at, idempotency_key)
+    select org, citizen, appointment, 'attendance_check', 'sms', due, due, key
+    from unnest(${tx.array(planned.map((p) => p.organisationId))}::uuid[], ${tx.array(planned.map((p) => p.citizenId))}::uuid[],
+                ${tx.array(planned.map((p) => p.appointmentId))}::uuid[], ${tx.array(planned.map((p) => p.dueAt.toISOString()))}::timestamptz[],
+                ${tx.array(planned.map((p) => p.idempotencyKey))}::text[])
+      as p(org, citizen, appointment, due, key)
+    on conflict (idempotency_key) do update set status = 'pending', attempts = 0, last_error = null, leased_until = null,
+      due_at = excluded.due_at, next_attempt_at = excluded.next_attempt_at
+      where reminders.status = 'cancelled'
+    returning id`;
+  return inserted.length;
+}
+
+/** The appointment's pending morning check will not be sent (the worker switched it off). */
+export async function cancelPendingAttendanceCheck(tx: Tx, appointmentId: string): Promise<void> {
+  await tx`
+    update reminders set status = 'cancelled', leased_until = null
+    where appointment_id = ${appointmentId} and kind = 'attendance_check' and status = 'pending'`;
+}
+
 /**
  * Medication reminders for the coming `hours`, by the database's plan_medication_reminders (migration 006): one row
  * per dose and channel the consent rule allows, cancelled ones still ahead brought back. With a citizen, only theirs;
@@ -144,7 +197,7 @@ export async function moveReadyNotice(tx: Tx, reminderId: string, channel: 'sms'
 /** A claimed reminder with what sending it needs, read in its organisation. */
 export interface ReminderToSend {
   id: string;
-  kind: 'appointment' | 'medication' | 'call_ready' | 'duty_escalation';
+  kind: 'appointment' | 'medication' | 'call_ready' | 'duty_escalation' | 'attendance_check';
   channel: 'sms' | 'email' | 'push';
   idempotency_key: string;
   attempts: number;
@@ -161,6 +214,8 @@ export interface ReminderToSend {
   channel_allowed: boolean;
   modality: 'video' | 'phone' | 'home_visit' | 'chat' | null;
   appointment_status: string | null;
+  /** The appointment still wants its morning check (issue 11). */
+  attendance_check: boolean | null;
   worker_id: string | null;
   citizen_id: string;
   wording: string | null;
@@ -200,7 +255,7 @@ export function dispatchStore(sql: Sql) {
         const rows = await tx<ReminderToSend[]>`
           select r.id, r.kind, r.channel, r.idempotency_key, r.attempts, r.due_at, r.citizen_id,
                  u.phone, u.email, u.active as user_active, u.preferred_language as language, o.time_zone,
-                 a.id as appointment_id, a.starts_at, a.ends_at, a.modality, a.status as appointment_status, a.worker_id,
+                 a.id as appointment_id, a.starts_at, a.ends_at, a.modality, a.status as appointment_status, a.attendance_check, a.worker_id,
                  m.wording, m.active as schedule_active, reminder_channel_allowed(r.citizen_id, r.channel) as channel_allowed,
                  r.call_session_id, cs.status as call_status, cs.worker_id as call_worker_id, cs.appointment_id as call_appointment_id,
                  (select w.display_name from users w where w.id = cs.worker_id) as call_worker_name,

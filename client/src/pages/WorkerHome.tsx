@@ -12,6 +12,8 @@ import { CameraIcon } from '../ui/icons';
 import { DutyRequests } from '../duty/DutyScreen';
 import { useVideoSessions } from './worker';
 import { CrisisPlanReviews } from '../crisis/ReviewDue';
+import { NotesToWrite } from '../notes/NotesToWrite';
+import { AttendanceFlags, FollowUpsToday } from '../follow-up/Today';
 
 /**
  * I dag, the staff's home: who is waiting first (that is what cannot wait), then the worker's next appointment big,
@@ -34,13 +36,19 @@ export function WorkerHome({ me }: { me: Me }) {
       <OpenCalls calls={calls} onEnter={enter} />
       {/* "Jeg vil gerne tale med nogen" from my citizens (and the duty queue while on a shift): nothing when none wait. */}
       <DutyRequests compact />
+      {/* Follow-ups after a no-show, overdue first; for coordinators, two no-shows in a row. Nothing when none. */}
+      <FollowUpsToday coordinator={me.user.role === 'coordinator'} />
       {me.user.role === 'worker' && (
         <>
           {day.failed !== null && <Notice outcome={{ failed: day.failed }} />}
           {day.appointments === null && day.failed === null && <p role="status">{t('app.loading')}</p>}
+          {/* The morning check's answers, flagged before the worker drives. */}
+          <AttendanceFlags />
           {day.appointments && (
             <TodayAppointments appointments={day.appointments} outcome={outcome} onStartVideo={(a) => void start(a.citizenId, a.id)} />
           )}
+          {/* Today's phone calls, home visits and chats once begun: "Skriv notat" (a video call's note follows the call). */}
+          {day.appointments && <NotesToWrite appointments={day.appointments} />}
           <CrisisPlanReviews />
         </>
       )}
