@@ -111,12 +111,21 @@ export interface SessionInfo {
 
 export type JoinResult = ({ state: 'waiting'; peerId: string } | ({ state: 'in_call' } & RoomState)) & { session: SessionInfo };
 
+/** A TURN server and the time-limited credentials for it (RTCIceServer's shape). */
+export interface IceServer {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+
 /** The server's side of a WebRTC transport: what the client creates its own side from. */
 export interface TransportParams {
   id: string;
   iceParameters: IceParameters;
   iceCandidates: IceCandidate[];
   dtlsParameters: DtlsParameters;
+  /** TURN servers to reach the media server through when the direct path is blocked; empty when none is set up. */
+  iceServers: IceServer[];
 }
 
 /** A consumer the server made for this participant: what the client consumes it with. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond `npm run setup`: Debian's Chromium and Firefox ESR for the browser tests,
-# poppler's pdftotext for the PDF exports, and the offline-built mediasoup worker.
+# poppler's pdftotext for the PDF exports, coturn for the TURN call, and the offline-built mediasoup worker.
 # Idempotent: installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
@@ -12,6 +12,8 @@ missing=()
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
 # pdftotext, to read back the text of the exported notes and evaluation reports
 [ -x /usr/bin/pdftotext ] || missing+=(poppler-utils)
+# a real TURN server for the call that may only relay (tests/e2e/turn.test.ts)
+[ -x /usr/bin/turnserver ] || missing+=(coturn)
 
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""

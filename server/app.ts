@@ -185,6 +185,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     onCallChanged: (organisationId, callId) => events.callChanged(organisationId, callId),
     origin: config.publicUrl.origin, store: app.calls, tokens: deps.tokens, media: deps.media, log: deps.log.child({ module: 'signalling' }),
     reconnectGraceMs: config.callReconnectGraceSeconds * 1000,
+    turn: { urls: config.turnUrls, secret: config.turnSecret, credentialHours: config.turnCredentialHours },
   });
   // Sign-out and deactivation (registered above, called at request time) reach live calls through this.
   app.decorate('liveCalls', {

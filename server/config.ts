@@ -40,6 +40,11 @@ export interface Config {
   rtcAnnouncedAddress: string | undefined;
   rtcPort: number;
   rtcUdp: boolean;
+  /** TURN servers browsers may relay media through (turn:/turns: URIs); empty: none. */
+  turnUrls: string[];
+  /** coturn's static-auth-secret: the server hands out time-limited TURN credentials signed with it (TURN REST API). */
+  turnSecret: string | undefined;
+  turnCredentialHours: number;
   mediaWorkers: number;
   callReconnectGraceSeconds: number;
 }
@@ -348,6 +353,36 @@ const SETTINGS: { [K in keyof Config]: Variable<Config[K]> } = {
     },
   }),
   rtcUdp: flag('RTC_UDP', { default: true, description: 'false to offer media over TCP only (for networks that block UDP; TURN is better).' }),
+  turnUrls: {
+    name: 'TURN_URLS',
+    default: '(none)',
+    description:
+      'TURN servers for networks that block the direct media path, comma-separated, e.g. turn:turn.kommune.dk:3478?transport=udp,turn:turn.kommune.dk:3478?transport=tcp,turns:turn.kommune.dk:443?transport=tcp (municipal networks that allow only 443). Needs TURN_SECRET.',
+    read(raw, context) {
+      const urls = raw ? raw.split(',').map((url) => url.trim()).filter(Boolean) : [];
+      for (const url of urls) {
+        if (!/^turns?:[A-Za-z0-9.\-[\]:]+(\?transport=(udp|tcp))?$/.test(url)) {
+          throw new ConfigError('TURN_URLS', `has "${url}": each must look like turn:host:3478?transport=udp or turns:host:443?transport=tcp`);
+        }
+      }
+      if (urls.length > 0 && !text(context.env, 'TURN_SECRET')) throw new ConfigError('TURN_URLS', 'needs TURN_SECRET (the static-auth-secret of the TURN server)');
+      return urls;
+    },
+  },
+  turnSecret: optionalText('TURN_SECRET', {
+    unset: '(none)',
+    secret: true,
+    description: 'The TURN server\'s shared secret (coturn: use-auth-secret, static-auth-secret): each call gets credentials signed with it that expire after TURN_CREDENTIAL_HOURS. At least 16 characters.',
+    check(value) {
+      if (value.length < 16) throw new ConfigError('TURN_SECRET', 'must be at least 16 characters');
+    },
+  }),
+  turnCredentialHours: wholeNumber('TURN_CREDENTIAL_HOURS', {
+    default: 8,
+    min: 1,
+    max: 48,
+    description: 'How long the TURN credentials handed to a browser for a call stay valid (a working day by default: longer than any call).',
+  }),
   mediaWorkers: wholeNumber('MEDIA_WORKERS', {
     default: { value: () => os.availableParallelism(), shown: '(number of CPU cores)' },
     min: 1,

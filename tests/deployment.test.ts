@@ -5,6 +5,9 @@ import { parseConfig, VARIABLES } from '../server/config.js';
 
 interface Service {
   image?: string;
+  profiles?: string[];
+  network_mode?: string;
+  command?: string[];
   build?: string;
   environment?: Record<string, string>;
   ports?: string[];
@@ -18,10 +21,14 @@ const db = compose.services.db!;
 
 /** What `docker compose` would make of ${VAR:?msg} and ${VAR} given a .env with these values. */
 const DOTENV: Record<string, string> = { PUBLIC_URL: 'https://video.kommune.dk', POSTGRES_PASSWORD: 'long-random-password', RTC_ANNOUNCED_ADDRESS: '203.0.113.10' };
-const substitute = (value: string) =>
-  value.replace(/\$\{(\w+)(:\?[^}]*)?\}/g, (_, name: string) => {
-    if (!(name in DOTENV)) throw new Error(`compose needs ${name}, which the README does not mention`);
-    return DOTENV[name]!;
+/** The .env of a deployment with TURN (README "TURN"). */
+const TURN_DOTENV: Record<string, string> = { ...DOTENV, TURN_REALM: 'turn.kommune.dk', TURN_SECRET: 'a-long-random-turn-secret', TURN_URLS: 'turn:turn.kommune.dk:3478?transport=udp,turns:turn.kommune.dk:443?transport=tcp' };
+/** ${VAR:?msg} must be in .env; ${VAR:-default} may be. */
+const substitute = (value: string, dotenv = DOTENV) =>
+  value.replace(/\$\{(\w+)(?:(:\?[^}]*)|:-([^}]*))?\}/g, (_, name: string, required: string | undefined, fallback: string | undefined) => {
+    if (name in dotenv) return dotenv[name]!;
+    if (required !== undefined || fallback === undefined) throw new Error(`compose needs ${name}, which the README does not mention`);
+    return fallback;
   });
 
 describe('docker-compose.yml', () => {
@@ -34,7 +41,8 @@ describe('docker-compose.yml', () => {
 
   it('takes every secret from .env, never writing one into the file', () => {
     const env = app.environment!;
-    for (const variable of VARIABLES.filter((v) => v.secret && v.name in env)) expect(env[variable.name], variable.name).toMatch(/\$\{\w+:\?/);
+    // ${NAME:?…} (required) or ${NAME:-} (optional, empty when .env has none): either way the value is only in .env
+    for (const variable of VARIABLES.filter((v) => v.secret && v.name in env)) expect(env[variable.name], variable.name).toMatch(/\$\{\w+(:\?[^}]*|:-)\}/);
   });
 
   it('the image sets only variables the server knows (besides NODE_ENV)', () => {
@@ -87,5 +95,33 @@ describe('docker-compose.yml', () => {
     const named = (s: Service) => s.volumes!.map((v) => v.split(':')[0]);
     for (const volume of [...named(app), ...named(db)]) expect(compose.volumes).toHaveProperty(volume!);
     expect(app.volumes!.some((v) => v.endsWith(`:${app.environment!.DATA_DIR}`))).toBe(true);
+  });
+
+  describe('TURN (the turn profile)', () => {
+    const turn = compose.services.turn!;
+    const flags = () => turn.command!.map((part) => substitute(part, TURN_DOTENV));
+
+    it('is off unless asked for, and the app then offers no TURN', () => {
+      expect(turn.profiles).toEqual(['turn']);
+      const env = Object.fromEntries(Object.entries(app.environment!).map(([k, v]) => [k, substitute(String(v))]));
+      expect(parseConfig(env).turnUrls).toEqual([]);
+    });
+
+    it('shares its secret with the app, from .env only, and accepts nothing but the credentials the app signs', () => {
+      const env = Object.fromEntries(Object.entries(app.environment!).map(([k, v]) => [k, substitute(String(v), TURN_DOTENV)]));
+      const config = parseConfig(env);
+      expect(config.turnUrls).toEqual(['turn:turn.kommune.dk:3478?transport=udp', 'turns:turn.kommune.dk:443?transport=tcp']);
+      expect(flags()).toContain(`--static-auth-secret=${config.turnSecret}`);
+      expect(flags()).toContain('--use-auth-secret');
+      expect(turn.command!.join(' ')).not.toContain(TURN_DOTENV.TURN_SECRET);
+      expect(() => turn.command!.map((part) => substitute(part))).toThrow(/TURN_REALM|TURN_SECRET/);
+    });
+
+    it('relays only to the media server: every other peer address is refused', () => {
+      expect(flags()).toContain('--denied-peer-ip=0.0.0.0-255.255.255.255');
+      expect(flags()).toContain(`--allowed-peer-ip=${TURN_DOTENV.RTC_ANNOUNCED_ADDRESS}`);
+      expect(flags()).toContain(`--external-ip=${TURN_DOTENV.RTC_ANNOUNCED_ADDRESS}`);
+      expect(turn.network_mode).toBe('host');
+    });
   });
 });

@@ -3,7 +3,7 @@
  * the call. One handler per message of the contract; each returns that message's reply (protocol/signalling.ts).
  */
 import type { types as mediasoup } from 'mediasoup';
-import type { ClientMessage, ClientMessageName, SignalReply } from '../../../protocol/signalling.js';
+import type { ClientMessage, ClientMessageName, IceServer, SignalReply } from '../../../protocol/signalling.js';
 import type { Peer } from '../../../sfu/index.js';
 import { callRoles } from '../call-roles.js';
 import type { CallStore } from '../store.js';
@@ -27,6 +27,8 @@ export interface HandlerDeps {
   store: CallStore;
   sessions: CallSessions;
   rooms: MediaRooms;
+  /** Fresh TURN credentials for each new transport (none without a TURN server). */
+  iceServers: () => IceServer[];
 }
 
 /** The member's media peer; only once they are in the call (not waiting, not between a room reset and a rejoin). */
@@ -46,7 +48,7 @@ const asSent = {
   rtpCapabilities: (sent: ClientMessage<'consume'>['rtpCapabilities']) => sent as mediasoup.RtpCapabilities,
 };
 
-export function messageHandlers({ store, sessions, rooms }: HandlerDeps): MessageHandlers {
+export function messageHandlers({ store, sessions, rooms, iceServers }: HandlerDeps): MessageHandlers {
   return {
     async join({ audioOnly }, { call, member }) {
       member.audioOnly = audioOnly;
@@ -61,7 +63,7 @@ export function messageHandlers({ store, sessions, rooms }: HandlerDeps): Messag
       return { state: 'in_call', ...(await rooms.enter(call, member)), session };
     },
 
-    createTransport: ({ direction }, { member }) => peerOf(member).createTransport(direction),
+    createTransport: async ({ direction }, { member }) => ({ ...(await peerOf(member).createTransport(direction)), iceServers: iceServers() }),
 
     async connectTransport({ transportId, dtlsParameters }, { member }) {
       await peerOf(member).connectTransport(transportId, dtlsParameters);

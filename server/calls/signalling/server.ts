@@ -13,6 +13,7 @@ import type { MediaServer } from '../../../sfu/index.js';
 import type { TokenService } from '../../auth/tokens.js';
 import type { Logger } from '../../log.js';
 import type { CallStore } from '../store.js';
+import { turnIceServers, type TurnSettings } from '../turn.js';
 import { refusalOf, SignalError } from './errors.js';
 import { isMessageName, MESSAGE_NAMES, MessageGuard } from './guard.js';
 import { messageHandlers, type MessageHandlers } from './handlers.js';
@@ -42,6 +43,8 @@ export interface SignallingDeps {
   log: Logger;
   /** How long a dropped staff owner has to come back before the call ends. */
   reconnectGraceMs: number;
+  /** TURN servers the browsers get with each transport (server/calls/turn.ts). */
+  turn?: TurnSettings;
   /** A session ended or its waiting room changed: tells its people's open screens (server/events/). */
   onCallChanged?: (organisationId: string, callId: string) => void;
 }
@@ -69,7 +72,8 @@ export class CallSignalling {
     this.handshake = new Handshake({ tokens: deps.tokens, store, live, log });
     this.sessions = new CallSessions({ io: this.io, store, media, live, rooms, log, reconnectGraceMs: deps.reconnectGraceMs, onCallChanged: deps.onCallChanged });
     this.removals = new Removals({ store, live, log });
-    this.handlers = messageHandlers({ store, sessions: this.sessions, rooms });
+    const turn = deps.turn;
+    this.handlers = messageHandlers({ store, sessions: this.sessions, rooms, iceServers: () => (turn ? turnIceServers(turn) : []) });
 
     this.io.use((socket, next) => {
       this.handshake.admit(socket).then(() => next(), (error: unknown) => {
