@@ -43,7 +43,8 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         // Not the call code (fetched when a call is near, as without a service worker: it is of no use offline, and a
         // prepaid phone should not pay for it on the first visit) nor the staff's screens (a citizen never needs them).
-        globIgnores: ['**/assets/CallScreen-*.js', '**/assets/StaffScreen-*.js'],
+        // Nor the figures' screen, which carries the charting library (staff only).
+        globIgnores: ['**/assets/CallScreen-*.js', '**/assets/StaffScreen-*.js', '**/assets/StatisticsScreen-*.js'],
         // The call code is larger than Workbox's default 2 MB limit per file in development-sized builds.
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
       },

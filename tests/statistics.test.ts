@@ -64,6 +64,8 @@ describe('the organisation, one month beside the one before', () => {
     // 2 × (62.5 + 30 + 8) = 201 km, 2 × (100 + 40 + 15) = 310 min = 5.2 h. February: Carl's video 2nd and phone
     // 28th = 2 × 2 × 12.5 = 50 km, 2 × 2 × 20 = 80 min = 1.3 h.
     expect(figure(s, 'travel')).toEqual({ insteadOfHomeVisit: [7, 2], kmSaved: [201, 50], hoursSaved: [5.2, 1.3] });
+    // The citizens' faces: March 5 good (one at 00:59 on the 1st) and 1 bad; February Fie's ok.
+    expect(figure(s, 'feedback')).toEqual({ good: [5, 0], ok: [0, 1], bad: [1, 0] });
   });
 
   it('October 2025 (clocks back on the 26th) keeps its 00:30 on the 1st, and November takes its own', async () => {
@@ -101,6 +103,8 @@ describe('a team, and a worker’s own work', () => {
     expect(figure(s, 'answerTime')).toEqual({ requests: [2, 1], answered: [1, 1], medianMinutes: [6, 12], p90Minutes: [6, 12] });
     // Gert's phone call: 1 × 2 × 8 km, 2 × 15 min = 0.5 h.
     expect(figure(s, 'travel')).toEqual({ insteadOfHomeVisit: [1, 0], kmSaved: [16, null], hoursSaved: [0.5, null] });
+    // The citizens' answers are counted for the whole organisation only (a team's would come close to naming who).
+    expect(s.figures.map((f) => f.id)).not.toContain('feedback');
   });
 
   it('a worker sees their own work only, whatever team they name', async () => {
@@ -174,6 +178,8 @@ describe('exports', () => {
     expect(row('Samtaler i stedet for hjemmebesøg')).toEqual(['7', '<5']);
     expect(row('Kilometer sparet')).toEqual(['201', '<5']);
     expect(row('Timer sparet')).toEqual(['5,2', '<5']);
+    expect(row('Godt')).toEqual(['5', '0']);
+    expect(row('Skidt')).toEqual(['<5', '0']);
     for (const name of NAMES) expect(response.body).not.toContain(name);
     expect(response.body).not.toMatch(UUID);
     const [event] = await h.admin<{ actor_id: string; subject_id: string | null; detail: Record<string, unknown> }[]>`

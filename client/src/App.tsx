@@ -7,6 +7,7 @@ import { CallPage } from './pages/CallPage';
 import { LazyMoreScreen } from './citizen/LazyMoreScreen';
 import { LazyCitizenCrisisPlan, LazyStaffCrisisPlan } from './crisis/LazyCrisis';
 import { LazyCitizenTalk } from './duty/LazyTalk';
+import { LazyStatistics } from './statistics/LazyStatistics';
 import { CitizenHome, OfflineCitizenHome } from './pages/CitizenHome';
 import { JoinLanding } from './pages/JoinLanding';
 import { LinkLanding } from './pages/LinkLanding';
@@ -123,6 +124,8 @@ function mayOpen(screen: Destination, me: Me): boolean {
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'roster':
       return me.user.role === 'coordinator';
+    case 'statistics':
+      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'follow-ups':
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'citizen-crisis-plan':
@@ -144,6 +147,8 @@ function signedInPage(screen: Destination, me: Me, logout: () => Promise<void>):
       return <StaffScreen place={screen.name} me={me} />;
     case 'talk':
       return <LazyCitizenTalk />;
+    case 'statistics':
+      return <LazyStatistics me={me} />;
     case 'appointments':
       return <AppointmentsPage me={me} />;
     case 'more':

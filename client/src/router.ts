@@ -31,6 +31,8 @@ export type Screen =
   | { name: 'duty' }
   /** Vagtplan: the coordinator's week of shifts, cover, working hours and out-of-hours text. */
   | { name: 'roster' }
+  /** Tal: the figures per month and team, with exports and the evaluation report (client/src/statistics/). */
+  | { name: 'statistics' }
   /** Opfølgning: the worker's follow-ups after a no-show (client/src/follow-up/). */
   | { name: 'follow-ups' }
   | { name: 'unknown' };
@@ -38,7 +40,7 @@ export type Screen =
 export type CallStep = 'check' | 'call';
 export type CallVia = 'sign-in' | 'join-link';
 /** The screens a sign-in can lead on to. */
-export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'follow-ups' }>;
+export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'statistics' | 'follow-ups' }>;
 
 export const home: Destination = { name: 'home' };
 
@@ -86,6 +88,7 @@ export function parseScreen(pathname: string, search = ''): Screen {
     case 'talk':
     case 'duty':
     case 'roster':
+    case 'statistics':
     case 'follow-ups':
       return { name: first };
     default:
@@ -102,7 +105,7 @@ function parseDestination(next: string | null): Destination {
 }
 
 export function isDestination(screen: Screen): screen is Destination {
-  return ['home', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster', 'follow-ups'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
+  return ['home', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster', 'statistics', 'follow-ups'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
 }
 
 /** What the router keeps in each history entry: its place in our own history, and how a call was joined. */

@@ -79,67 +79,62 @@ export async function computeFigures(tx: Tx, organisationId: string, scope: Scop
     : tx`true`;
 
   type ContactRow = Pair & Record<'video' | 'phone' | 'home_visit' | 'chat' | 'planned' | 'ad_hoc' | 'citizen_initiated' | 'held' | 'no_show' | 'technical_failure' | 'travel_n', number> & { travel_km: string | null; travel_minutes: string | null };
+  // One pass over each source, each aggregated on its own (no materialised union): the appointments are nearly all
+  // of the rows, read from their covering index and joined by hash to the citizens whose distance is set.
   const contacts = await tx<ContactRow[]>`
-    with c as (
-      select a.starts_at as at, a.modality as way, 'planned' as kind,
-             case when a.status in ('held', 'no_show', 'technical_failure') then a.status end as outcome, a.citizen_id
-      from appointments a
-      where a.organisation_id = ${organisationId} and a.status <> 'cancelled' and a.starts_at >= ${p0} and a.starts_at < ${e}
-        and ${byStaff('a.worker_id')}
-      union all
-      select s.created_at, 'video', 'ad_hoc', s.outcome, s.citizen_id
-      from call_sessions s
-      where s.organisation_id = ${organisationId} and s.kind = 'ad_hoc' and s.appointment_id is null
-        and s.created_at >= ${p0} and s.created_at < ${e} and ${byStaff('s.worker_id')}
-      union all
-      select r.created_at, r.way, 'citizen_initiated', coalesce(s.outcome, 'held'), r.citizen_id
-      from contact_requests r left join call_sessions s on s.id = r.call_session_id
-      where r.organisation_id = ${organisationId} and r.claimed_at is not null
-        and r.created_at >= ${p0} and r.created_at < ${e} and ${byStaff('r.claimed_by')}
-    ),
-    instead as (
-      -- held, planned video/phone with a citizen whose distance is set: a home visit not driven
-      select c.at, u.travel_km, u.travel_minutes from c join users u on u.id = c.citizen_id
-      where c.kind = 'planned' and c.way in ('video', 'phone') and c.outcome = 'held' and u.travel_km is not null
-    )
     select cur,
            sum(video)::int as video, sum(phone)::int as phone, sum(home_visit)::int as home_visit, sum(chat)::int as chat,
            sum(planned)::int as planned, sum(ad_hoc)::int as ad_hoc, sum(citizen_initiated)::int as citizen_initiated,
            sum(held)::int as held, sum(no_show)::int as no_show, sum(technical_failure)::int as technical_failure,
            sum(travel_n)::int as travel_n, sum(travel_km) as travel_km, sum(travel_minutes) as travel_minutes
     from (
-      select c.at >= ${c0} as cur,
-             count(*) filter (where way = 'video') as video, count(*) filter (where way = 'phone') as phone,
-             count(*) filter (where way = 'home_visit') as home_visit, count(*) filter (where way = 'chat') as chat,
-             count(*) filter (where kind = 'planned') as planned, count(*) filter (where kind = 'ad_hoc') as ad_hoc,
-             count(*) filter (where kind = 'citizen_initiated') as citizen_initiated,
-             count(*) filter (where outcome = 'held') as held, count(*) filter (where outcome = 'no_show') as no_show,
-             count(*) filter (where outcome = 'technical_failure') as technical_failure,
-             0 as travel_n, null::numeric as travel_km, null::numeric as travel_minutes
-      from c group by 1
+      select a.starts_at >= ${c0} as cur,
+             count(*) filter (where a.modality = 'video') as video, count(*) filter (where a.modality = 'phone') as phone,
+             count(*) filter (where a.modality = 'home_visit') as home_visit, count(*) filter (where a.modality = 'chat') as chat,
+             count(*) as planned, 0 as ad_hoc, 0 as citizen_initiated,
+             count(*) filter (where a.status = 'held') as held, count(*) filter (where a.status = 'no_show') as no_show,
+             count(*) filter (where a.status = 'technical_failure') as technical_failure,
+             -- held, planned video/phone with a citizen whose distance is set: a home visit not driven
+             count(u.id) filter (where a.status = 'held' and a.modality in ('video', 'phone')) as travel_n,
+             sum(2 * u.travel_km) filter (where a.status = 'held' and a.modality in ('video', 'phone')) as travel_km,
+             sum(2 * u.travel_minutes) filter (where a.status = 'held' and a.modality in ('video', 'phone')) as travel_minutes
+      from appointments a left join users u on u.id = a.citizen_id and u.travel_km is not null
+      where a.organisation_id = ${organisationId} and a.status <> 'cancelled' and a.starts_at >= ${p0} and a.starts_at < ${e}
+        and ${byStaff('a.worker_id')}
+      group by 1
       union all
-      select i.at >= ${c0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), sum(2 * i.travel_km), sum(2 * i.travel_minutes)
-      from instead i group by 1
+      select s.created_at >= ${c0}, count(*), 0, 0, 0, 0, count(*), 0,
+             count(*) filter (where s.outcome = 'held'), count(*) filter (where s.outcome = 'no_show'),
+             count(*) filter (where s.outcome = 'technical_failure'), 0, null, null
+      from call_sessions s
+      where s.organisation_id = ${organisationId} and s.kind = 'ad_hoc' and s.appointment_id is null
+        and s.created_at >= ${p0} and s.created_at < ${e} and ${byStaff('s.worker_id')}
+      group by 1
+      union all
+      select r.created_at >= ${c0}, count(*) filter (where r.way = 'video'), count(*) filter (where r.way = 'phone'), 0,
+             count(*) filter (where r.way = 'chat'), 0, 0, count(*),
+             count(*) filter (where coalesce(s.outcome, 'held') = 'held'), count(*) filter (where s.outcome = 'no_show'),
+             count(*) filter (where s.outcome = 'technical_failure'), 0, null, null
+      from contact_requests r left join call_sessions s on s.id = r.call_session_id
+      where r.organisation_id = ${organisationId} and r.claimed_at is not null
+        and r.created_at >= ${p0} and r.created_at < ${e} and ${byStaff('r.claimed_by')}
+      group by 1
     ) parts
     group by cur`;
 
+  // Per session first (audio only by anyone in it), then the period: one pass over the sessions and their participants.
   type CallRow = Pair & { calls: number; audio_only: number; rtt_n: number; loss_n: number; rtt: number | null; loss: number | null };
   const calls = await tx<CallRow[]>`
-    with s as (
-      select s.id, s.started_at >= ${c0} as cur from call_sessions s
+    with p as (
+      select s.started_at >= ${c0} as cur, s.id, p.audio_only_used,
+             case when p.quality_samples > 0 then p.rtt_ms_avg end as rtt, case when p.quality_samples > 0 then p.packet_loss_pct_avg end as loss
+      from call_sessions s left join call_participants p on p.session_id = s.id
       where s.organisation_id = ${organisationId} and s.started_at >= ${p0} and s.started_at < ${e} and ${byStaff('s.worker_id')}
-    ),
-    q as (
-      select s.cur, p.rtt_ms_avg, p.packet_loss_pct_avg from s join call_participants p on p.session_id = s.id
-      where p.quality_samples > 0
     )
-    select s.cur, count(*)::int as calls,
-           count(*) filter (where exists (select 1 from call_participants p where p.session_id = s.id and p.audio_only_used))::int as audio_only,
-           (select count(q.rtt_ms_avg)::int from q where q.cur = s.cur) as rtt_n,
-           (select count(q.packet_loss_pct_avg)::int from q where q.cur = s.cur) as loss_n,
-           (select percentile_cont(0.5) within group (order by q.rtt_ms_avg) from q where q.cur = s.cur) as rtt,
-           (select percentile_cont(0.5) within group (order by q.packet_loss_pct_avg) from q where q.cur = s.cur) as loss
-    from s group by s.cur`;
+    select cur, count(distinct id)::int as calls, count(distinct id) filter (where audio_only_used)::int as audio_only,
+           count(rtt)::int as rtt_n, count(loss)::int as loss_n,
+           percentile_cont(0.5) within group (order by rtt) as rtt, percentile_cont(0.5) within group (order by loss) as loss
+    from p group by cur`;
 
   type RequestRow = Pair & { requests: number; answered: number; median: number | null; p90: number | null };
   const requests = await tx<RequestRow[]>`
@@ -193,27 +188,20 @@ export async function computeFigures(tx: Tx, organisationId: string, scope: Scop
 }
 
 /**
- * The citizens' three faces after a session (citizen_feedback, from the notes work), when that table is in place:
- * counts of good, ok and bad, suppressed like every count. Looked up by name so the figures work before and after.
+ * The citizens' three faces after a session (citizen_feedback, migration 016): counts of good, ok and bad for the whole
+ * organisation only. The answers are the citizen's own and staff may not read them one by one, so they are counted by
+ * citizen_feedback_moods (counts per local month, whoever asks); a team's or a worker's share would come close to
+ * showing who answered what, so those scopes leave the figure out.
  */
 async function feedbackFigure(tx: Tx, organisationId: string, scope: Scope, bounds: Bounds): Promise<Figure | null> {
-  const columns = await tx<{ column_name: string }[]>`
-    select column_name from information_schema.columns where table_schema = 'public' and table_name = 'citizen_feedback'`;
-  const has = new Set(columns.map((c) => c.column_name));
-  if (!has.has('mood') || !has.has('created_at') || !has.has('organisation_id')) return null;
-  // Whose: the worker the feedback is about when the table says so, else only the organisation's totals are asked.
-  const staffColumn = ['worker_id', 'staff_id', 'author_id'].find((c) => has.has(c));
-  if (scope.kind !== 'organisation' && !staffColumn) return null;
-  const who =
-    scope.kind === 'own' ? tx`${tx(staffColumn!)} = ${scope.workerId}`
-    : scope.kind === 'team' ? tx`${tx(staffColumn!)} in (select id from users where team_id = ${scope.team.id})`
-    : tx`true`;
+  if (scope.kind !== 'organisation') return null;
   type Row = Pair & { good: number; ok: number; bad: number };
   const rows = await tx<Row[]>`
-    select created_at >= ${bounds.current} as cur, count(*) filter (where mood = 'good')::int as good,
-           count(*) filter (where mood = 'ok')::int as ok, count(*) filter (where mood = 'bad')::int as bad
-    from citizen_feedback
-    where organisation_id = ${organisationId} and created_at >= ${bounds.previous} and created_at < ${bounds.end} and ${who}
+    select m.month >= (${bounds.current}::timestamptz at time zone o.time_zone)::date as cur,
+           coalesce(sum(m.answers) filter (where m.mood = 'good'), 0)::int as good,
+           coalesce(sum(m.answers) filter (where m.mood = 'ok'), 0)::int as ok,
+           coalesce(sum(m.answers) filter (where m.mood = 'bad'), 0)::int as bad
+    from citizen_feedback_moods(${bounds.previous}, ${bounds.end}) m join organisations o on o.id = ${organisationId}
     group by 1`;
   return { id: 'feedback', rows: (['good', 'ok', 'bad'] as const).map((k) => count(rows, k, (r) => r[k])) };
 }

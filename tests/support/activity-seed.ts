@@ -82,6 +82,17 @@ const REQUESTS: [Citizen, string, 'video' | 'phone' | 'chat', Staff, Staff | nul
   ['carl', '2026-03-19T20:00', 'phone', 'bo', 'kim', 20], // answered by the other team's Kim on duty
 ];
 
+/** The citizens' faces after a session: [citizen, local time, mood]. */
+const FEEDBACK: [Citizen, string, 'good' | 'ok' | 'bad'][] = [
+  ['fie', '2026-02-02T11:40', 'ok'],
+  ['carl', '2026-03-01T00:59', 'good'], // 2026-02-28T23:59Z
+  ['carl', '2026-03-02T10:40', 'good'],
+  ['erik', '2026-03-04T10:40', 'good'],
+  ['fie', '2026-03-02T11:40', 'good'],
+  ['gert', '2026-03-04T11:40', 'good'],
+  ['carl', '2026-03-29T10:40', 'bad'],
+];
+
 export interface Activity {
   teams: { nord: string; syd: string };
   staff: Record<Staff, string>;
@@ -148,6 +159,9 @@ export async function seedActivity(admin: Sql, org: Org): Promise<Activity> {
       insert into contact_requests (organisation_id, citizen_id, way, status, answerer, own_worker_id, answer_by, claimed_by, claimed_at, ended_at, created_at)
       values (${org.id}, ${citizens[c]}, ${way}, ${claimer ? 'closed' : 'cancelled'}, 'own_worker', ${staff[own]}, ${new Date(created.getTime() + 10 * 60_000)},
               ${claimer ? staff[claimer] : null}, ${claimed}, ${new Date(created.getTime() + 30 * 60_000)}, ${created})`;
+  }
+  for (const [c, local, mood] of FEEDBACK) {
+    await admin`insert into citizen_feedback (organisation_id, citizen_id, mood, created_at) values (${org.id}, ${citizens[c]}, ${mood}, ${at(local)})`;
   }
   return { teams, staff, kimEmail, citizens };
 }

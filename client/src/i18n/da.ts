@@ -155,6 +155,7 @@ export const da = {
   // duty (issue 10): the staff tabs, and the citizen's button on home (the rest of its texts: duty/talkTexts.ts)
   'nav.duty': 'Vagt',
   'nav.roster': 'Vagtplan',
+  'nav.statistics': 'Tal',
   'talk.button': 'Jeg vil gerne tale med nogen',
   'today.waiting': '{name} venter',
   'today.open': 'Samtale med {name}',

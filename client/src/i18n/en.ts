@@ -156,6 +156,7 @@ export const en: Record<TextKey, string> = {
   // duty (issue 10): the staff tabs, and the citizen's button on home (the rest of its texts: duty/talkTexts.ts)
   'nav.duty': 'Duty',
   'nav.roster': 'Duty roster',
+  'nav.statistics': 'Figures',
   'talk.button': 'I would like to talk to someone',
   'today.waiting': '{name} is waiting',
   'today.open': 'Session with {name}',

@@ -157,6 +157,7 @@ export const sv: Record<TextKey, string> = {
   // duty (issue 10): the staff tabs, and the citizen's button on home (the rest of its texts: duty/talkTexts.ts)
   'nav.duty': 'Jour',
   'nav.roster': 'Jourschema',
+  'nav.statistics': 'Siffror',
   'talk.button': 'Jag vill prata med någon',
   'today.waiting': '{name} väntar',
   'today.open': 'Samtal med {name}',

@@ -156,6 +156,13 @@ export const CalendarIcon = () => (
   </Icon>
 );
 
+/** Tal: bars of a chart. */
+export const ChartIcon = () => (
+  <Icon>
+    <path d="M3 20.5h18M6 17V11M11 17V6M16 17v-8M20.5 17v-4" />
+  </Icon>
+);
+
 /* Duty and the crisis plan */
 
 /** Ringing a number (tel: links): a handset. */

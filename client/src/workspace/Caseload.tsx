@@ -6,6 +6,7 @@ import { navigate } from '../router';
 import { LinkPanel, useLinkPanel } from './LinkPanel';
 import { useCaseload, useVideoSessions } from '../pages/worker';
 import { Notice, type Outcome } from '../ui/Notice';
+import { TravelButton, TravelPanel, useTravelPanel } from '../statistics/TravelPanel';
 
 /** Borgere for a worker: their caseload, each citizen a row with "Start video", their sign-in link and their crisis plan. */
 export function Caseload({ me }: { me: Me }) {
@@ -31,6 +32,7 @@ function CitizenRow({ citizen }: { citizen: CaseloadEntry }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const { start } = useVideoSessions((failure) => setOutcome(failure && { failed: failure.cause }));
   const link = useLinkPanel();
+  const travel = useTravelPanel();
   return (
     <li className="person-row">
       <span className="person-name name">{citizen.displayName}</span>
@@ -40,9 +42,11 @@ function CitizenRow({ citizen }: { citizen: CaseloadEntry }) {
         </button>
         <button type="button" className="col-second" {...link.toggle}>{t('signInLink.menu')}</button>
         <button type="button" className="col-second" onClick={() => navigate({ name: 'citizen-crisis-plan', citizenId: citizen.citizenId })}>{t('crisisStaff.action')}</button>
+        <TravelButton {...travel.toggle} />
       </div>
       <Notice outcome={outcome} />
       <LinkPanel id={link.panelId} open={link.open} citizenId={citizen.citizenId} name={citizen.displayName} />
+      <TravelPanel id={travel.panelId} open={travel.open} citizenId={citizen.citizenId} name={citizen.displayName} />
     </li>
   );
 }

@@ -4,7 +4,7 @@ import type { Role } from '../../../protocol/common';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { navigate, screenPath, type Destination, type Screen } from '../router';
-import { CalendarIcon, DutyIcon, PeopleIcon, TodayIcon } from '../ui/icons';
+import { CalendarIcon, ChartIcon, DutyIcon, PeopleIcon, TodayIcon } from '../ui/icons';
 
 interface Tab {
   screen: Destination;
@@ -21,11 +21,12 @@ const today: Tab = { screen: { name: 'home' }, label: 'nav.today', icon: <TodayI
 function tabsOf(role: Role, onDuty: boolean): Tab[] {
   // Vagt while on a shift (or while looking at it: the tab does not vanish under the finger when a shift ends).
   const duty: Tab[] = onDuty ? [{ screen: { name: 'duty' }, label: 'nav.duty', icon: <DutyIcon /> }] : [];
+  const figures: Tab = { screen: { name: 'statistics' }, label: 'nav.statistics', icon: <ChartIcon /> };
   switch (role) {
     case 'worker':
-      return [today, { screen: { name: 'people' }, label: 'nav.citizens', icon: <PeopleIcon /> }, { screen: { name: 'agenda' }, label: 'nav.calendar', icon: <CalendarIcon /> }, ...duty];
+      return [today, { screen: { name: 'people' }, label: 'nav.citizens', icon: <PeopleIcon /> }, { screen: { name: 'agenda' }, label: 'nav.calendar', icon: <CalendarIcon /> }, figures, ...duty];
     case 'coordinator':
-      return [today, { screen: { name: 'people' }, label: 'nav.people', icon: <PeopleIcon /> }, { screen: { name: 'roster' }, label: 'nav.roster', icon: <CalendarIcon /> }, ...duty];
+      return [today, { screen: { name: 'people' }, label: 'nav.people', icon: <PeopleIcon /> }, { screen: { name: 'roster' }, label: 'nav.roster', icon: <CalendarIcon /> }, figures, ...duty];
     default:
       return [];
   }
