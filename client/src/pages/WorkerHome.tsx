@@ -12,6 +12,7 @@ import { CameraIcon } from '../ui/icons';
 import { DutyRequests } from '../duty/DutyScreen';
 import { useVideoSessions } from './worker';
 import { CrisisPlanReviews } from '../crisis/ReviewDue';
+import { NotesToWrite } from '../notes/NotesToWrite';
 import { AttendanceFlags, FollowUpsToday } from '../follow-up/Today';
 
 /**
@@ -46,6 +47,8 @@ export function WorkerHome({ me }: { me: Me }) {
           {day.appointments && (
             <TodayAppointments appointments={day.appointments} outcome={outcome} onStartVideo={(a) => void start(a.citizenId, a.id)} />
           )}
+          {/* Today's phone calls, home visits and chats once begun: "Skriv notat" (a video call's note follows the call). */}
+          {day.appointments && <NotesToWrite appointments={day.appointments} />}
           <CrisisPlanReviews />
         </>
       )}
