@@ -125,6 +125,8 @@ function mayOpen(screen: Destination, me: Me): boolean {
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'roster':
       return me.user.role === 'coordinator';
+    case 'follow-ups':
+      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'statistics':
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'follow-ups':

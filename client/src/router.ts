@@ -31,6 +31,8 @@ export type Screen =
   | { name: 'duty' }
   /** Vagtplan: the coordinator's week of shifts, cover, working hours and out-of-hours text. */
   | { name: 'roster' }
+  /** Opfølgning: the worker's follow-ups after a no-show (client/src/follow-up/). */
+  | { name: 'follow-ups' }
   /** Tal: the figures per month and team, with exports and the evaluation report (client/src/statistics/). */
   | { name: 'statistics' }
   /** Opfølgning: the worker's follow-ups after a no-show (client/src/follow-up/). */
@@ -52,7 +54,7 @@ const NOTE_SOURCES = ['callId', 'appointmentId', 'requestId', 'citizenId'] as co
 export type CallStep = 'check' | 'call';
 export type CallVia = 'sign-in' | 'join-link';
 /** The screens a sign-in can lead on to. */
-export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'statistics' | 'follow-ups' | 'citizen-timeline' | 'note' | 'new-note' | 'our-notes' }>;
+export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'follow-ups' | 'statistics' | 'follow-ups' | 'citizen-timeline' | 'note' | 'new-note' | 'our-notes' }>;
 
 export const home: Destination = { name: 'home' };
 
@@ -111,6 +113,7 @@ export function parseScreen(pathname: string, search = ''): Screen {
     case 'talk':
     case 'duty':
     case 'roster':
+    case 'follow-ups':
     case 'statistics':
     case 'follow-ups':
       return { name: first };
@@ -140,7 +143,7 @@ function parseDestination(next: string | null): Destination {
 }
 
 export function isDestination(screen: Screen): screen is Destination {
-  return ['home', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster', 'statistics', 'follow-ups', 'citizen-timeline', 'note', 'new-note', 'our-notes'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
+  return ['home', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster', 'follow-ups', 'statistics', 'follow-ups', 'citizen-timeline', 'note', 'new-note', 'our-notes'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
 }
 
 /** What the router keeps in each history entry: its place in our own history, and how a call was joined. */

@@ -12,6 +12,7 @@ import { CameraIcon } from '../ui/icons';
 import { DutyRequests } from '../duty/DutyScreen';
 import { useVideoSessions } from './worker';
 import { CrisisPlanReviews } from '../crisis/ReviewDue';
+import { AttendanceFlags, FollowUpsToday } from '../follow-up/Today';
 import { NotesToWrite } from '../notes/NotesToWrite';
 import { AttendanceFlags, FollowUpsToday } from '../follow-up/Today';
 
