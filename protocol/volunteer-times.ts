@@ -110,6 +110,8 @@ export const volunteerTimeRoutes = {
   /** "Jeg har brug for hjælp fra en medarbejder": brings the contact person into the call, else asks the duty queue. */
   'POST /api/volunteer-calls/:callId/staff-help': { roles: ['volunteer'], tags: ['volunteer times'], params: VolunteerCallParams, reply: { 200: StaffHelp } },
   // the matched citizen
+  /** The next free times of every volunteer the citizen has an active match with (none: an empty list). */
+  'GET /api/my/volunteer-free-times': { roles: Roles.citizen, tags: ['volunteer times'], reply: { 200: Type.Array(FreeTimes) } },
   /** 404 unless the caller has an active match with the volunteer. */
   'GET /api/volunteers/:volunteerId/free-times': { roles: Roles.citizen, tags: ['volunteer times'], params: VolunteerParams, query: FreeTimesQuery, reply: { 200: FreeTimes } },
   /** 409 `overlap` when the time was taken meanwhile (the database refuses it); 400 when it is not one of the free times. */

@@ -107,6 +107,12 @@ describe('booking a free time', () => {
     expect(free.times.map((t) => t.start)).not.toContain('2027-03-29T10:00');
     const mine = await h.request('GET', '/api/my/volunteer-bookings', { cookie: citizen });
     expect(mine.json()).toEqual([expect.objectContaining({ id: booked.id, otherName: 'Frida' })]);
+    // …on the citizen's volunteer card, not among the worker's appointments on the home.
+    const appointments = await h.request('GET', '/api/my/appointments', { cookie: citizen });
+    expect(appointments.json().map((a: { id: string }) => a.id)).not.toContain(booked.id);
+    const all = await h.request('GET', '/api/my/volunteer-free-times', { cookie: citizen });
+    expect(all.json()).toEqual([expect.objectContaining({ volunteerId: org.volunteerId, chosenName: 'Frida' })]);
+    expect((await h.request('GET', '/api/my/volunteer-free-times', { cookie: otherCitizen })).json()).toEqual([]);
   });
 
   it('a time that is not free is refused; the database refuses a double booking under any code path', async () => {

@@ -26,6 +26,8 @@ export function citizenBookingStore(sql: Sql) {
                  (a.starts_at > now() and not exists (select 1 from call_sessions s where s.appointment_id = a.id)) as can_change
           from appointments a join users w on w.id = a.worker_id join organisations o on o.id = a.organisation_id
           where a.citizen_id = ${auth.userId} and a.status = 'booked' and a.ends_at > now()
+            -- Times with a volunteer are on the citizen's volunteer card (server/volunteer-times/), by the chosen name.
+            and not exists (select 1 from volunteer_profiles v where v.volunteer_id = a.worker_id)
           order by a.starts_at limit 50`;
         return rows.map((r) => ({
           id: r.id, start: toLocal(r.starts_at, r.time_zone), end: toLocal(r.ends_at, r.time_zone), whenText: danishDateTime(r.starts_at, r.time_zone),

@@ -48,6 +48,7 @@ export function volunteerTimeRoutes(app: App): void {
   });
 
   // ——— The matched citizen ———
+  route(app, 'GET /api/my/volunteer-free-times', async ({ auth }) => store.myFreeTimes(auth));
   route(app, 'GET /api/volunteers/:volunteerId/free-times', async ({ auth, params, query }) => store.freeTimes(auth, params.volunteerId, query.from));
   route(app, 'POST /api/volunteers/:volunteerId/bookings', async ({ auth, params, body }) => store.book(auth, params.volunteerId, body));
   route(app, 'GET /api/my/volunteer-bookings', async ({ auth }) => store.myBookings(auth));

@@ -189,6 +189,27 @@ export function volunteerTimeStore(sql: Sql) {
 
     // ——— The matched citizen ———
 
+    /** Every matched volunteer's next free times, for the citizen's booking screen. */
+    myFreeTimes(auth: Auth): Promise<FreeTimes[]> {
+      return inOrganisation(sql, auth.organisationId, async (tx) => {
+        const matched = await tx<{ volunteer_id: string }[]>`
+          select m.volunteer_id from volunteer_matches m where m.citizen_id = ${auth.userId} and m.status = 'active' order by m.decided_at, m.id`;
+        const zone = await organisationZone(tx);
+        const today = toLocal(new Date(), zone).slice(0, 10);
+        const all: FreeTimes[] = [];
+        for (const { volunteer_id: volunteerId } of matched) {
+          const volunteer = await matchedVolunteer(tx, auth.userId, volunteerId).catch(() => undefined);
+          if (!volunteer) continue;
+          const { slots } = await slotsFor(tx, volunteerId, auth.userId, today, FREE_TIME_DAYS);
+          all.push({
+            volunteerId, chosenName: volunteer.chosen_name, kind: volunteer.kind,
+            times: slots.map((s) => ({ start: s.start, end: s.end, whenText: danishDateTime(s.startsAt, zone) })),
+          });
+        }
+        return all;
+      });
+    },
+
     freeTimes(auth: Auth, volunteerId: string, fromDate?: string): Promise<FreeTimes> {
       return inOrganisation(sql, auth.organisationId, async (tx) => {
         const volunteer = await matchedVolunteer(tx, auth.userId, volunteerId);

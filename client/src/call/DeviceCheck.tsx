@@ -26,7 +26,11 @@ export function citizenMediaConstraints(audioOnly: boolean): MediaStreamConstrai
  * Before joining: a camera preview, a microphone level meter, and a plain explanation when the browser refused
  * access. The citizen may choose audio only. Calls onJoin with the stream it opened (kept for the call).
  */
-export function DeviceCheck({ onJoin }: { onJoin(stream: MediaStream | null, audioOnly: boolean): void }) {
+export function DeviceCheck({ onJoin, actionLabel }: {
+  onJoin(stream: MediaStream | null, audioOnly: boolean): void;
+  /** The button's text when the check is not before a call ("Færdig" on the citizen's "Prøv kamera og mikrofon"). */
+  actionLabel?: string;
+}) {
   const { t } = useI18n();
   const [status, setStatus] = useState<Status>('asking');
   const [stream, setStream] = useState<MediaStream | null>(null);
@@ -89,7 +93,7 @@ export function DeviceCheck({ onJoin }: { onJoin(stream: MediaStream | null, aud
 
   const joinButton = (
     <button type="button" className="primary big-button" onClick={join} disabled={status === 'asking'}>
-      {t('call.join')}
+      {actionLabel ?? t('call.join')}
     </button>
   );
   // "Deltag" straight after the picture (first in reading order after it), so it is on a phone's screen without

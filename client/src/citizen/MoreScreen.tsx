@@ -5,11 +5,11 @@ import { useWorkerName } from '../booking/MyAppointments';
 import { useI18n } from '../i18n/i18n';
 import type { Locale } from '../i18n/locale';
 import { LanguageSelect } from '../ui/LanguageSelect';
-import { goBack, home, navigate } from '../router';
-import { OurNotesLink } from '../notes/OurNotes';
+import { goBack, home } from '../router';
 import { currentInstallPrompt, forgetOfflineCopy, onInstallPromptChange, runsInstalled } from './pwa';
 import { ReminderSettings } from './ReminderSettings';
 import { ReadyNotifications } from '../push/ReadyNotifications';
+import { TryDevices } from '../volunteer-times/TryDevices';
 
 /**
  * "Mere" (/more, citizens only): what the home screen leaves out — language, reminders, getting the app, and
@@ -25,14 +25,13 @@ export function MoreScreen({ onLogout }: { me: Me; onLogout(): Promise<void> }) 
         <button type="button" onClick={() => goBack(home)}>{t('more.back')}</button>
       </div>
       <LanguageChoice />
-      {/* "Det skrev vi": only when the organisation lets citizens read their notes. */}
-      <OurNotesLink onOpen={() => navigate({ name: 'our-notes' })} />
       <div className="more-block">
         <ReminderSettings />
       </div>
       <div className="more-block">
         <ReadyNotifications workerName={worker} title={t('more.notifications', { name: worker })} />
       </div>
+      <TryDevices />
       <InstallApp />
       <Logout worker={worker} onLogout={onLogout} />
     </section>

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 import { useKeptPushSubscription } from '../push/keep';
 import { TalkButton } from '../duty/TalkButton';
+import { LazyCitizenVolunteerTimes } from '../volunteer-times/LazyCitizenVolunteerTimes';
 
 /**
  * The citizen's home: one main thing at a time. When their worker has opened a session, one big "Deltag" at the top
@@ -36,6 +37,7 @@ export function CitizenHome({ me }: { me: Me }) {
       )}
       <MyAppointments featureNext={!open} />
       <TalkButton />
+      <LazyCitizenVolunteerTimes />
       <CrisisPlanLink />
     </section>
   );

@@ -6,6 +6,7 @@ import { navigate } from '../router';
 import { LinkPanel, useLinkPanel } from './LinkPanel';
 import { useCaseload, useVideoSessions } from '../pages/worker';
 import { Notice, type Outcome } from '../ui/Notice';
+import { DeviceCheckLine } from '../volunteer-times/DeviceCheckLine';
 import { TravelButton, TravelPanel, useTravelPanel } from '../statistics/TravelPanel';
 
 /** Borgere for a worker: their caseload, each citizen a row with "Start video", their sign-in link and their crisis plan. */
@@ -35,14 +36,13 @@ function CitizenRow({ citizen }: { citizen: CaseloadEntry }) {
   const travel = useTravelPanel();
   return (
     <li className="person-row">
-      <span className="person-name name">{citizen.displayName}</span>
+      <span className="person-name name">{citizen.displayName} <DeviceCheckLine citizenId={citizen.citizenId} /></span>
       <div className="person-actions">
         <button type="button" className="primary-inline col-main" onClick={() => void start(citizen.citizenId)}>
           {t('worker.startVideo')}
         </button>
         <button type="button" className="col-second" {...link.toggle}>{t('signInLink.menu')}</button>
         <button type="button" className="col-second" onClick={() => navigate({ name: 'citizen-crisis-plan', citizenId: citizen.citizenId })}>{t('crisisStaff.action')}</button>
-        <button type="button" className="col-second" onClick={() => navigate({ name: 'citizen-timeline', citizenId: citizen.citizenId })}>{t('notes.timeline')}</button>
         <TravelButton {...travel.toggle} />
       </div>
       <Notice outcome={outcome} />

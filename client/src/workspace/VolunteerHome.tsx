@@ -2,6 +2,7 @@ import type { Me } from '../../../protocol/auth';
 import { useOpenCalls } from '../call/useOpenCalls';
 import { formatDayHeading, organisationToday } from '../i18n/locale';
 import { useI18n } from '../i18n/i18n';
+import { VolunteerSessions } from '../volunteer-times/VolunteerSessions';
 import { OpenCalls } from '../pages/WorkerHome';
 import { useVideoSessions } from '../pages/worker';
 
@@ -21,6 +22,7 @@ export function VolunteerHome({ me }: { me: Me }) {
       </header>
       <p>{t('volunteer.welcome')}</p>
       {calls.length > 0 ? <OpenCalls calls={calls} onEnter={enter} /> : <p className="calm-empty">{t('volunteer.noCalls')}</p>}
+      <VolunteerSessions />
     </section>
   );
 }
