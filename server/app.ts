@@ -51,6 +51,9 @@ import { dutyStore } from './duty/store.js';
 import { loadVapidKeys, type VapidKeys } from './push/keys.js';
 import { pushRoutes } from './push/routes.js';
 import { pushStore } from './push/store.js';
+import { Metrics } from './metrics/metrics.js';
+import { metricsRoutes } from './metrics/routes.js';
+import { metricsStore } from './metrics/store.js';
 import { crisisRoutes } from './crisis/routes.js';
 import { crisisStore } from './crisis/store.js';
 import { attendanceRoutes } from './attendance/routes.js';
@@ -135,6 +138,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.addHook('onRequest', requireRoles(app.signIns, deps.tokens));
   app.addHook('onSend', securityHeaders(config.publicUrl.protocol === 'https:'));
 
+  // Monitoring (GET /metrics, server/metrics/), only when METRICS_TOKEN is set. Live calls are counted by the
+  // signalling server made further down.
+  let liveCounts = () => ({ calls: 0, participants: 0, waiting: 0 });
+  const metrics = config.metricsToken
+    ? new Metrics({ media: deps.media, liveCalls: () => liveCounts(), outbox: () => metricsStore(deps.sql).outbox() })
+    : undefined;
+  app.decorate('metrics', metrics);
+  if (metrics) {
+    // The route's pattern (/api/calls/:callId), never the path with its ids.
+    app.addHook('onResponse', async (request, reply) => metrics.request(request.method, request.routeOptions.url ?? '(no route)', reply.statusCode, reply.elapsedTime / 1000));
+  }
+  metricsRoutes(app, metrics, config.metricsToken);
+
   app.setErrorHandler((error, request, reply) => {
     const { status, body, unexpected } = toErrorBody(error);
     if (unexpected) request.log.error({ err: error }, 'request failed');
@@ -186,7 +202,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     origin: config.publicUrl.origin, store: app.calls, tokens: deps.tokens, media: deps.media, log: deps.log.child({ module: 'signalling' }),
     reconnectGraceMs: config.callReconnectGraceSeconds * 1000,
     turn: { urls: config.turnUrls, secret: config.turnSecret, credentialHours: config.turnCredentialHours },
+    ...(metrics ? { onRefused: (message, code) => metrics.refused(message, code), onQuality: (sample) => metrics.quality(sample) } : {}),
   });
+  liveCounts = () => signalling.liveCounts();
   // Sign-out and deactivation (registered above, called at request time) reach live calls through this.
   app.decorate('liveCalls', {
     // Live calls, and the live events of /events, both end with the sign-in they were opened under.

@@ -45,6 +45,8 @@ export interface Config {
   /** coturn's static-auth-secret: the server hands out time-limited TURN credentials signed with it (TURN REST API). */
   turnSecret: string | undefined;
   turnCredentialHours: number;
+  /** Bearer token a Prometheus scraper sends for GET /metrics; unset: /metrics is off. */
+  metricsToken: string | undefined;
   mediaWorkers: number;
   callReconnectGraceSeconds: number;
 }
@@ -382,6 +384,14 @@ const SETTINGS: { [K in keyof Config]: Variable<Config[K]> } = {
     min: 1,
     max: 48,
     description: 'How long the TURN credentials handed to a browser for a call stay valid (a working day by default: longer than any call).',
+  }),
+  metricsToken: optionalText('METRICS_TOKEN', {
+    unset: '(/metrics is off)',
+    secret: true,
+    description: 'Turns on GET /metrics (Prometheus format: HTTP latency, live calls, media workers, reminder outbox, call quality) for a scraper that sends it as `Authorization: Bearer <token>`. At least 32 characters.',
+    check(value) {
+      if (value.length < 32) throw new ConfigError('METRICS_TOKEN', 'must be at least 32 characters');
+    },
   }),
   mediaWorkers: wholeNumber('MEDIA_WORKERS', {
     default: { value: () => os.availableParallelism(), shown: '(number of CPU cores)' },

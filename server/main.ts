@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     media = await startMediaServer(config, log);
     const app = await buildApp(config, { sql: db.app, tokens, media, log });
     await app.listen({ port: config.port, host: config.host });
-    const dispatcher = config.dispatcherInServer ? createDispatcher(config, db.app, log) : undefined;
+    const dispatcher = config.dispatcherInServer ? createDispatcher(config, db.app, log, { onOutcomes: (outcomes) => app.metrics?.dispatched(outcomes) }) : undefined;
     dispatcher?.start();
     log.info({ publicUrl: config.publicUrl.origin, embeddedDatabase: !config.databaseUrl }, 'Nærvær is ready');
 

@@ -84,6 +84,19 @@ export class MediaServer {
     return { workers: this.pool.list().length, routers, transports, rooms: this.rooms.size };
   }
 
+  /** Per live worker: rooms placed on it, its routers and transports, and the CPU time it has used (for monitoring). */
+  async workerStats(): Promise<{ index: number; rooms: number; routers: number; transports: number; cpuSeconds: number }[]> {
+    const stats = [];
+    for (const w of this.pool.list()) {
+      if (w.worker.closed) continue;
+      const [dump, server, usage] = await Promise.all([w.worker.dump(), w.webRtcServer.dump(), w.worker.getResourceUsage()]);
+      // ru_utime and ru_stime are milliseconds of user and system CPU time (libuv's getrusage)
+      const cpuSeconds = (usage.ru_utime + usage.ru_stime) / 1000;
+      stats.push({ index: w.index, rooms: w.rooms, routers: dump.routerIds.length, transports: server.webRtcTransportIds.length, cpuSeconds });
+    }
+    return stats;
+  }
+
   async close(): Promise<void> {
     for (const room of this.rooms.values()) room.close('ended');
     this.rooms.clear();

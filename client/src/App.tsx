@@ -7,6 +7,7 @@ import { CallPage } from './pages/CallPage';
 import { LazyMoreScreen } from './citizen/LazyMoreScreen';
 import { LazyCitizenCrisisPlan, LazyStaffCrisisPlan } from './crisis/LazyCrisis';
 import { LazyCitizenTalk } from './duty/LazyTalk';
+import { LazyNotes } from './notes/LazyNotes';
 import { LazyStatistics } from './statistics/LazyStatistics';
 import { CitizenHome, OfflineCitizenHome } from './pages/CitizenHome';
 import { JoinLanding } from './pages/JoinLanding';
@@ -124,12 +125,20 @@ function mayOpen(screen: Destination, me: Me): boolean {
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'roster':
       return me.user.role === 'coordinator';
+    case 'follow-ups':
+      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'statistics':
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'follow-ups':
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'citizen-crisis-plan':
       return me.user.role === 'worker' || me.user.role === 'coordinator';
+    case 'citizen-timeline':
+    case 'note':
+    case 'new-note':
+      return me.user.role === 'worker' || me.user.role === 'coordinator';
+    case 'our-notes':
+      return me.user.role === 'citizen';
     default:
       return true;
   }
@@ -159,6 +168,11 @@ function signedInPage(screen: Destination, me: Me, logout: () => Promise<void>):
       return <LazyCitizenCrisisPlan />;
     case 'citizen-crisis-plan':
       return <LazyStaffCrisisPlan key={screen.citizenId} citizenId={screen.citizenId} />;
+    case 'citizen-timeline':
+    case 'note':
+    case 'new-note':
+    case 'our-notes':
+      return <LazyNotes key={screenPath(screen)} screen={screen} />;
   }
 }
 

@@ -31,16 +31,30 @@ export type Screen =
   | { name: 'duty' }
   /** Vagtplan: the coordinator's week of shifts, cover, working hours and out-of-hours text. */
   | { name: 'roster' }
+  /** Opfølgning: the worker's follow-ups after a no-show (client/src/follow-up/). */
+  | { name: 'follow-ups' }
   /** Tal: the figures per month and team, with exports and the evaluation report (client/src/statistics/). */
   | { name: 'statistics' }
   /** Opfølgning: the worker's follow-ups after a no-show (client/src/follow-up/). */
   | { name: 'follow-ups' }
+  /** Forløb: a citizen's timeline and goals, for staff (client/src/notes/). */
+  | { name: 'citizen-timeline'; citizenId: string }
+  /** A session note (/notes/<id>). */
+  | { name: 'note'; noteId: string }
+  /** The note for a session not yet opened (/notes/new?appointmentId=…): ids only, one of them. */
+  | { name: 'new-note'; source: NewNoteSource }
+  /** "Det skrev vi": the citizen's own final notes, when the organisation allows it. */
+  | { name: 'our-notes' }
   | { name: 'unknown' };
+
+/** Which session a new note is about, as /notes/new names it. */
+export type NewNoteSource = { callId: string } | { appointmentId: string } | { requestId: string } | { citizenId: string };
+const NOTE_SOURCES = ['callId', 'appointmentId', 'requestId', 'citizenId'] as const;
 
 export type CallStep = 'check' | 'call';
 export type CallVia = 'sign-in' | 'join-link';
 /** The screens a sign-in can lead on to. */
-export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'statistics' | 'follow-ups' }>;
+export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'follow-ups' | 'statistics' | 'follow-ups' | 'citizen-timeline' | 'note' | 'new-note' | 'our-notes' }>;
 
 export const home: Destination = { name: 'home' };
 
@@ -56,6 +70,14 @@ export function screenPath(screen: Screen): string {
       return `${screen.via === 'join-link' ? '/join' : ''}/call/${screen.callId}${screen.step === 'check' ? '/check' : ''}`;
     case 'citizen-crisis-plan':
       return `/citizens/${screen.citizenId}/crisis-plan`;
+    case 'citizen-timeline':
+      return `/citizens/${screen.citizenId}`;
+    case 'note':
+      return `/notes/${screen.noteId}`;
+    case 'new-note':
+      return `/notes/new?${new URLSearchParams(screen.source as Record<string, string>).toString()}`;
+    case 'our-notes':
+      return '/our-notes';
     default:
       return `/${screen.name}`;
   }
@@ -74,6 +96,9 @@ export function parseScreen(pathname: string, search = ''): Screen {
   if (first === 'call') return call('sign-in', second, parts.slice(2));
   if (first === 'join' && second === 'call') return call('join-link', third, parts.slice(3));
   if (first === 'citizens' && parts.length === 3 && third === 'crisis-plan') return second && UUID_PATTERN.test(second) ? { name: 'citizen-crisis-plan', citizenId: second } : { name: 'unknown' };
+  if (first === 'citizens' && parts.length === 2) return second && UUID_PATTERN.test(second) ? { name: 'citizen-timeline', citizenId: second } : { name: 'unknown' };
+  if (first === 'notes' && parts.length === 2 && second === 'new') return newNote(search);
+  if (first === 'notes' && parts.length === 2) return second && UUID_PATTERN.test(second) ? { name: 'note', noteId: second } : { name: 'unknown' };
   if (parts.length > 1) return { name: 'unknown' };
   switch (first) {
     case 'login':
@@ -88,12 +113,25 @@ export function parseScreen(pathname: string, search = ''): Screen {
     case 'talk':
     case 'duty':
     case 'roster':
+    case 'follow-ups':
     case 'statistics':
     case 'follow-ups':
       return { name: first };
+    case 'our-notes':
+      return { name: 'our-notes' };
     default:
       return { name: 'unknown' };
   }
+}
+
+/** /notes/new?appointmentId=<id> (or callId, requestId, citizenId): exactly one id, nothing else. */
+function newNote(search: string): Screen {
+  const query = new URLSearchParams(search);
+  const given = [...query.keys()];
+  const key = NOTE_SOURCES.find((k) => query.has(k));
+  const id = key && query.get(key);
+  if (given.length !== 1 || !key || !id || !UUID_PATTERN.test(id)) return { name: 'unknown' };
+  return { name: 'new-note', source: { [key]: id } as NewNoteSource };
 }
 
 /** ?next= comes from the address bar: only a path of ours that a sign-in may lead to, anything else is home. */
@@ -105,7 +143,7 @@ function parseDestination(next: string | null): Destination {
 }
 
 export function isDestination(screen: Screen): screen is Destination {
-  return ['home', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster', 'statistics', 'follow-ups'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
+  return ['home', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster', 'follow-ups', 'statistics', 'follow-ups', 'citizen-timeline', 'note', 'new-note', 'our-notes'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
 }
 
 /** What the router keeps in each history entry: its place in our own history, and how a call was joined. */

@@ -40,6 +40,8 @@ export interface DispatcherOptions {
   leaseSeconds: number;
   intervalMs?: number;
   concurrency?: number;
+  /** Each batch's results, for monitoring (server/metrics/): results only, nothing about whom they were for. */
+  onOutcomes?: (outcomes: readonly SendOutcome[]) => void;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -123,6 +125,7 @@ export class Dispatcher {
     await Promise.all(workers);
     if (outcomes.length === 0) return;
     await this.store.record(org, outcomes);
+    this.options.onOutcomes?.(outcomes);
     const failed = outcomes.filter((o) => o.result === 'failed').length;
     if (failed > 0) this.log.warn({ count: failed }, 'reminders failed for good');
   }

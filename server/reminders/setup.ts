@@ -27,7 +27,7 @@ export function createDispatcher(
   config: Config,
   sql: Sql,
   log: Logger,
-  tuning: { batchSize?: number; concurrency?: number; retention?: { firstRunMs?: number; intervalMs?: number } } = {},
+  tuning: { batchSize?: number; concurrency?: number; onOutcomes?: DispatcherOptions['onOutcomes']; retention?: { firstRunMs?: number; intervalMs?: number } } = {},
 ): Dispatcher {
   // The same keys as the server's (SIGNING_KEYS, or DATA_DIR/keys), so every dispatcher derives the same reminder link.
   let keys: SigningKey[] | undefined;

@@ -24,7 +24,9 @@ const moreSizes = { phone: [{ width: 360, height: 740 }, { width: 740, height: 3
 /** The sizes the steps around the call (device check, outcome) are checked at. */
 const stepSize = { phone: { width: 360, height: 740 }, laptop: { width: 1280, height: 800 } };
 
-const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'] });
+// TEST_CLIENT_DIR: a client built elsewhere than dist/client (e.g. `vite build --outDir`), when several people share a checkout.
+const clientDir = process.env.TEST_CLIENT_DIR;
+const { h, org, cookies } = useHarness({ serve: true, signIn: ['worker'], ...(clientDir ? { clientDir } : {}) });
 
 const { newPage } = useBrowserPages(h);
 
@@ -130,14 +132,17 @@ describe('the call screen fits the screen and nothing covers anything', () => {
       await worker.getByRole('group', { name: 'Hvordan gik det?' }).waitFor();
       await worker.setViewportSize(stepSize[device]);
       await expectFits(worker, `outcome-${device}-${stepSize[device].width}x${stepSize[device].height}`, { axe: true, scope: 'main' });
-      const save = worker.getByRole('button', { name: 'Gem' });
+      // The step is the session's note (client/src/notes/): saved, it records the outcome on the session too.
+      const save = worker.getByRole('button', { name: 'Gem notat' });
       expect(await save.isDisabled()).toBe(true);
       await worker.getByLabel('Holdt').check();
-      await worker.getByLabel('Kort note (kan udelades)').fill('Vi talte om ugen.');
+      await worker.getByLabel('Fritekst').fill('Vi talte om ugen.');
       await save.click();
-      await worker.getByRole('status').filter({ hasText: 'Gemt.' }).waitFor();
-      const [session] = await h.admin`select outcome, outcome_note, outcome_by from call_sessions where id = ${callId}`;
-      expect(session).toEqual({ outcome: 'held', outcome_note: 'Vi talte om ugen.', outcome_by: org.workerId });
+      await worker.getByRole('status').filter({ hasText: 'Notatet er gemt.' }).waitFor();
+      const [session] = await h.admin`select outcome, outcome_by from call_sessions where id = ${callId}`;
+      expect(session).toEqual({ outcome: 'held', outcome_by: org.workerId });
+      const [note] = await h.admin`select status, free_text from session_notes where call_session_id = ${callId}`;
+      expect(note).toEqual({ status: 'final', free_text: 'Vi talte om ugen.' });
       await expectFits(worker, `outcome-saved-${device}`, { axe: true, scope: 'main' });
       await worker.getByRole('button', { name: 'Tilbage til I dag' }).click();
       await expect.poll(() => new URL(worker.url()).pathname).toBe('/');

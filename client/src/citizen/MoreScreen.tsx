@@ -5,7 +5,8 @@ import { useWorkerName } from '../booking/MyAppointments';
 import { useI18n } from '../i18n/i18n';
 import type { Locale } from '../i18n/locale';
 import { LanguageSelect } from '../ui/LanguageSelect';
-import { goBack, home } from '../router';
+import { goBack, home, navigate } from '../router';
+import { OurNotesLink } from '../notes/OurNotes';
 import { currentInstallPrompt, forgetOfflineCopy, onInstallPromptChange, runsInstalled } from './pwa';
 import { ReminderSettings } from './ReminderSettings';
 import { ReadyNotifications } from '../push/ReadyNotifications';
@@ -25,6 +26,8 @@ export function MoreScreen({ onLogout }: { me: Me; onLogout(): Promise<void> }) 
         <button type="button" onClick={() => goBack(home)}>{t('more.back')}</button>
       </div>
       <LanguageChoice />
+      {/* "Det skrev vi": only when the organisation lets citizens read their notes. */}
+      <OurNotesLink onOpen={() => navigate({ name: 'our-notes' })} />
       <div className="more-block">
         <ReminderSettings />
       </div>

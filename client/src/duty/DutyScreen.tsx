@@ -104,6 +104,8 @@ function RequestRow({ request }: { request: DutyRequest }) {
   const close = async () => {
     try {
       await api('POST /api/contact-requests/:requestId/close', { params: { requestId: request.id } });
+      // Done with the request: on to its two-minute note (client/src/notes/), as after a video call.
+      navigate({ name: 'new-note', source: { requestId: request.id } });
     } catch (failed) {
       setOutcome({ failed });
     }

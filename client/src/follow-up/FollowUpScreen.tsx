@@ -3,7 +3,7 @@ import type { FollowUp, FollowUpActionKind, FollowUpResult } from '../../../prot
 import { api } from '../api';
 import { errorText } from '../errors';
 import { useLive } from '../events/live';
-import { organisationToday } from '../i18n/locale';
+import { ORGANISATION_ZONE } from '../i18n/locale';
 import { useI18n } from '../i18n/i18n';
 import { localWhen } from './Today';
 import { useFollowUpTexts } from './texts';
@@ -52,7 +52,7 @@ function FollowUpCard({ item, onChange }: { item: FollowUp; onChange(item: Follo
   const id = useId();
   const [said, setSaid] = useState<Said>(null);
   const [kind, setKind] = useState<FollowUpActionKind>('call');
-  const [due, setDue] = useState(`${organisationToday()}T12:00`);
+  const [due, setDue] = useState(nextHour);
   const [result, setResult] = useState<FollowUpResult | null>(null);
   const [note, setNote] = useState('');
   const [closed, setClosed] = useState(false);
@@ -147,4 +147,11 @@ function FollowUpCard({ item, onChange }: { item: FollowUp; onChange(item: Follo
         : <p role="alert" className="notice notice-error">{errorText(t, said.failed)}</p>)}
     </li>
   );
+}
+
+/** The next whole hour in the organisation's zone, as a datetime-local field wants it: a first action is due soon. */
+function nextHour(): string {
+  const parts = new Intl.DateTimeFormat('sv-SE', { timeZone: ORGANISATION_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
+    .format(new Date(Date.now() + 3600_000));
+  return `${parts.replace(' ', 'T').slice(0, 13)}:00`;
 }

@@ -155,6 +155,7 @@ export const da = {
   // duty (issue 10): the staff tabs, and the citizen's button on home (the rest of its texts: duty/talkTexts.ts)
   'nav.duty': 'Vagt',
   'nav.roster': 'Vagtplan',
+  'nav.volunteers': 'Frivillige',
   'nav.statistics': 'Tal',
   'talk.button': 'Jeg vil gerne tale med nogen',
   'today.waiting': '{name} venter',
@@ -340,6 +341,8 @@ export const da = {
   'crisis.shareHint': 'Du kan altid ændre det igen.',
   'crisis.saved': 'Gemt.',
   'crisisStaff.action': 'Kriseplan',
+  // Notes and goals: the citizen's timeline from their row on Borgere (the rest of the notes' texts are in their chunks)
+  'notes.timeline': 'Forløb',
   // "Bo er klar" (issue 9): the citizen's opt-in to push on this phone, and the worker's line on how they were told
   'push.yourWorker': 'din medarbejder',
   'push.turnOn': 'Få besked, når {name} er klar',

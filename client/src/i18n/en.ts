@@ -156,6 +156,7 @@ export const en: Record<TextKey, string> = {
   // duty (issue 10): the staff tabs, and the citizen's button on home (the rest of its texts: duty/talkTexts.ts)
   'nav.duty': 'Duty',
   'nav.roster': 'Duty roster',
+  'nav.volunteers': 'Volunteers',
   'nav.statistics': 'Figures',
   'talk.button': 'I would like to talk to someone',
   'today.waiting': '{name} is waiting',
@@ -341,6 +342,7 @@ export const en: Record<TextKey, string> = {
   'crisis.shareHint': 'You can always change it again.',
   'crisis.saved': 'Saved.',
   'crisisStaff.action': 'Crisis plan',
+  'notes.timeline': 'Timeline',
   // "Bo er klar" (issue 9): the citizen's opt-in to push on this phone, and the worker's line on how they were told
   'push.yourWorker': 'your support worker',
   'push.turnOn': 'Get a message when {name} is ready',

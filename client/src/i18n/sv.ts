@@ -157,6 +157,7 @@ export const sv: Record<TextKey, string> = {
   // duty (issue 10): the staff tabs, and the citizen's button on home (the rest of its texts: duty/talkTexts.ts)
   'nav.duty': 'Jour',
   'nav.roster': 'Jourschema',
+  'nav.volunteers': 'Volontärer',
   'nav.statistics': 'Siffror',
   'talk.button': 'Jag vill prata med någon',
   'today.waiting': '{name} väntar',
@@ -342,6 +343,7 @@ export const sv: Record<TextKey, string> = {
   'crisis.shareHint': 'Du kan alltid ändra det igen.',
   'crisis.saved': 'Sparat.',
   'crisisStaff.action': 'Krisplan',
+  'notes.timeline': 'Förlopp',
   // "Bo er klar" (issue 9): the citizen's opt-in to push on this phone, and the worker's line on how they were told
   'push.yourWorker': 'din boendestödjare',
   'push.turnOn': 'Få ett meddelande när {name} är redo',

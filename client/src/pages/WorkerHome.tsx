@@ -13,6 +13,8 @@ import { DutyRequests } from '../duty/DutyScreen';
 import { useVideoSessions } from './worker';
 import { CrisisPlanReviews } from '../crisis/ReviewDue';
 import { AttendanceFlags, FollowUpsToday } from '../follow-up/Today';
+import { NotesToWrite } from '../notes/NotesToWrite';
+import { AttendanceFlags, FollowUpsToday } from '../follow-up/Today';
 
 /**
  * I dag, the staff's home: who is waiting first (that is what cannot wait), then the worker's next appointment big,
@@ -46,6 +48,8 @@ export function WorkerHome({ me }: { me: Me }) {
           {day.appointments && (
             <TodayAppointments appointments={day.appointments} outcome={outcome} onStartVideo={(a) => void start(a.citizenId, a.id)} />
           )}
+          {/* Today's phone calls, home visits and chats once begun: "Skriv notat" (a video call's note follows the call). */}
+          {day.appointments && <NotesToWrite appointments={day.appointments} />}
           <CrisisPlanReviews />
         </>
       )}

@@ -186,3 +186,26 @@ export const DutyIcon = () => (
     <path d="M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z" />
   </Icon>
 );
+
+/* The citizen's answer after a session: three faces */
+
+export const FaceGoodIcon = () => (
+  <Icon>
+    <circle cx="12" cy="12" r="10" />
+    <path d="M8 14a5 5 0 0 0 8 0M9 9.5h.01M15 9.5h.01" />
+  </Icon>
+);
+
+export const FaceOkIcon = () => (
+  <Icon>
+    <circle cx="12" cy="12" r="10" />
+    <path d="M8 15h8M9 9.5h.01M15 9.5h.01" />
+  </Icon>
+);
+
+export const FaceBadIcon = () => (
+  <Icon>
+    <circle cx="12" cy="12" r="10" />
+    <path d="M8 16.5a5 5 0 0 1 8 0M9 9.5h.01M15 9.5h.01" />
+  </Icon>
+);

@@ -43,6 +43,7 @@ function CitizenRow({ citizen }: { citizen: CaseloadEntry }) {
         </button>
         <button type="button" className="col-second" {...link.toggle}>{t('signInLink.menu')}</button>
         <button type="button" className="col-second" onClick={() => navigate({ name: 'citizen-crisis-plan', citizenId: citizen.citizenId })}>{t('crisisStaff.action')}</button>
+        <button type="button" className="col-second" onClick={() => navigate({ name: 'citizen-timeline', citizenId: citizen.citizenId })}>{t('notes.timeline')}</button>
         <TravelButton {...travel.toggle} />
       </div>
       <Notice outcome={outcome} />

@@ -29,6 +29,8 @@ export interface HandlerDeps {
   rooms: MediaRooms;
   /** Fresh TURN credentials for each new transport (none without a TURN server). */
   iceServers: () => IceServer[];
+  /** A browser's own measure of its connection, for monitoring's histograms (no one's identity goes with it). */
+  onQuality?: (sample: ClientMessage<'quality'>) => void;
 }
 
 /** The member's media peer; only once they are in the call (not waiting, not between a room reset and a rejoin). */
@@ -48,7 +50,7 @@ const asSent = {
   rtpCapabilities: (sent: ClientMessage<'consume'>['rtpCapabilities']) => sent as mediasoup.RtpCapabilities,
 };
 
-export function messageHandlers({ store, sessions, rooms, iceServers }: HandlerDeps): MessageHandlers {
+export function messageHandlers({ store, sessions, rooms, iceServers, onQuality }: HandlerDeps): MessageHandlers {
   return {
     async join({ audioOnly }, { call, member }) {
       member.audioOnly = audioOnly;
@@ -138,6 +140,7 @@ export function messageHandlers({ store, sessions, rooms, iceServers }: HandlerD
 
     async quality(sample, { call, member }) {
       await store.addQualitySample(call.organisationId, member.participantId, sample);
+      onQuality?.(sample);
       return {};
     },
 

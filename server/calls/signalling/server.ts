@@ -16,7 +16,7 @@ import type { CallStore } from '../store.js';
 import { turnIceServers, type TurnSettings } from '../turn.js';
 import { refusalOf, SignalError } from './errors.js';
 import { isMessageName, MESSAGE_NAMES, MessageGuard } from './guard.js';
-import { messageHandlers, type MessageHandlers } from './handlers.js';
+import { messageHandlers, type HandlerDeps, type MessageHandlers } from './handlers.js';
 import { Handshake } from './handshake.js';
 import { LiveCalls } from './registry.js';
 import { Removals } from './removals.js';
@@ -43,6 +43,10 @@ export interface SignallingDeps {
   log: Logger;
   /** How long a dropped staff owner has to come back before the call ends. */
   reconnectGraceMs: number;
+  /** A message was refused (monitoring counts them by message and code; nothing about who sent it). */
+  onRefused?: (message: ClientMessageName, code: SignalRefusal['code']) => void;
+  /** A browser's quality sample (monitoring's histograms). */
+  onQuality?: HandlerDeps['onQuality'];
   /** TURN servers the browsers get with each transport (server/calls/turn.ts). */
   turn?: TurnSettings;
   /** A session ended or its waiting room changed: tells its people's open screens (server/events/). */
@@ -57,9 +61,11 @@ export class CallSignalling {
   private readonly sessions: CallSessions;
   private readonly removals: Removals;
   private readonly handlers: MessageHandlers;
+  private readonly onRefused: SignallingDeps['onRefused'];
 
   constructor(httpServer: HttpServer, deps: SignallingDeps) {
     const { store, media, log } = deps;
+    this.onRefused = deps.onRefused;
     const live = this.live;
     this.log = log;
     this.io = new Server(httpServer, {
@@ -73,7 +79,7 @@ export class CallSignalling {
     this.sessions = new CallSessions({ io: this.io, store, media, live, rooms, log, reconnectGraceMs: deps.reconnectGraceMs, onCallChanged: deps.onCallChanged });
     this.removals = new Removals({ store, live, log });
     const turn = deps.turn;
-    this.handlers = messageHandlers({ store, sessions: this.sessions, rooms, iceServers: () => (turn ? turnIceServers(turn) : []) });
+    this.handlers = messageHandlers({ store, sessions: this.sessions, rooms, iceServers: () => (turn ? turnIceServers(turn) : []), onQuality: deps.onQuality });
 
     this.io.use((socket, next) => {
       this.handshake.admit(socket).then(() => next(), (error: unknown) => {
@@ -109,6 +115,19 @@ export class CallSignalling {
   /** Ends a call for everyone (over HTTP: the session may not be live in this process, hence its organisation). */
   endCall(callId: string, endedBy: string, reason: SessionEndReason, organisationId: string): Promise<boolean> {
     return this.sessions.endCall(callId, endedBy, reason, organisationId);
+  }
+
+  /** Live calls in this process: sessions with someone connected, people in them, and people in waiting rooms. */
+  liveCounts(): { calls: number; participants: number; waiting: number } {
+    let participants = 0;
+    let waitingPeople = 0;
+    for (const call of this.live.calls.values()) {
+      for (const member of call.members.values()) {
+        if (member.state === 'in_call') participants += 1;
+        else if (member.state === 'waiting') waitingPeople += 1;
+      }
+    }
+    return { calls: this.live.calls.size, participants, waiting: waitingPeople };
   }
 
   async close(): Promise<void> {
@@ -177,6 +196,7 @@ export class CallSignalling {
       if (typeof last === 'function') args.pop();
       const refuse = (refusal: SignalRefusal) => {
         guard.refused(name, refusal);
+        this.onRefused?.(name, refusal.code);
         reply({ ok: false, error: refusal });
       };
       const checked = guard.check(name, args);
