@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { organisationToday, shiftDate } from '../../client/src/i18n/locale.js';
 import { upsertUser } from '../../server/people/store.js';
 import { axeViolations } from '../support/calls.js';
 import { controlProblems, SIZES } from '../support/screen-checks.js';
@@ -111,7 +112,7 @@ describe('I dag and the follow-up screen', () => {
     expect(row).toEqual({ status: 'closed', result: 'reached', result_note: 'Hun havde glemt det. Ny tid torsdag.' });
     const [action] = await h.admin`select kind from follow_up_actions a join follow_ups f on f.id = a.follow_up_id where f.citizen_id = ${missed}`;
     expect(action).toEqual({ kind: 'call' });
-  }, 180_000);
+  }, 240_000);
 
   it('on a laptop: an answer by SMS turns the flag live; the coordinator sees two no-shows in a row', async () => {
     const henning = await citizen('Henning Lund', '+4522334455');
@@ -138,6 +139,23 @@ describe('I dag and the follow-up screen', () => {
     await saveScreenshot(page, 'follow-up-screen-laptop', { fullPage: true });
     await expectClean(page);
 
+    // Booking asks for the check: a box beside the way of meeting, for home visits and phone appointments only.
+    await page.goto(`${h.baseUrl}/agenda`);
+    await page.getByRole('button', { name: 'Book en aftale' }).click();
+    const form = page.locator('form#booking-form');
+    await form.locator('select').first().selectOption({ label: 'Henning Lund' });
+    await form.getByLabel('Dato').fill(shiftDate(organisationToday(), 2));
+    await form.getByLabel('Klokken').fill('11:00');
+    await form.getByLabel('Form').selectOption('video');
+    expect(await form.getByLabel(/Morgentjek på SMS/).count()).toBe(0);
+    await form.getByLabel('Form').selectOption('home_visit');
+    await form.getByLabel(/Morgentjek på SMS/).check();
+    await saveScreenshot(page, 'follow-up-booking-laptop');
+    await form.getByRole('button', { name: 'Book', exact: true }).click();
+    await form.getByRole('status').filter({ hasText: 'Aftalen er booket.' }).waitFor();
+    const booked = await h.admin`select modality, attendance_check from appointments where citizen_id = ${henning} and starts_at > now() + interval '1 day'`;
+    expect(booked).toEqual([{ modality: 'home_visit', attendance_check: true }]);
+
     const coordinator = await newPage(cookies.coordinator, PHONE);
     await coordinator.goto(h.baseUrl);
     const alert = coordinator.locator('.follow-up-alerts li', { hasText: 'Ida Krog' });
@@ -147,5 +165,5 @@ describe('I dag and the follow-up screen', () => {
     await expectClean(coordinator);
     await alert.getByRole('button', { name: 'Set' }).click();
     await alert.waitFor({ state: 'detached' });
-  }, 180_000);
+  }, 240_000);
 });

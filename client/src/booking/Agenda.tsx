@@ -9,6 +9,7 @@ import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import type { Failure } from '../pages/worker';
 import { attempt, Notice, type Outcome } from '../ui/Notice';
+import { useFollowUpTexts } from '../follow-up/texts';
 
 type Result = SetStatusBody['status'];
 type Act = (work: () => Promise<unknown>, done: TextKey) => Promise<Outcome>;
@@ -208,6 +209,10 @@ function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntr
   const [modality, setModality] = useState<Modality>(EMPTY_BOOKING.modality);
   const [repeat, setRepeat] = useState(EMPTY_BOOKING.repeat);
   const [note, setNote] = useState(EMPTY_BOOKING.note);
+  // The morning check by SMS (issue 11): for home visits and phone appointments only.
+  const [attendanceCheck, setAttendanceCheck] = useState(false);
+  const checkable = modality === 'phone' || modality === 'home_visit';
+  const f = useFollowUpTexts();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const [preference, setPreference] = useState<CitizenSettings['preferredModality']>(null);
@@ -224,6 +229,7 @@ function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntr
     const body: BookBody = { citizenId, start: `${date}T${time}`, durationMinutes: minutes, modality };
     if (repeat > 1) body.repeatWeeks = repeat;
     if (note.trim()) body.staffNote = note.trim();
+    if (attendanceCheck && checkable) body.attendanceCheck = true;
     setOutcome(null);
     setBusy(true);
     void onBook(body).then((result) => {
@@ -236,6 +242,7 @@ function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntr
       setModality(EMPTY_BOOKING.modality);
       setRepeat(EMPTY_BOOKING.repeat);
       setNote(EMPTY_BOOKING.note);
+      setAttendanceCheck(false);
     });
   };
   return (
@@ -267,6 +274,12 @@ function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntr
           {MODALITIES.map((m) => <option key={m} value={m}>{t(`modality.${m}`)}</option>)}
         </select>
       </label>
+      {checkable && (
+        <label className="checkbox wide-field">
+          <input type="checkbox" checked={attendanceCheck} onChange={(e) => setAttendanceCheck(e.target.checked)} />
+          {f('bookCheck')}
+        </label>
+      )}
       <label>
         {t('agenda.repeat')}
         <input type="number" min={1} max={52} value={repeat} onChange={(e) => setRepeat(Number(e.target.value))} />

@@ -8,6 +8,7 @@ import type { Locale } from '../i18n/locale';
  */
 const da = {
   checksTitle: 'Morgentjek',
+  bookCheck: 'Morgentjek på SMS: "Passer det stadig i dag?"',
   checksIntro: 'Svar på dagens SMS: "Passer det stadig i dag?"',
   planned: 'Sendes kl. {time}',
   unanswered: 'Ikke svaret',
@@ -56,6 +57,7 @@ type Key = keyof typeof da;
 
 const en: Record<Key, string> = {
   checksTitle: 'Morning check',
+  bookCheck: 'Morning check by SMS: "Does today still suit you?"',
   checksIntro: 'Answers to today\'s SMS: "Does today still suit you?"',
   planned: 'Goes at {time}',
   unanswered: 'No answer',
@@ -102,6 +104,7 @@ const en: Record<Key, string> = {
 
 const sv: Record<Key, string> = {
   checksTitle: 'Morgonkoll',
+  bookCheck: 'Morgonkoll via sms: "Passar det fortfarande i dag?"',
   checksIntro: 'Svar på dagens sms: "Passar det fortfarande i dag?"',
   planned: 'Skickas kl. {time}',
   unanswered: 'Inget svar',
