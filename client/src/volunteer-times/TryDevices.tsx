@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DeviceCheckResult } from '../../../protocol/volunteer-times';
 import { api } from '../api';
 import { DeviceCheck } from '../call/DeviceCheck';
@@ -33,6 +33,11 @@ export function TryDevices() {
   const [trying, setTrying] = useState(false);
   const [result, setResult] = useState<DeviceCheckResult | null>(null);
   const [failure, setFailure] = useState<Outcome | null>(null);
+  const block = useRef<HTMLElement>(null);
+  // The check opens in the middle of "Mere": brought to the top of the screen, with its button below the picture.
+  useEffect(() => {
+    if (trying) block.current?.scrollIntoView({ block: 'start' });
+  }, [trying]);
 
   const finish = async (stream: MediaStream | null, audioOnly: boolean) => {
     setTrying(false);
@@ -46,7 +51,7 @@ export function TryDevices() {
   };
 
   return (
-    <section className="more-block try-devices" aria-label={v('checkEntry')}>
+    <section ref={block} className="more-block try-devices" aria-label={v('checkEntry')}>
       {trying ? (
         <DeviceCheck actionLabel={v('checkDone')} onJoin={(stream, audioOnly) => void finish(stream, audioOnly)} />
       ) : (
