@@ -14,7 +14,6 @@ import { useVideoSessions } from './worker';
 import { CrisisPlanReviews } from '../crisis/ReviewDue';
 import { AttendanceFlags, FollowUpsToday } from '../follow-up/Today';
 import { NotesToWrite } from '../notes/NotesToWrite';
-import { AttendanceFlags, FollowUpsToday } from '../follow-up/Today';
 
 /**
  * I dag, the staff's home: who is waiting first (that is what cannot wait), then the worker's next appointment big,
