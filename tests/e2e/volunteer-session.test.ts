@@ -55,7 +55,7 @@ function tomorrowWeekday(): number {
 }
 
 describe('a volunteer and a citizen meet', () => {
-  it('coordinator creates an IT volunteer, worker proposes, citizen accepts and books on a phone, both meet on video', { timeout: 180_000 }, async () => {
+  it('coordinator creates an IT volunteer, worker proposes, citizen accepts and books on a phone, both meet on video', { timeout: 360_000 }, async () => {
     // The coordinator creates the volunteer and their profile (the volunteers' routes).
     const created = await h.request('POST', '/api/users', {
       cookie: cookies.coordinator, body: { role: 'volunteer', displayName: 'Frida Frivillig Hansen', email: volunteerEmail, password: PASSWORD },
@@ -137,6 +137,17 @@ describe('a volunteer and a citizen meet', () => {
     expect(await carl.locator('body').innerText()).not.toMatch(/Frida Frivillig|Hansen/);
     await saveScreenshot(carl, 'volunteer-call-citizen-360');
     await saveScreenshot(volunteer, 'volunteer-call-volunteer-1280');
+
+    // "Jeg har brug for hjælp fra en medarbejder" in the volunteer's "Mere": Frida's contact person is brought in.
+    await volunteer.getByRole('button', { name: 'Mere', exact: true }).click();
+    await volunteer.getByRole('button', { name: 'Jeg har brug for hjælp fra en medarbejder' }).click();
+    await volunteer.getByText('Din kontaktperson er inviteret ind i samtalen.').waitFor();
+    await saveScreenshot(volunteer, 'volunteer-call-help-1280');
+    expect(await axeViolations(volunteer)).toEqual([]);
+    const [invited] = await h.admin`
+      select p.user_id from call_participants p join call_sessions s on s.id = p.session_id
+      where s.appointment_id = ${booked!.id} and p.user_id = ${org.workerId}`;
+    expect(invited).toBeDefined();
     await volunteer.context().close();
   });
 

@@ -3,6 +3,7 @@ import type { Role } from '../../../protocol/common';
 import { useI18n } from '../i18n/i18n';
 import { CallEnded } from './CallEnded';
 import { Chat, ChatPreview, InviteColleague, Sheet, WriteToWaiting } from './CallSheets';
+import { StaffHelpButton } from '../volunteer-times/StaffHelpButton';
 import { CallEngine, type CallView, type PeerEvent, type RemotePeer } from './engine';
 import {
   AudioOnlyIcon, ChatIcon, InviteIcon, MicOffIcon, MoreIcon, MovePictureIcon,
@@ -139,7 +140,8 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
               <MenuButton icon={<AudioOnlyIcon />} label={t('call.audioOnlyOn')} pressed={view.audioOnly} onClick={() => void engine.setAudioOnly(!view.audioOnly)} />
               {cameras > 1 && !view.audioOnly && <MenuButton icon={<SwitchCameraIcon />} label={t('call.switchCamera')} onClick={() => void engine.switchCamera()} />}
               {showSelf && <MenuButton icon={<MovePictureIcon />} label={t('call.movePicture')} onClick={() => setCorner(nextCorner(corner))} />}
-              {staff && (hosting || role === 'coordinator') && <MenuButton icon={<InviteIcon />} label={t('call.invite')} onClick={() => setSheet({ kind: 'invite' })} />}
+              {staff && role !== 'volunteer' && (hosting || role === 'coordinator') && <MenuButton icon={<InviteIcon />} label={t('call.invite')} onClick={() => setSheet({ kind: 'invite' })} />}
+              {role === 'volunteer' && hosting && <StaffHelpButton callId={callId} />}
               {!staff && <MenuButton icon={<CrisisPlanIcon />} label={t('crisis.title')} onClick={() => setSheet({ kind: 'crisis' })} />}
             </div>
           </Sheet>

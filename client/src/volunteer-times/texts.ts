@@ -58,6 +58,12 @@ const da = {
   lineNone: 'Kamera virker ikke',
   today: 'i dag',
   yesterday: 'i går',
+  // the volunteer's call
+  helpButton: 'Jeg har brug for hjælp fra en medarbejder',
+  helpBusy: 'Sender…',
+  helpContact: 'Din kontaktperson er inviteret ind i samtalen.',
+  helpDuty: 'En medarbejder har fået besked og kontakter borgeren.',
+  helpNoOne: 'Ingen medarbejder kan svare lige nu. Afslut roligt, og tal med din kontaktperson bagefter.',
 } as const;
 
 type Key = keyof typeof da;
@@ -110,6 +116,11 @@ const en: Record<Key, string> = {
   lineNone: 'Camera does not work',
   today: 'today',
   yesterday: 'yesterday',
+  helpButton: 'I need help from a member of staff',
+  helpBusy: 'Sending…',
+  helpContact: 'Your contact person has been invited into the call.',
+  helpDuty: 'A member of staff has been told and will contact the citizen.',
+  helpNoOne: 'No member of staff can answer right now. End calmly, and talk to your contact person afterwards.',
 };
 
 const sv: Record<Key, string> = {
@@ -160,6 +171,11 @@ const sv: Record<Key, string> = {
   lineNone: 'Kameran fungerar inte',
   today: 'i dag',
   yesterday: 'i går',
+  helpButton: 'Jag behöver hjälp av personal',
+  helpBusy: 'Skickar…',
+  helpContact: 'Din kontaktperson har bjudits in i samtalet.',
+  helpDuty: 'Personal har fått besked och kontaktar medborgaren.',
+  helpNoOne: 'Ingen personal kan svara just nu. Avsluta lugnt och prata med din kontaktperson efteråt.',
 };
 
 const tables: Record<Locale, Record<Key, string>> = { da, en, sv };
