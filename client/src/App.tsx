@@ -125,6 +125,8 @@ function mayOpen(screen: Destination, me: Me): boolean {
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'roster':
       return me.user.role === 'coordinator';
+    case 'volunteers':
+      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'follow-ups':
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'statistics':
@@ -153,6 +155,7 @@ function signedInPage(screen: Destination, me: Me, logout: () => Promise<void>):
     case 'duty':
     case 'roster':
     case 'follow-ups':
+    case 'volunteers':
       return <StaffScreen place={screen.name} me={me} />;
     case 'talk':
       return <LazyCitizenTalk />;

@@ -31,6 +31,8 @@ export type Screen =
   | { name: 'duty' }
   /** Vagtplan: the coordinator's week of shifts, cover, working hours and out-of-hours text. */
   | { name: 'roster' }
+  /** Frivillige: volunteers' profiles, proposals to citizens, follow-up and hours (client/src/volunteers/). */
+  | { name: 'volunteers' }
   /** Opfølgning: the worker's follow-ups after a no-show (client/src/follow-up/). */
   | { name: 'follow-ups' }
   /** Tal: the figures per month and team, with exports and the evaluation report (client/src/statistics/). */
@@ -54,7 +56,7 @@ const NOTE_SOURCES = ['callId', 'appointmentId', 'requestId', 'citizenId'] as co
 export type CallStep = 'check' | 'call';
 export type CallVia = 'sign-in' | 'join-link';
 /** The screens a sign-in can lead on to. */
-export type Destination = Extract<Screen, { name: 'home' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'follow-ups' | 'statistics' | 'follow-ups' | 'citizen-timeline' | 'note' | 'new-note' | 'our-notes' }>;
+export type Destination = Extract<Screen, { name: 'home' | 'volunteers' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'follow-ups' | 'statistics' | 'follow-ups' | 'citizen-timeline' | 'note' | 'new-note' | 'our-notes' }>;
 
 export const home: Destination = { name: 'home' };
 
@@ -113,6 +115,7 @@ export function parseScreen(pathname: string, search = ''): Screen {
     case 'talk':
     case 'duty':
     case 'roster':
+    case 'volunteers':
     case 'follow-ups':
     case 'statistics':
     case 'follow-ups':
@@ -143,7 +146,7 @@ function parseDestination(next: string | null): Destination {
 }
 
 export function isDestination(screen: Screen): screen is Destination {
-  return ['home', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster', 'follow-ups', 'statistics', 'follow-ups', 'citizen-timeline', 'note', 'new-note', 'our-notes'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
+  return ['home', 'volunteers', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster', 'follow-ups', 'statistics', 'follow-ups', 'citizen-timeline', 'note', 'new-note', 'our-notes'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
 }
 
 /** What the router keeps in each history entry: its place in our own history, and how a call was joined. */

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 import { useKeptPushSubscription } from '../push/keep';
 import { TalkButton } from '../duty/TalkButton';
+import { LazyVolunteerCard } from '../volunteers/LazyVolunteerCard';
 import { LazyCitizenVolunteerTimes } from '../volunteer-times/LazyCitizenVolunteerTimes';
 
 /**
@@ -37,6 +38,7 @@ export function CitizenHome({ me }: { me: Me }) {
       )}
       <MyAppointments featureNext={!open} />
       <TalkButton />
+      <LazyVolunteerCard />
       <LazyCitizenVolunteerTimes />
       <CrisisPlanLink />
     </section>

@@ -181,6 +181,15 @@ export const TalkIcon = () => (
 );
 
 /** Vagt: a moon (evenings and nights). */
+/** Frivillige: two hands held (a volunteer's support). */
+export const VolunteerIcon = () => (
+  <Icon>
+    <circle cx="8" cy="6" r="3" />
+    <circle cx="16" cy="6" r="3" />
+    <path d="M3 21v-4a5 5 0 0 1 9-3 5 5 0 0 1 9 3v4" />
+  </Icon>
+);
+
 export const DutyIcon = () => (
   <Icon>
     <path d="M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z" />

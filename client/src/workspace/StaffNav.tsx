@@ -4,6 +4,7 @@ import type { Role } from '../../../protocol/common';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
 import { navigate, screenPath, type Destination, type Screen } from '../router';
+import { VolunteerIcon } from '../ui/icons';
 import { CalendarIcon, ChartIcon, DutyIcon, PeopleIcon, TodayIcon } from '../ui/icons';
 
 interface Tab {
@@ -21,12 +22,13 @@ const today: Tab = { screen: { name: 'home' }, label: 'nav.today', icon: <TodayI
 function tabsOf(role: Role, onDuty: boolean): Tab[] {
   // Vagt while on a shift (or while looking at it: the tab does not vanish under the finger when a shift ends).
   const duty: Tab[] = onDuty ? [{ screen: { name: 'duty' }, label: 'nav.duty', icon: <DutyIcon /> }] : [];
+  const volunteers: Tab = { screen: { name: 'volunteers' }, label: 'nav.volunteers', icon: <VolunteerIcon /> };
   const figures: Tab = { screen: { name: 'statistics' }, label: 'nav.statistics', icon: <ChartIcon /> };
   switch (role) {
     case 'worker':
-      return [today, { screen: { name: 'people' }, label: 'nav.citizens', icon: <PeopleIcon /> }, { screen: { name: 'agenda' }, label: 'nav.calendar', icon: <CalendarIcon /> }, figures, ...duty];
+      return [today, { screen: { name: 'people' }, label: 'nav.citizens', icon: <PeopleIcon /> }, { screen: { name: 'agenda' }, label: 'nav.calendar', icon: <CalendarIcon /> }, figures, volunteers, ...duty];
     case 'coordinator':
-      return [today, { screen: { name: 'people' }, label: 'nav.people', icon: <PeopleIcon /> }, { screen: { name: 'roster' }, label: 'nav.roster', icon: <CalendarIcon /> }, figures, ...duty];
+      return [today, { screen: { name: 'people' }, label: 'nav.people', icon: <PeopleIcon /> }, { screen: { name: 'roster' }, label: 'nav.roster', icon: <CalendarIcon /> }, figures, volunteers, ...duty];
     default:
       return [];
   }

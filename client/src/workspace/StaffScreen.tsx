@@ -5,11 +5,12 @@ import { WorkerHome } from '../pages/WorkerHome';
 import { DutyScreen } from '../duty/DutyScreen';
 import { RosterScreen } from '../duty/RosterScreen';
 import { VolunteerHome } from './VolunteerHome';
+import { VolunteersScreen } from '../volunteers/VolunteersScreen';
 import { FollowUpScreen } from '../follow-up/FollowUpScreen';
 
 export { StaffNav } from './StaffNav';
 
-export type StaffPlace = 'home' | 'people' | 'agenda' | 'duty' | 'roster' | 'follow-ups';
+export type StaffPlace = 'home' | 'volunteers' | 'people' | 'agenda' | 'duty' | 'roster' | 'follow-ups';
 
 /** The staff's screens, by place and role (which role may open which place is App's mayOpen). */
 export function StaffScreen({ place, me }: { place: StaffPlace; me: Me }) {
@@ -24,6 +25,8 @@ export function StaffScreen({ place, me }: { place: StaffPlace; me: Me }) {
       return <DutyScreen />;
     case 'roster':
       return <RosterScreen />;
+    case 'volunteers':
+      return <VolunteersScreen me={me} />;
     case 'follow-ups':
       return <FollowUpScreen />;
   }
