@@ -65,6 +65,11 @@ async function seedEveryTable(admin: Sql, org: Org): Promise<void> {
       insert into appointments (organisation_id, worker_id, citizen_id, series_id, starts_at, ends_at, modality, created_by)
       values (${org.id}, ${org.workerId}, ${org.citizenId}, ${series!.id}, ${day}, ${new Date(day.getTime() + 1800_000)}, 'video', ${org.workerId}) returning id`;
     await tx`insert into change_requests (organisation_id, appointment_id, kind) values (${org.id}, ${appointment!.id}, 'cancel')`;
+    // The figures' monthly summaries (migration 018) fill from a held video appointment and a participant's quality.
+    await tx`
+      insert into appointments (organisation_id, worker_id, citizen_id, starts_at, ends_at, modality, status, created_by)
+      values (${org.id}, ${org.workerId}, ${org.citizenId}, ${new Date(day.getTime() + 7200_000)}, ${new Date(day.getTime() + 9000_000)}, 'video', 'held', ${org.workerId})`;
+    await tx`update call_participants set quality_samples = 1, rtt_ms_avg = 50, packet_loss_pct_avg = 1 where id = ${participant!.id}`;
     await tx`insert into medication_schedules (organisation_id, citizen_id, times_of_day, weekdays, wording, created_by)
              values (${org.id}, ${org.citizenId}, '{08:00}', '{1,2,3,4,5,6,7}', 'Husk medicinen', ${org.workerId})`;
     const [reminder] = await tx`

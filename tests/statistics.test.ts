@@ -10,7 +10,10 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Statistics } from '../protocol/statistics.js';
+import { inOrganisation } from '../server/db/database.js';
+import { computeFigures, periods } from '../server/statistics/store.js';
 import { citizenCookie } from './support/calls.js';
+import { figuresFromRows } from './support/raw-figures.js';
 import { seedActivity, type Activity } from './support/activity-seed.js';
 import { useHarness } from './support/use-harness.js';
 
@@ -256,5 +259,78 @@ describe('travel distance', () => {
     expect(await h.admin`select travel_km, travel_minutes from users where id = ${fie}`).toEqual([{ travel_km: null, travel_minutes: null }]);
     // Put Erik's back for the other tests' counts.
     await h.admin`update users set travel_km = 30, travel_minutes = 40 where id = ${erik}`;
+  });
+});
+
+describe('the monthly summaries', () => {
+  /** The figures of a period from the summaries and counted from the rows, for the whole organisation. */
+  async function both(from: string, to: string): Promise<{ summary: unknown; rows: unknown }> {
+    const p = periods(from, to);
+    return inOrganisation(h.sql, org.id, async (tx) => {
+      const [b] = await tx<{ previous: Date; current: Date; end: Date }[]>`
+        select (${`${p.previousFrom}-01`}::date::timestamp at time zone time_zone) as previous,
+               (${`${p.from}-01`}::date::timestamp at time zone time_zone) as current,
+               (${`${p.afterTo}-01`}::date::timestamp at time zone time_zone) as "end"
+        from organisations where id = ${org.id}`;
+      const rows = await figuresFromRows(tx, org.id, { kind: 'organisation' }, b!);
+      const summary = (await computeFigures(tx, org.id, { kind: 'organisation' }, { ...b!, months: { previous: `${p.previousFrom}-01`, current: `${p.from}-01`, last: `${p.to}-01` } }))
+        .filter((f) => rows.some((r) => r.id === f.id));
+      return { summary, rows };
+    });
+  }
+  async function expectEqual(step: string) {
+    for (const [from, to] of [['2026-03', '2026-03'], ['2026-04', '2026-04'], ['2026-01', '2026-03'], ['2025-10', '2025-11']] as const) {
+      const { summary, rows } = await both(from, to);
+      expect(summary, `${step}: ${from}–${to}`).toEqual(rows);
+    }
+  }
+
+  it('always equal the figures counted from the rows, through changes of every kind', async () => {
+    await expectEqual('seeded');
+    const { bo, kim } = activity.staff;
+    const { carl, erik, gert } = activity.citizens;
+    // An appointment moved over a month's end (31 March 23:30 → 1 April 00:30, local), one held → no-show, one booked
+    // → held, one cancelled, one deleted, one changed from video to phone, one handed to another worker.
+    await h.admin`update appointments set starts_at = starts_at + interval '1 hour', ends_at = ends_at + interval '1 hour'
+                  where worker_id = ${bo} and starts_at = '2026-03-31T21:30:00Z'`;
+    await h.admin`update appointments set status = 'no_show' where citizen_id = ${erik} and starts_at = '2026-03-04T09:00:00Z'`;
+    await h.admin`update appointments set status = 'held' where citizen_id = ${gert} and status = 'booked'`;
+    await h.admin`update appointments set status = 'cancelled' where citizen_id = ${carl} and starts_at = '2026-03-03T09:00:00Z'`;
+    await h.admin`delete from appointments where citizen_id = ${erik} and starts_at = '2026-03-06T09:00:00Z'`;
+    await h.admin`update appointments set modality = 'phone' where citizen_id = ${carl} and starts_at = '2026-03-29T08:00:00Z'`;
+    await h.admin`update appointments set worker_id = ${kim} where citizen_id = ${erik} and starts_at = '2026-03-11T09:00:00Z'`;
+    await expectEqual('appointments changed');
+    // Sessions: an outcome changed, someone switching to audio only and back, a quality sample, a new session started
+    // with its participants, and one ad hoc session deleted with its participants (as retention does).
+    await h.admin`update call_sessions set outcome = 'technical_failure' where kind = 'ad_hoc' and worker_id = ${bo}`;
+    await h.admin`update call_participants set audio_only_used = true where user_id = ${kim}`;
+    await h.admin`update call_participants set audio_only_used = false where user_id = ${activity.citizens.fie}`;
+    await h.admin`update call_participants set rtt_ms_avg = 90, packet_loss_pct_avg = 0.75, quality_samples = 11 where user_id = ${bo} and rtt_ms_avg = 50`;
+    const [started] = await h.admin<{ id: string }[]>`
+      insert into call_sessions (organisation_id, worker_id, citizen_id, kind, created_at) values (${org.id}, ${kim}, ${gert}, 'ad_hoc', '2026-03-20T10:00:00Z') returning id`;
+    await h.admin`insert into call_participants (organisation_id, session_id, user_id, role, audio_only_used, quality_samples, rtt_ms_avg, packet_loss_pct_avg)
+                  values (${org.id}, ${started!.id}, ${gert}, 'citizen', true, 3, 200, 4)`;
+    await h.admin`update call_sessions set started_at = '2026-03-20T10:01:00Z' where id = ${started!.id}`;
+    await expectEqual('sessions changed');
+    const [gone] = await h.admin<{ id: string }[]>`select id from call_sessions where kind = 'ad_hoc' and worker_id = ${kim} and created_at < '2026-03-20T00:00:00Z'`;
+    await h.admin`delete from call_participants where session_id = ${gone!.id}`;
+    await h.admin`delete from call_sessions where id = ${gone!.id}`;
+    await expectEqual('a session deleted');
+    // Requests: one answered by a video session whose outcome then changes; Gert's cancelled one claimed after all.
+    const [fie17] = await h.admin<{ id: string }[]>`select id from contact_requests where created_at = '2026-03-17T19:00:00Z'`;
+    const [video] = await h.admin<{ id: string }[]>`
+      insert into call_sessions (organisation_id, worker_id, citizen_id, kind, created_at, started_at, status, ended_at, end_reason, outcome, outcome_by, outcome_at)
+      values (${org.id}, ${kim}, ${activity.citizens.fie}, 'citizen_initiated', '2026-03-17T19:06:00Z', '2026-03-17T19:06:00Z', 'ended', '2026-03-17T19:20:00Z', 'ended_by_staff',
+              'no_show', ${kim}, '2026-03-17T19:20:00Z') returning id`;
+    await h.admin`update contact_requests set call_session_id = ${video!.id} where id = ${fie17!.id}`;
+    await expectEqual('a request linked to its session');
+    await h.admin`update call_sessions set outcome = 'held' where id = ${video!.id}`;
+    await h.admin`update contact_requests set status = 'closed', claimed_by = ${bo}, claimed_at = created_at + interval '30 minutes' where citizen_id = ${gert} and status = 'cancelled'`;
+    await expectEqual('requests changed');
+    // Another time zone: the months fall elsewhere, the summaries are rebuilt.
+    await h.admin`update organisations set time_zone = 'America/New_York' where id = ${org.id}`;
+    await expectEqual('New York time');
+    await h.admin`update organisations set time_zone = 'Europe/Copenhagen' where id = ${org.id}`;
+    await expectEqual('back in Copenhagen');
   });
 });

@@ -17,7 +17,7 @@
  *   of the workers now in the team, requests of the team's citizens), or the whole organisation's.
  * - Months are local months in the organisation's time zone: a contact at 00:30 on 1 March in Copenhagen is March's.
  */
-import type { Sql } from 'postgres';
+import type { PendingQuery, Row, Sql } from 'postgres';
 import type { Figure, FigureRow, FigureUnit, PutTravelBody, Statistics, StatisticsQuery, StatisticsTeam, Travel } from '../../protocol/statistics.js';
 import { MAX_MONTHS } from '../../protocol/statistics.js';
 import { audit } from '../audit/store.js';
@@ -43,11 +43,13 @@ export function periods(from: string, to: string): { from: string; to: string; p
 
 type Scope = { kind: 'organisation' } | { kind: 'team'; team: StatisticsTeam } | { kind: 'own'; workerId: string };
 
-interface Bounds {
+export interface Bounds {
   /** Start of the previous period, start of the period, end of the period (exclusive): instants of local midnights. */
   previous: Date;
   current: Date;
   end: Date;
+  /** The same as the first days of local months (YYYY-MM-01): the previous period's first, the period's first and last. */
+  months: { previous: string; current: string; last: string };
 }
 
 type Pair = { cur: boolean };
@@ -79,62 +81,45 @@ export async function computeFigures(tx: Tx, organisationId: string, scope: Scop
     : tx`true`;
 
   type ContactRow = Pair & Record<'video' | 'phone' | 'home_visit' | 'chat' | 'planned' | 'ad_hoc' | 'citizen_initiated' | 'held' | 'no_show' | 'technical_failure' | 'travel_n', number> & { travel_km: string | null; travel_minutes: string | null };
-  // One pass over each source, each aggregated on its own (no materialised union): the appointments are nearly all
-  // of the rows, read from their covering index and joined by hash to the citizens whose distance is set.
+  // Contacts, travel and calls from the monthly summaries (migration 018), which the triggers keep equal to the rows.
+  const { previous: m0, current: m1, last: m2 } = bounds.months;
+  const byWorker = scope.kind === 'own' ? tx`worker_id = ${scope.workerId}`
+    : scope.kind === 'team' ? tx`worker_id in (select id from users where team_id = ${scope.team.id})`
+    : tx`true`;
   const contacts = await tx<ContactRow[]>`
     select cur,
-           sum(video)::int as video, sum(phone)::int as phone, sum(home_visit)::int as home_visit, sum(chat)::int as chat,
-           sum(planned)::int as planned, sum(ad_hoc)::int as ad_hoc, sum(citizen_initiated)::int as citizen_initiated,
-           sum(held)::int as held, sum(no_show)::int as no_show, sum(technical_failure)::int as technical_failure,
+           sum(n) filter (where way = 'video')::int as video, sum(n) filter (where way = 'phone')::int as phone,
+           sum(n) filter (where way = 'home_visit')::int as home_visit, sum(n) filter (where way = 'chat')::int as chat,
+           sum(n) filter (where kind = 'planned')::int as planned, sum(n) filter (where kind = 'ad_hoc')::int as ad_hoc,
+           sum(n) filter (where kind = 'citizen_initiated')::int as citizen_initiated,
+           sum(n) filter (where outcome = 'held')::int as held, sum(n) filter (where outcome = 'no_show')::int as no_show,
+           sum(n) filter (where outcome = 'technical_failure')::int as technical_failure,
            sum(travel_n)::int as travel_n, sum(travel_km) as travel_km, sum(travel_minutes) as travel_minutes
     from (
-      select a.starts_at >= ${c0} as cur,
-             count(*) filter (where a.modality = 'video') as video, count(*) filter (where a.modality = 'phone') as phone,
-             count(*) filter (where a.modality = 'home_visit') as home_visit, count(*) filter (where a.modality = 'chat') as chat,
-             count(*) as planned, 0 as ad_hoc, 0 as citizen_initiated,
-             count(*) filter (where a.status = 'held') as held, count(*) filter (where a.status = 'no_show') as no_show,
-             count(*) filter (where a.status = 'technical_failure') as technical_failure,
-             -- held, planned video/phone with a citizen whose distance is set: a home visit not driven
-             count(u.id) filter (where a.status = 'held' and a.modality in ('video', 'phone')) as travel_n,
-             sum(2 * u.travel_km) filter (where a.status = 'held' and a.modality in ('video', 'phone')) as travel_km,
-             sum(2 * u.travel_minutes) filter (where a.status = 'held' and a.modality in ('video', 'phone')) as travel_minutes
-      from appointments a left join users u on u.id = a.citizen_id and u.travel_km is not null
-      where a.organisation_id = ${organisationId} and a.status <> 'cancelled' and a.starts_at >= ${p0} and a.starts_at < ${e}
-        and ${byStaff('a.worker_id')}
-      group by 1
+      select month >= ${m1}::date as cur, way, kind, outcome, contacts as n, 0 as travel_n, null::numeric as travel_km, null::numeric as travel_minutes
+      from statistics_contacts
+      where organisation_id = ${organisationId} and month between ${m0}::date and ${m2}::date and ${byWorker}
       union all
-      select s.created_at >= ${c0}, count(*), 0, 0, 0, 0, count(*), 0,
-             count(*) filter (where s.outcome = 'held'), count(*) filter (where s.outcome = 'no_show'),
-             count(*) filter (where s.outcome = 'technical_failure'), 0, null, null
-      from call_sessions s
-      where s.organisation_id = ${organisationId} and s.kind = 'ad_hoc' and s.appointment_id is null
-        and s.created_at >= ${p0} and s.created_at < ${e} and ${byStaff('s.worker_id')}
-      group by 1
-      union all
-      select r.created_at >= ${c0}, count(*) filter (where r.way = 'video'), count(*) filter (where r.way = 'phone'), 0,
-             count(*) filter (where r.way = 'chat'), 0, 0, count(*),
-             count(*) filter (where coalesce(s.outcome, 'held') = 'held'), count(*) filter (where s.outcome = 'no_show'),
-             count(*) filter (where s.outcome = 'technical_failure'), 0, null, null
-      from contact_requests r left join call_sessions s on s.id = r.call_session_id
-      where r.organisation_id = ${organisationId} and r.claimed_at is not null
-        and r.created_at >= ${p0} and r.created_at < ${e} and ${byStaff('r.claimed_by')}
-      group by 1
+      -- held, planned video/phone with a citizen whose distance is set: home visits not driven
+      select t.month >= ${m1}::date, null, null, null, 0, t.contacts, t.contacts * 2 * u.travel_km, t.contacts * 2 * u.travel_minutes
+      from statistics_travel t join users u on u.id = t.citizen_id
+      where t.organisation_id = ${organisationId} and t.month between ${m0}::date and ${m2}::date and u.travel_km is not null and ${byWorker}
     ) parts
     group by cur`;
+  for (const row of contacts) for (const key of Object.keys(row) as (keyof ContactRow)[]) if (row[key] === null && key !== 'travel_km' && key !== 'travel_minutes') (row as Record<string, unknown>)[key] = 0;
 
-  // Per session first (audio only by anyone in it), then the period: one pass over the sessions and their participants.
   type CallRow = Pair & { calls: number; audio_only: number; rtt_n: number; loss_n: number; rtt: number | null; loss: number | null };
-  const calls = await tx<CallRow[]>`
-    with p as (
-      select s.started_at >= ${c0} as cur, s.id, p.audio_only_used,
-             case when p.quality_samples > 0 then p.rtt_ms_avg end as rtt, case when p.quality_samples > 0 then p.packet_loss_pct_avg end as loss
-      from call_sessions s left join call_participants p on p.session_id = s.id
-      where s.organisation_id = ${organisationId} and s.started_at >= ${p0} and s.started_at < ${e} and ${byStaff('s.worker_id')}
-    )
-    select cur, count(distinct id)::int as calls, count(distinct id) filter (where audio_only_used)::int as audio_only,
-           count(rtt)::int as rtt_n, count(loss)::int as loss_n,
-           percentile_cont(0.5) within group (order by rtt) as rtt, percentile_cont(0.5) within group (order by loss) as loss
-    from p group by cur`;
+  const callCounts = await tx<{ cur: boolean; calls: number; audio_only: number }[]>`
+    select month >= ${m1}::date as cur, sum(calls)::int as calls, sum(audio_only_calls)::int as audio_only
+    from statistics_calls where organisation_id = ${organisationId} and month between ${m0}::date and ${m2}::date and ${byWorker}
+    group by 1`;
+  const quality = scope.kind === 'organisation' ? await organisationQuality(tx, organisationId, bounds) : await rawQuality(tx, organisationId, byStaff('s.worker_id'), bounds);
+  const calls: CallRow[] = [true, false].flatMap((cur) => {
+    const counts = callCounts.find((r) => r.cur === cur);
+    const q = quality.find((r) => r.cur === cur);
+    if (!counts && !q) return [];
+    return [{ cur, calls: counts?.calls ?? 0, audio_only: counts?.audio_only ?? 0, rtt_n: q?.rtt_n ?? 0, loss_n: q?.loss_n ?? 0, rtt: q?.rtt ?? null, loss: q?.loss ?? null }];
+  });
 
   type RequestRow = Pair & { requests: number; answered: number; median: number | null; p90: number | null };
   const requests = await tx<RequestRow[]>`
@@ -187,6 +172,57 @@ export async function computeFigures(tx: Tx, organisationId: string, scope: Scop
   return figures;
 }
 
+/** A piece of a query (a condition) to put inside another. */
+type Fragment = PendingQuery<Row[]>;
+type QualityRow = Pair & { rtt_n: number; loss_n: number; rtt: number | null; loss: number | null };
+
+/** percentile_cont over a histogram: the value at position q × (n − 1), between the two values around it. */
+function percentile(buckets: { value: number; n: number }[], q: number): number | null {
+  const total = buckets.reduce((sum, b) => sum + b.n, 0);
+  if (total === 0) return null;
+  const at = (index: number) => {
+    let seen = 0;
+    for (const b of buckets) {
+      seen += b.n;
+      if (index < seen) return b.value;
+    }
+    return buckets[buckets.length - 1]!.value;
+  };
+  const position = q * (total - 1);
+  const low = Math.floor(position);
+  return at(low) + (position - low) * (at(Math.ceil(position)) - at(low));
+}
+
+/** The organisation's medians from statistics_quality: how many participants had each round trip and loss. */
+async function organisationQuality(tx: Tx, organisationId: string, bounds: Bounds): Promise<QualityRow[]> {
+  const rows = await tx<{ cur: boolean; metric: 'rtt' | 'loss'; value: string; n: number }[]>`
+    select month >= ${bounds.months.current}::date as cur, metric, value, sum(participants)::int as n
+    from statistics_quality
+    where organisation_id = ${organisationId} and month between ${bounds.months.previous}::date and ${bounds.months.last}::date
+    group by 1, 2, 3 having sum(participants) > 0 order by value`;
+  return [true, false].flatMap((cur) => {
+    const of = (metric: 'rtt' | 'loss') => rows.filter((r) => r.cur === cur && r.metric === metric).map((r) => ({ value: Number(r.value), n: r.n }));
+    const rtt = of('rtt');
+    const loss = of('loss');
+    if (rtt.length === 0 && loss.length === 0) return [];
+    const n = (buckets: { n: number }[]) => buckets.reduce((sum, b) => sum + b.n, 0);
+    return [{ cur, rtt_n: n(rtt), loss_n: n(loss), rtt: percentile(rtt, 0.5), loss: percentile(loss, 0.5) }];
+  });
+}
+
+/** A team's or a worker's medians, from their sessions' participants (rounded as the summary rounds them). */
+async function rawQuality(tx: Tx, organisationId: string, byStaff: Fragment, bounds: Bounds): Promise<QualityRow[]> {
+  return tx<QualityRow[]>`
+    select s.started_at >= ${bounds.current} as cur,
+           count(p.rtt_ms_avg)::int as rtt_n, count(p.packet_loss_pct_avg)::int as loss_n,
+           percentile_cont(0.5) within group (order by round(p.rtt_ms_avg::numeric, 0)) as rtt,
+           percentile_cont(0.5) within group (order by round(p.packet_loss_pct_avg::numeric, 2)) as loss
+    from call_sessions s join call_participants p on p.session_id = s.id
+    where s.organisation_id = ${organisationId} and s.started_at >= ${bounds.previous} and s.started_at < ${bounds.end}
+      and p.quality_samples > 0 and ${byStaff}
+    group by 1`;
+}
+
 /**
  * The citizens' three faces after a session (citizen_feedback, migration 016): counts of good, ok and bad for the whole
  * organisation only. The answers are the citizen's own and staff may not read them one by one, so they are counted by
@@ -232,7 +268,10 @@ export function statisticsStore(sql: Sql) {
              (${`${p.afterTo}-01`}::date::timestamp at time zone time_zone) as stop
       from organisations where id = ${auth.organisationId}`;
     const teams = auth.role === 'coordinator' ? await tx<StatisticsTeam[]>`select id, name from teams where active order by name` : [];
-    const figures = await computeFigures(tx, auth.organisationId, scope, { previous: org!.previous, current: org!.current, end: org!.stop });
+    const figures = await computeFigures(tx, auth.organisationId, scope, {
+      previous: org!.previous, current: org!.current, end: org!.stop,
+      months: { previous: `${p.previousFrom}-01`, current: `${p.from}-01`, last: `${p.to}-01` },
+    });
     return {
       from: p.from, to: p.to, previousFrom: p.previousFrom, previousTo: p.previousTo, timeZone: org!.zone,
       scope: scope.kind, team: scope.kind === 'team' ? scope.team : null, teams, figures,
