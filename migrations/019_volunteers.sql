@@ -209,8 +209,9 @@ create function public.app_own_password_hash(p_user uuid) returns text
     where u.id = p_user and p_user = public.app_current_user() and u.organisation_id = public.app_current_org()
   $$;
 
-revoke all on function public.volunteer_took_part(uuid), public.volunteer_sees_participant(uuid),
-  public.volunteer_sees_user(uuid), public.app_own_password_hash(uuid), public.app_as_volunteer() from public;
+-- The policy helpers stay executable by every role: a policy is checked for whoever queries the table (the owner
+-- too, tests/rls.test.ts), and they answer only about the caller's own context. The password hash is not for all.
+revoke all on function public.app_own_password_hash(uuid) from public;
 grant execute on function public.volunteer_took_part(uuid), public.volunteer_sees_participant(uuid),
   public.volunteer_sees_user(uuid), public.app_own_password_hash(uuid), public.app_as_volunteer() to naervaer_app, naervaer_volunteer;
 grant execute on function public.app_current_org(), public.app_current_user(), public.app_current_role() to naervaer_volunteer;

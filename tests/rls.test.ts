@@ -96,6 +96,13 @@ async function seedEveryTable(admin: Sql, org: Org): Promise<void> {
     await tx`insert into volunteer_availability (organisation_id, volunteer_id, weekday, start_minute, end_minute, slot_minutes, active_from)
              values (${org.id}, ${org.volunteerId}, 2, 600, 720, 30, current_date)`;
     await tx`insert into device_checks (organisation_id, citizen_id, result) values (${org.id}, ${org.citizenId}, 'video')`;
+    // Volunteers (migration 019): a profile, an active match, a citizen's wish and a supervision note.
+    await tx`insert into volunteer_profiles (organisation_id, volunteer_id, kind, chosen_name, contact_person_id) values (${org.id}, ${org.volunteerId}, 'peer', 'Frida', ${org.workerId})`;
+    const [match] = await tx`insert into volunteer_matches (organisation_id, volunteer_id, citizen_id, status, proposed_by, decided_at)
+             values (${org.id}, ${org.volunteerId}, ${org.citizenId}, 'active', ${org.workerId}, now()) returning id`;
+    await tx`insert into volunteer_wishes (organisation_id, citizen_id, kind, status, answered_at, answered_by, match_id)
+             values (${org.id}, ${org.citizenId}, 'peer', 'answered', now(), ${org.workerId}, ${match!.id})`;
+    await tx`insert into supervision_notes (organisation_id, volunteer_id, author_id, body) values (${org.id}, ${org.volunteerId}, ${org.workerId}, 'Går godt')`;
     await tx`insert into guest_invitations (organisation_id, citizen_id, appointment_id, guest_name, expires_at)
              values (${org.id}, ${org.citizenId}, ${appointment!.id}, 'Mor', ${new Date(day.getTime() + 7200_000)})`;
     await tx`insert into duty_shifts (organisation_id, team_id, worker_id, worker_role, starts_at, ends_at) values (${org.id}, ${dutyTeam!.id}, ${org.workerId}, 'worker', ${day}, ${new Date(day.getTime() + 3600_000)})`;
