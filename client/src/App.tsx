@@ -11,6 +11,7 @@ import { LazyNotes } from './notes/LazyNotes';
 import { LazyStatistics } from './statistics/LazyStatistics';
 import { CitizenHome, OfflineCitizenHome } from './pages/CitizenHome';
 import { JoinLanding } from './pages/JoinLanding';
+import { LazyGuestLanding } from './guests/LazyGuest';
 import { LinkLanding } from './pages/LinkLanding';
 import { Login } from './pages/Login';
 import { StaffNav, StaffScreen } from './workspace/LazyStaffScreen';
@@ -32,7 +33,7 @@ export function App() {
   const [session, setSession] = useState<Session>({ kind: 'loading' });
   // The link pages do not ask who is signed in: /link is how a citizen signs in, and a reminder's join link (/join and
   // its call) never signs anybody in.
-  const onLinkPage = screen.name === 'link' || screen.name === 'join' || (screen.name === 'call' && screen.via === 'join-link');
+  const onLinkPage = screen.name === 'link' || screen.name === 'join' || screen.name === 'guest' || (screen.name === 'call' && screen.via !== 'sign-in');
 
   useEffect(() => {
     if (onLinkPage || session.kind !== 'loading') return;
@@ -57,7 +58,9 @@ export function App() {
   let page: ReactNode;
   let redirect: Screen | null = null;
   if (screen.name === 'join') page = <JoinLanding />;
-  else if (screen.name === 'call' && screen.via === 'join-link') page = <CallPage key={screenPath(screen)} route={screen} role="citizen" back={{ name: 'join' }} />;
+  // A guest link's page and call: no sign-in, like a reminder's join link (client/src/guests/).
+  else if (screen.name === 'guest') page = <LazyGuestLanding />;
+  else if (screen.name === 'call' && screen.via !== 'sign-in') page = <CallPage key={screenPath(screen)} route={screen} role="citizen" back={{ name: screen.via === 'join-link' ? 'join' : 'guest' }} />;
   // Signed in through the link: on home (below), in place of the used link.
   else if (screen.name === 'link' && session.kind !== 'signed-in') page = <LinkLanding onSignedIn={signedIn} />;
   else if (session.kind === 'loading') page = <p role="status">{t('app.loading')}</p>;

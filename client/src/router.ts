@@ -14,6 +14,8 @@ export type Screen =
   | { name: 'link' }
   /** /join#<secret>: a reminder's join link (JoinLanding); it never signs anybody in. */
   | { name: 'join' }
+  /** /guest#<secret>: a citizen's one-time guest link (client/src/guests/); it never signs anybody in. */
+  | { name: 'guest' }
   | { name: 'agenda' }
   | { name: 'people' }
   | { name: 'appointments' }
@@ -54,7 +56,7 @@ export type NewNoteSource = { callId: string } | { appointmentId: string } | { r
 const NOTE_SOURCES = ['callId', 'appointmentId', 'requestId', 'citizenId'] as const;
 
 export type CallStep = 'check' | 'call';
-export type CallVia = 'sign-in' | 'join-link';
+export type CallVia = 'sign-in' | 'join-link' | 'guest-link';
 /** The screens a sign-in can lead on to. */
 export type Destination = Extract<Screen, { name: 'home' | 'volunteers' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'follow-ups' | 'statistics' | 'follow-ups' | 'citizen-timeline' | 'note' | 'new-note' | 'our-notes' }>;
 
@@ -69,7 +71,7 @@ export function screenPath(screen: Screen): string {
     case 'login':
       return screen.then.name === 'home' ? '/login' : `/login?next=${encodeURIComponent(screenPath(screen.then))}`;
     case 'call':
-      return `${screen.via === 'join-link' ? '/join' : ''}/call/${screen.callId}${screen.step === 'check' ? '/check' : ''}`;
+      return `${screen.via === 'join-link' ? '/join' : screen.via === 'guest-link' ? '/guest' : ''}/call/${screen.callId}${screen.step === 'check' ? '/check' : ''}`;
     case 'citizen-crisis-plan':
       return `/citizens/${screen.citizenId}/crisis-plan`;
     case 'citizen-timeline':
@@ -97,6 +99,7 @@ export function parseScreen(pathname: string, search = ''): Screen {
   if (parts.length === 0) return home;
   if (first === 'call') return call('sign-in', second, parts.slice(2));
   if (first === 'join' && second === 'call') return call('join-link', third, parts.slice(3));
+  if (first === 'guest' && second === 'call') return call('guest-link', third, parts.slice(3));
   if (first === 'citizens' && parts.length === 3 && third === 'crisis-plan') return second && UUID_PATTERN.test(second) ? { name: 'citizen-crisis-plan', citizenId: second } : { name: 'unknown' };
   if (first === 'citizens' && parts.length === 2) return second && UUID_PATTERN.test(second) ? { name: 'citizen-timeline', citizenId: second } : { name: 'unknown' };
   if (first === 'notes' && parts.length === 2 && second === 'new') return newNote(search);
@@ -107,6 +110,7 @@ export function parseScreen(pathname: string, search = ''): Screen {
       return { name: 'login', then: parseDestination(new URLSearchParams(search).get('next')) };
     case 'link':
     case 'join':
+    case 'guest':
     case 'agenda':
     case 'people':
     case 'appointments':

@@ -171,3 +171,46 @@ describe('a volunteer and a citizen meet', () => {
     }
   });
 });
+
+describe('a guest link', () => {
+  it('the citizen invites a guest on Mere; the guest joins once through the waiting room; a second use says the link is used', { timeout: 300_000 }, async () => {
+    const nextYear = new Date().getUTCFullYear() + 1;
+    const booked = await h.request('POST', '/api/appointments', { cookie: cookies.worker, body: { citizenId: org.citizenId, modality: 'video', start: `${nextYear}-03-02T10:00` } });
+    expect(booked.statusCode).toBe(201);
+    const carl = await newPage(citizen, phone);
+    await carl.goto(`${h.baseUrl}/more`);
+    await carl.getByRole('heading', { name: 'Inviter en gæst' }).waitFor();
+    await carl.getByRole('combobox', { name: /^Hvilken samtale/ }).selectOption(booked.json()[0].id);
+    await carl.getByLabel('Gæstens navn').fill('Mor');
+    await carl.getByRole('button', { name: 'Godkend og lav link' }).click();
+    await carl.getByText('Send linket til Mor. Det virker én gang.').waitFor();
+    await checked(carl, 'citizen-guest-invite-360');
+    const url = await carl.getByRole('textbox', { name: /Kopiér linket|Del linket/ }).inputValue();
+    expect(url).toMatch(/\/guest#[A-Za-z0-9_-]{43}$/);
+
+    const started = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId: org.citizenId, appointmentId: booked.json()[0].id } });
+    expect(started.statusCode).toBe(201);
+    const worker = await newPage(cookies.worker, laptop);
+    await worker.goto(`${h.baseUrl}/call/${started.json().id}`);
+    await worker.getByText('Ingen andre er med endnu.').waitFor();
+
+    // The guest: no sign-in, a phone of their own.
+    const guest = await newPage('naervaer_session=none', phone);
+    await guest.goto(url.replace('http://naervaer.test', h.baseUrl));
+    await guest.getByRole('button', { name: 'Deltag' }).click();
+    await guest.locator('video.preview').waitFor();
+    await checked(guest, 'guest-check-360');
+    await guest.getByRole('button', { name: 'Deltag' }).click();
+    await worker.getByRole('button', { name: 'Luk Mor ind' }).click();
+    await expectMediaFlowing(guest);
+    await saveScreenshot(guest, 'guest-call-360');
+
+    const again = await newPage('naervaer_session=none', phone);
+    await again.goto(url.replace('http://naervaer.test', h.baseUrl));
+    await again.getByRole('button', { name: 'Deltag' }).click();
+    await again.getByText('Linket er brugt. Et gæstelink virker kun én gang – bed om et nyt.').waitFor();
+    await checked(again, 'guest-link-used-360');
+    await again.setViewportSize({ width: 1280, height: 800 });
+    await checked(again, 'guest-link-used-1280');
+  });
+});

@@ -32,7 +32,7 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
   audioOnly: boolean;
   onClose(): void;
   /** Joining from a reminder link: room tokens come from the link's narrow session (see engine.ts). */
-  tokenRoute?: 'POST /api/join/token';
+  tokenRoute?: 'POST /api/join/token' | 'POST /api/guest/token';
 }) {
   const { t } = useI18n();
   const [engine] = useState(() => new CallEngine(callId, { audioOnly, localStream: stream, ...(tokenRoute ? { tokenRoute } : {}) }));

@@ -8,7 +8,7 @@ import { api, ApiError } from '../api';
 export type CallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Where room tokens come from: a signed-in participant's call, or a reminder join link's narrow session. */
-export type TokenRoute = 'POST /api/calls/:callId/token' | 'POST /api/join/token';
+export type TokenRoute = 'POST /api/calls/:callId/token' | 'POST /api/join/token' | 'POST /api/guest/token';
 
 /** A request the server refused, with the contract's code. */
 export class SignalRequestError extends Error {
@@ -79,7 +79,7 @@ export class SignallingClient {
       transports: ['websocket'],
       // A fresh room token on every (re)connection: they live two minutes.
       auth: (cb) => {
-        (tokenRoute === 'POST /api/join/token' ? api('POST /api/join/token') : api('POST /api/calls/:callId/token', { params: { callId } })).then(
+        (tokenRoute === 'POST /api/calls/:callId/token' ? api('POST /api/calls/:callId/token', { params: { callId } }) : api(tokenRoute)).then(
           ({ token }) => cb({ token }),
           (error: unknown) => {
             if (error instanceof ApiError && (error.code === 'session_ended' || error.code === 'not_found')) onSessionGone();

@@ -11,6 +11,7 @@ import { currentInstallPrompt, forgetOfflineCopy, onInstallPromptChange, runsIns
 import { ReminderSettings } from './ReminderSettings';
 import { ReadyNotifications } from '../push/ReadyNotifications';
 import { TryDevices } from '../volunteer-times/TryDevices';
+import { InviteGuest } from '../guests/InviteGuest';
 
 /**
  * "Mere" (/more, citizens only): what the home screen leaves out — language, reminders, getting the app, and
@@ -35,6 +36,7 @@ export function MoreScreen({ onLogout }: { me: Me; onLogout(): Promise<void> }) 
         <ReadyNotifications workerName={worker} title={t('more.notifications', { name: worker })} />
       </div>
       <TryDevices />
+      <InviteGuest />
       <InstallApp />
       <Logout worker={worker} onLogout={onLogout} />
     </section>

@@ -70,7 +70,7 @@ function InCall({ route, role, back }: { route: CallRoute; role: Role; back: Scr
   if (!media) return <p role="status">{t('app.loading')}</p>;
   return (
     <CallScreen callId={callId} role={role} stream={media.stream} audioOnly={media.audioOnly}
-      tokenRoute={route.via === 'join-link' ? 'POST /api/join/token' : undefined}
+      tokenRoute={route.via === 'join-link' ? 'POST /api/join/token' : route.via === 'guest-link' ? 'POST /api/guest/token' : undefined}
       onClose={() => goBack(back)} />
   );
 }
