@@ -137,7 +137,6 @@ function mayOpen(screen: Destination, me: Me): boolean {
     case 'follow-ups':
       return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'citizen-crisis-plan':
-      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'citizen-timeline':
     case 'note':
     case 'new-note':

@@ -53,7 +53,6 @@ export type Screen =
 
 /** Which session a new note is about, as /notes/new names it. */
 export type NewNoteSource = { callId: string } | { appointmentId: string } | { requestId: string } | { citizenId: string };
-const NOTE_SOURCES = ['callId', 'appointmentId', 'requestId', 'citizenId'] as const;
 
 export type CallStep = 'check' | 'call';
 export type CallVia = 'sign-in' | 'join-link' | 'guest-link';
@@ -133,12 +132,8 @@ export function parseScreen(pathname: string, search = ''): Screen {
 
 /** /notes/new?appointmentId=<id> (or callId, requestId, citizenId): exactly one id, nothing else. */
 function newNote(search: string): Screen {
-  const query = new URLSearchParams(search);
-  const given = [...query.keys()];
-  const key = NOTE_SOURCES.find((k) => query.has(k));
-  const id = key && query.get(key);
-  if (given.length !== 1 || !key || !id || !UUID_PATTERN.test(id)) return { name: 'unknown' };
-  return { name: 'new-note', source: { [key]: id } as NewNoteSource };
+  const [, key, id] = /^\??(callId|appointmentId|requestId|citizenId)=([^&]*)$/.exec(search) ?? [];
+  return key && id && UUID_PATTERN.test(id) ? { name: 'new-note', source: { [key]: id } as NewNoteSource } : { name: 'unknown' };
 }
 
 /** ?next= comes from the address bar: only a path of ours that a sign-in may lead to, anything else is home. */
