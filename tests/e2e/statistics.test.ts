@@ -110,6 +110,8 @@ describe('Tal', () => {
     }
     for (const drawn of await drawnPixels(page)) expect(drawn).toBeGreaterThan(100);
     await saveScreenshot(page, 'statistics-coordinator-phone-top');
+    await page.getByRole('article', { name: 'Tid til svar på henvendelser' }).scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'statistics-coordinator-phone-figure');
     await checkScreen(page, 'statistics-coordinator-phone');
   });
 
