@@ -101,9 +101,9 @@ describe('the application’s database login', () => {
     expect(second).toBe(first);
     const [attributes] = await db.admin`
       select rolsuper, rolbypassrls, rolcreatedb, rolcreaterole, rolreplication, rolinherit, rolcanlogin,
-             array(select g.rolname::text from pg_auth_members m join pg_roles g on g.oid = m.roleid where m.member = r.oid) as member_of
+             array(select g.rolname::text from pg_auth_members m join pg_roles g on g.oid = m.roleid where m.member = r.oid order by g.rolname) as member_of
       from pg_roles r where rolname = ${role}`;
-    expect(attributes).toEqual({ rolsuper: false, rolbypassrls: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false, rolinherit: true, rolcanlogin: true, member_of: ['naervaer_app'] });
+    expect(attributes).toEqual({ rolsuper: false, rolbypassrls: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false, rolinherit: true, rolcanlogin: true, member_of: ['naervaer_app', 'naervaer_volunteer'] });
     // A process that started before the repair still opens new connections with the password it has.
     const later = connect(first, { max: 1 });
     cleanups.push(() => later.end({ timeout: 1 }));
