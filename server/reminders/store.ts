@@ -258,7 +258,7 @@ export function dispatchStore(sql: Sql) {
                  a.id as appointment_id, a.starts_at, a.ends_at, a.modality, a.status as appointment_status, a.attendance_check, a.worker_id,
                  m.wording, m.active as schedule_active, reminder_channel_allowed(r.citizen_id, r.channel) as channel_allowed,
                  r.call_session_id, cs.status as call_status, cs.worker_id as call_worker_id, cs.appointment_id as call_appointment_id,
-                 (select w.display_name from users w where w.id = cs.worker_id) as call_worker_name,
+                 (select coalesce(v.chosen_name, w.display_name) from users w left join volunteer_profiles v on v.volunteer_id = w.id where w.id = cs.worker_id) as call_worker_name,
                  r.recipient_phone, (select q.status from contact_requests q where q.id = r.contact_request_id) as request_status
           from reminders r
           join users u on u.id = r.citizen_id
