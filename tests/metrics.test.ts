@@ -18,7 +18,7 @@ describe('GET /metrics without METRICS_TOKEN', () => {
   afterAll(() => h?.close());
   it('is off: 404 in the error shape, with or without a token', async () => {
     h = await startHarness();
-    for (const headers of [{}, { authorization: `Bearer ${TOKEN}` }]) {
+    for (const headers of [{}, { authorization: `Bearer ${TOKEN}` }] as Record<string, string>[]) {
       const response = await h.request('GET', '/metrics', { headers });
       expect(response.statusCode).toBe(404);
       expect(response.json()).toMatchObject({ error: { code: 'not_found' } });

@@ -300,6 +300,9 @@ export class CallEngine {
       if (!this.view.noMedia) this.update({ noMedia: true });
       if (verdict.reportNoMedia) void signalling.request('noMedia', {}).catch(() => undefined);
     }
+    // The path looks alive but the media stopped (a network switch, a new NAT mapping, the end of an outage).
+    if (verdict.recover === 'restart-ice') void media.restartIce();
+    if (verdict.recover === 'rejoin') return this.reconnect();
     this.update({ quality: verdict.quality });
     await signalling.request('quality', verdict.sample).catch(() => undefined);
   }

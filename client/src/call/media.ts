@@ -186,12 +186,17 @@ export class CallMedia {
     }
     transport.on('connectionstatechange', (connectionState) => {
       // The media path broke (new network, NAT rebinding): ask the server for new ICE credentials.
-      if (connectionState === 'disconnected' || connectionState === 'failed') void this.restartIce(transport);
+      if (connectionState === 'disconnected' || connectionState === 'failed') void this.restartTransportIce(transport);
     });
     return transport;
   }
 
-  private async restartIce(transport: types.Transport): Promise<void> {
+  /** New ICE credentials on both transports: the browser then checks every path again and takes one that works now. */
+  async restartIce(): Promise<void> {
+    await Promise.all([this.sendTransport, this.recvTransport].map((transport) => (transport ? this.restartTransportIce(transport) : undefined)));
+  }
+
+  private async restartTransportIce(transport: types.Transport): Promise<void> {
     if (transport.closed || !this.signalling.connected) return;
     try {
       const { iceParameters } = await this.signalling.request('restartIce', { transportId: transport.id });

@@ -1,10 +1,22 @@
-import type { ClientMessage } from '../../../protocol/signalling';
+import type { ClientMessage } from '../../../protocol/signalling.js';
 
 /** 'none': media is expected from someone in the call and none has arrived. */
 export type Quality = 'good' | 'fair' | 'poor' | 'none' | 'unknown';
 
 /** How long after media is first expected the call screen says that nothing comes through (checked every 3 s). */
 export const NO_MEDIA_AFTER_MS = 9_000;
+/**
+ * Media that came and then stopped while the other side still sends it, for this long: restart ICE. The path can look
+ * alive — the browser's consent checks are answered, so the browser sees nothing wrong — while the media server sends
+ * to an address that is gone: the phone changed network, or its NAT mapping changed.
+ */
+export const STALL_RESTART_MS = 4_000;
+/**
+ * Still stalled this long after the ICE restart: join again with new transports. mediasoup, once its ICE is
+ * 'completed', moves to a new path only on renomination, which Chromium does not send; new transports start from
+ * 'new' and take the first path that works. The same rebuild as after a media worker's death.
+ */
+export const STALL_REJOIN_MS = 5_000;
 
 /** What one reading of the transports' stats says. */
 export interface Verdict {
@@ -13,6 +25,8 @@ export interface Verdict {
   media: 'arrived' | 'missing' | null;
   /** The first 'missing' of this join: record it in the session log (once per join). */
   reportNoMedia: boolean;
+  /** Media stopped while it is still being sent: what to do about it now (STALL_RESTART_MS, STALL_REJOIN_MS). */
+  recover: 'restart-ice' | 'rejoin' | null;
   /** For the session log's running averages. */
   sample: ClientMessage<'quality'>;
 }
@@ -27,11 +41,14 @@ export class QualityMonitor {
   private readonly inboundBytes = new Map<string, number>();
   /** Since this join: when media was first expected, whether any arrived, whether `noMedia` was reported. */
   private watch: { expectedSince: number | null; arrived: boolean; reported: boolean } = { expectedSince: null, arrived: false, reported: false };
+  /** Since when media that had arrived has stopped while expected, and when ICE was last restarted for it. */
+  private stall: { since: number | null; restartedAt: number | null } = { since: null, restartedAt: null };
 
   reset(): void {
     this.inboundBytes.clear();
     this.lastBytes = { at: 0, bytes: 0 };
     this.watch = { expectedSince: null, arrived: false, reported: false };
+    this.stall = { since: null, restartedAt: null };
   }
 
   /**
@@ -64,14 +81,31 @@ export class QualityMonitor {
     if (rtt !== undefined) sample.rttMs = Math.min(60_000, rtt);
     if (packetLossPct !== undefined) sample.packetLossPct = packetLossPct;
     if (bitrateKbps !== undefined) sample.bitrateKbps = Math.min(100_000, bitrateKbps);
-    return { ...this.judge(now, receiving, expectingMedia, rtt, packetLossPct), sample };
+    return { ...this.judge(now, receiving, expectingMedia, rtt, packetLossPct), recover: this.recovery(now, receiving, expectingMedia), sample };
+  }
+
+  /** What a stall calls for: media arrived once, is expected, and has stopped — first an ICE restart, then a rejoin. */
+  private recovery(now: number, receiving: boolean, expectingMedia: boolean): Verdict['recover'] {
+    const stall = this.stall;
+    if (receiving || !expectingMedia || !this.watch.arrived) {
+      this.stall = { since: null, restartedAt: null };
+      return null;
+    }
+    stall.since ??= now;
+    if (stall.restartedAt === null) {
+      if (now - stall.since < STALL_RESTART_MS) return null;
+      stall.restartedAt = now;
+      return 'restart-ice';
+    }
+    // The rejoin resets this monitor (a new join), so it is asked for once per stall.
+    return now - stall.restartedAt >= STALL_REJOIN_MS ? 'rejoin' : null;
   }
 
   /**
    * A round trip time alone says the path is alive, not that picture and sound arrive: while media is expected, no
    * new bytes means 'none' (never arrived) or 'poor' (stopped).
    */
-  private judge(now: number, receiving: boolean, expectingMedia: boolean, rtt: number | undefined, packetLossPct: number | undefined): Omit<Verdict, 'sample'> {
+  private judge(now: number, receiving: boolean, expectingMedia: boolean, rtt: number | undefined, packetLossPct: number | undefined): Omit<Verdict, 'sample' | 'recover'> {
     const watch = this.watch;
     if (receiving) watch.arrived = true;
     const media = receiving ? 'arrived' : null;
