@@ -95,6 +95,8 @@ describe('a volunteer and a citizen meet', () => {
     await carl.goto(h.baseUrl);
     await carl.getByRole('heading', { name: 'Vil du tale med Frida?' }).waitFor();
     await carl.getByRole('button', { name: 'Ja tak' }).click();
+    // Accepted (the card says so) before the home is read again with the match in place.
+    await carl.getByText('Frida er din frivillige').waitFor();
     await carl.reload();
     const bookButton = carl.getByRole('button', { name: 'Book en tid med Frida' });
     await bookButton.waitFor();
