@@ -124,18 +124,13 @@ function mayOpen(screen: Destination, me: Me): boolean {
     case 'crisis-plan':
     case 'talk':
       return me.user.role === 'citizen';
-    case 'duty':
-      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'roster':
       return me.user.role === 'coordinator';
+    // case staff only
+    case 'duty':
     case 'volunteers':
-      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'follow-ups':
-      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'statistics':
-      return me.user.role === 'worker' || me.user.role === 'coordinator';
-    case 'follow-ups':
-      return me.user.role === 'worker' || me.user.role === 'coordinator';
     case 'citizen-crisis-plan':
     case 'citizen-timeline':
     case 'note':

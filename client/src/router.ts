@@ -39,8 +39,6 @@ export type Screen =
   | { name: 'follow-ups' }
   /** Tal: the figures per month and team, with exports and the evaluation report (client/src/statistics/). */
   | { name: 'statistics' }
-  /** Opfølgning: the worker's follow-ups after a no-show (client/src/follow-up/). */
-  | { name: 'follow-ups' }
   /** Forløb: a citizen's timeline and goals, for staff (client/src/notes/). */
   | { name: 'citizen-timeline'; citizenId: string }
   /** A session note (/notes/<id>). */
@@ -57,7 +55,7 @@ export type NewNoteSource = { callId: string } | { appointmentId: string } | { r
 export type CallStep = 'check' | 'call';
 export type CallVia = 'sign-in' | 'join-link' | 'guest-link';
 /** The screens a sign-in can lead on to. */
-export type Destination = Extract<Screen, { name: 'home' | 'volunteers' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'follow-ups' | 'statistics' | 'follow-ups' | 'citizen-timeline' | 'note' | 'new-note' | 'our-notes' }>;
+export type Destination = Extract<Screen, { name: 'home' | 'volunteers' | 'agenda' | 'people' | 'appointments' | 'more' | 'call' | 'crisis-plan' | 'citizen-crisis-plan' | 'talk' | 'duty' | 'roster' | 'follow-ups' | 'statistics' | 'citizen-timeline' | 'note' | 'new-note' | 'our-notes' }>;
 
 export const home: Destination = { name: 'home' };
 
@@ -121,7 +119,6 @@ export function parseScreen(pathname: string, search = ''): Screen {
     case 'volunteers':
     case 'follow-ups':
     case 'statistics':
-    case 'follow-ups':
       return { name: first };
     case 'our-notes':
       return { name: 'our-notes' };
@@ -145,7 +142,7 @@ function parseDestination(next: string | null): Destination {
 }
 
 export function isDestination(screen: Screen): screen is Destination {
-  return ['home', 'volunteers', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster', 'follow-ups', 'statistics', 'follow-ups', 'citizen-timeline', 'note', 'new-note', 'our-notes'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
+  return ['home', 'volunteers', 'agenda', 'people', 'appointments', 'more', 'crisis-plan', 'citizen-crisis-plan', 'talk', 'duty', 'roster', 'follow-ups', 'statistics', 'citizen-timeline', 'note', 'new-note', 'our-notes'].includes(screen.name) || (screen.name === 'call' && screen.via === 'sign-in');
 }
 
 /** What the router keeps in each history entry: its place in our own history, and how a call was joined. */

@@ -7,6 +7,7 @@ import { errorText } from '../errors';
 import { formatDayHeading, organisationToday, shiftDate } from '../i18n/locale';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
+import { useAgendaTexts } from './agendaTexts';
 import type { Failure } from '../pages/worker';
 import { attempt, Notice, type Outcome } from '../ui/Notice';
 import { useFollowUpTexts } from '../follow-up/texts';
@@ -25,7 +26,8 @@ export function Agenda({ workerId, caseload, onStartVideo }: {
   caseload: CaseloadEntry[];
   onStartVideo(citizenId: string, appointmentId: string): Promise<Failure | null>;
 }) {
-  const { t, locale } = useI18n();
+  const { locale } = useI18n();
+  const tt = useAgendaTexts();
   const [view, setView] = useState<'day' | 'week'>('day');
   const [from, setFrom] = useState(() => organisationToday());
   const [items, setItems] = useState<Appointment[]>([]);
@@ -55,21 +57,21 @@ export function Agenda({ workerId, caseload, onStartVideo }: {
   return (
     <div className="agenda">
       <header className="page-head page-head-actions">
-        <h1 id="agenda-title">{t('agenda.title')}</h1>
+        <h1 id="agenda-title">{tt('title')}</h1>
         <button type="button" className="primary-inline" aria-expanded={booking} aria-controls="booking-form" onClick={() => setBooking(!booking)}>
-          {t('agenda.book')}
+          {tt('book')}
         </button>
       </header>
       {booking && <BookingForm caseload={caseload} defaultDate={from} onBook={(body) => act(() => api('POST /api/appointments', { body }), 'agenda.booked')} />}
       <div className="agenda-controls" role="group" aria-labelledby="agenda-title">
         <div className="segmented">
-          <button type="button" aria-pressed={view === 'day'} onClick={() => setView('day')}>{t('agenda.day')}</button>
-          <button type="button" aria-pressed={view === 'week'} onClick={() => setView('week')}>{t('agenda.week')}</button>
+          <button type="button" aria-pressed={view === 'day'} onClick={() => setView('day')}>{tt('day')}</button>
+          <button type="button" aria-pressed={view === 'week'} onClick={() => setView('week')}>{tt('week')}</button>
         </div>
         <div className="segmented">
-          <button type="button" onClick={() => setFrom(shiftDate(from, view === 'day' ? -1 : -7))}>{t('agenda.previous')}</button>
-          <button type="button" onClick={() => setFrom(organisationToday())}>{t('agenda.today')}</button>
-          <button type="button" onClick={() => setFrom(shiftDate(from, view === 'day' ? 1 : 7))}>{t('agenda.next')}</button>
+          <button type="button" onClick={() => setFrom(shiftDate(from, view === 'day' ? -1 : -7))}>{tt('previous')}</button>
+          <button type="button" onClick={() => setFrom(organisationToday())}>{tt('today')}</button>
+          <button type="button" onClick={() => setFrom(shiftDate(from, view === 'day' ? 1 : 7))}>{tt('next')}</button>
         </div>
       </div>
       <Notice outcome={loadFailure} />
@@ -78,7 +80,7 @@ export function Agenda({ workerId, caseload, onStartVideo }: {
         return (
           <div key={day}>
             <h2 className="day-heading">{formatDayHeading(day, locale)}</h2>
-            {list.length === 0 ? <p className="hint">{t('agenda.empty')}</p> : (
+            {list.length === 0 ? <p className="hint">{tt('empty')}</p> : (
               <ul className="list">
                 {list.map((a) => <AppointmentRow key={a.id} appointment={a} act={act} onStartVideo={onStartVideo} />)}
               </ul>
@@ -102,6 +104,7 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
   onStartVideo(citizenId: string, appointmentId: string): Promise<Failure | null>;
 }) {
   const { t } = useI18n();
+  const tt = useAgendaTexts();
   const [editing, setEditing] = useState<'cancel' | 'move' | null>(null);
   const [reason, setReason] = useState('');
   const [start, setStart] = useState(a.start);
@@ -139,7 +142,7 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
       <div className="grow">
         <strong>{a.start.slice(11)}–{a.end.slice(11)}</strong> {a.citizenName} · {t(`modality.${a.modality}`)} · <span className="badge">{t(`status.${a.status}`)}</span>
         {a.reminders.length > 0 && (
-          <span className="hint"> · {t('agenda.reminders')}: {a.reminders.map((r) => `${channelName(r.channel)} ${t(`reminder.${r.status}`)}`).join(', ')}</span>
+          <span className="hint"> · {tt('reminders')}: {a.reminders.map((r) => `${channelName(r.channel)} ${t(`reminder.${r.status}`)}`).join(', ')}</span>
         )}
         {a.reminders.filter((r) => r.status === 'failed').map((r, i) => (
           <p key={i} className="error reminder-failed">
@@ -149,22 +152,22 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
         {a.openRequest && (
           <p className="request">
             {a.openRequest.kind === 'cancel' ? t('agenda.request.cancel') : t('agenda.request.modality', { modality: t(`modality.${a.openRequest.requestedModality}`) })}{' '}
-            <button type="button" onClick={() => void run(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: true } }), 'agenda.accepted')}>{t('agenda.accept')}</button>{' '}
-            <button type="button" onClick={() => void run(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: false } }), 'agenda.declined')}>{t('agenda.decline')}</button>
+            <button type="button" onClick={() => void run(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: true } }), 'agenda.accepted')}>{tt('accept')}</button>{' '}
+            <button type="button" onClick={() => void run(() => api('POST /api/change-requests/:requestId/decide', { params: { requestId: a.openRequest!.id }, body: { accept: false } }), 'agenda.declined')}>{tt('decline')}</button>
           </p>
         )}
       </div>
       <div className="row-actions">
-        {a.status === 'booked' && a.modality === 'video' && <button type="button" className="primary-inline" onClick={startVideo}>{t('agenda.startVideo')}</button>}
+        {a.status === 'booked' && a.modality === 'video' && <button type="button" className="primary-inline" onClick={startVideo}>{tt('startVideo')}</button>}
         {a.status === 'booked' && !past && (
           <>
-            <button type="button" aria-expanded={editing === 'move'} onClick={() => open('move')}>{t('agenda.move')}</button>
-            <button type="button" aria-expanded={editing === 'cancel'} onClick={() => open('cancel')}>{t('agenda.cancel')}</button>
+            <button type="button" aria-expanded={editing === 'move'} onClick={() => open('move')}>{tt('move')}</button>
+            <button type="button" aria-expanded={editing === 'cancel'} onClick={() => open('cancel')}>{tt('cancel')}</button>
           </>
         )}
         {a.status === 'booked' && past && (
           <label>
-            {t('agenda.outcome')}
+            {tt('outcome')}
             <select value="" onChange={(e) => void run(() => api('POST /api/appointments/:appointmentId/status', { params: { appointmentId: a.id }, body: { status: e.target.value as Result } }), 'agenda.saved')}>
               <option value="">—</option>
               {(['held', 'no_show', 'technical_failure'] as const).map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
@@ -174,20 +177,20 @@ function AppointmentRow({ appointment: a, act, onStartVideo }: {
       </div>
       {editing && (
         // Cancelling is the destructive one: it asks first, with its own red button and a way back.
-        <form onSubmit={submit} className="inline-form row-form" aria-label={t(editing === 'cancel' ? 'agenda.cancelQuestion' : 'agenda.move')}>
-          {editing === 'cancel' && <p className="confirm-question">{t('agenda.cancelQuestion')}</p>}
+        <form onSubmit={submit} className="inline-form row-form" aria-label={tt(editing === 'cancel' ? 'cancelQuestion' : 'move')}>
+          {editing === 'cancel' && <p className="confirm-question">{tt('cancelQuestion')}</p>}
           {editing === 'move' && (
             <label>
-              {t('agenda.time')}
+              {tt('time')}
               <input type="datetime-local" required value={start} onChange={(e) => setStart(e.target.value)} />
             </label>
           )}
           <label className="grow">
-            {t('agenda.reason')}
+            {tt('reason')}
             <input required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
           <div className="confirm-actions">
-            <button type="submit" className={editing === 'cancel' ? 'danger' : 'primary-inline'}>{t(editing === 'cancel' ? 'agenda.confirmCancel' : 'agenda.confirm')}</button>
+            <button type="submit" className={editing === 'cancel' ? 'danger' : 'primary-inline'}>{tt(editing === 'cancel' ? 'confirmCancel' : 'confirm')}</button>
             <button type="button" onClick={() => setEditing(null)}>{t('confirm.back')}</button>
           </div>
         </form>
@@ -202,6 +205,7 @@ const EMPTY_BOOKING = { citizenId: '', time: '10:00', minutes: 20, modality: 'vi
 /** The booking form. After a booking it is empty again (the date stays: the next booking is often the same day). */
 function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntry[]; defaultDate: string; onBook(body: BookBody): Promise<Outcome> }) {
   const { t } = useI18n();
+  const tt = useAgendaTexts();
   const [citizenId, setCitizenId] = useState(EMPTY_BOOKING.citizenId);
   const [date, setDate] = useState(defaultDate);
   const [time, setTime] = useState(EMPTY_BOOKING.time);
@@ -247,29 +251,29 @@ function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntr
   };
   return (
     <form id="booking-form" onSubmit={submit} className="grid-form booking-form" aria-labelledby="book-title">
-      <h2 id="book-title">{t('agenda.newAppointment')}</h2>
+      <h2 id="book-title">{tt('newAppointment')}</h2>
       <label>
-        {t('agenda.citizen')}
+        {tt('citizen')}
         <select required value={citizenId} onChange={(e) => setCitizenId(e.target.value)}>
           <option value="">—</option>
           {caseload.map((c) => <option key={c.citizenId} value={c.citizenId}>{c.displayName}</option>)}
         </select>
-        {preference && <span className="hint">{t('agenda.prefers', { modality: t(`modality.${preference}`) })}</span>}
+        {preference && <span className="hint">{tt('prefers', { modality: t(`modality.${preference}`) })}</span>}
       </label>
       <label>
-        {t('agenda.date')}
+        {tt('date')}
         <input type="date" required value={date} onChange={(e) => setDate(e.target.value)} />
       </label>
       <label>
-        {t('agenda.time')}
+        {tt('time')}
         <input type="time" required value={time} onChange={(e) => setTime(e.target.value)} />
       </label>
       <label>
-        {t('agenda.duration')}
+        {tt('duration')}
         <input type="number" min={5} max={240} step={5} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} />
       </label>
       <label>
-        {t('agenda.modality')}
+        {tt('modality')}
         <select value={modality} onChange={(e) => setModality(e.target.value as Modality)}>
           {MODALITIES.map((m) => <option key={m} value={m}>{t(`modality.${m}`)}</option>)}
         </select>
@@ -281,15 +285,15 @@ function BookingForm({ caseload, defaultDate, onBook }: { caseload: CaseloadEntr
         </label>
       )}
       <label>
-        {t('agenda.repeat')}
+        {tt('repeat')}
         <input type="number" min={1} max={52} value={repeat} onChange={(e) => setRepeat(Number(e.target.value))} />
       </label>
       <label className="wide-field">
-        {t('agenda.note')}
+        {tt('note')}
         <input maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
       <div className="form-end">
-        <button type="submit" className="primary" disabled={busy}>{t('agenda.save')}</button>
+        <button type="submit" className="primary" disabled={busy}>{tt('save')}</button>
         <Notice outcome={outcome} describe={agendaErrorText} />
       </div>
     </form>

@@ -5,6 +5,7 @@ import type { CaseloadEntry, CreateUserBody, Team, User } from '../../../protoco
 import { api } from '../api';
 import type { TextKey } from '../i18n/da';
 import { useI18n } from '../i18n/i18n';
+import { useCoordinatorTexts } from '../workspace/coordinatorTexts';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { attempt, Notice, type Outcome } from '../ui/Notice';
 import { LinkPanel, useLinkPanel } from '../workspace/LinkPanel';
@@ -24,6 +25,7 @@ type Caseloads = Map<string, CaseloadEntry[]>;
  */
 export function CoordinatorHome({ me }: { me: Me }) {
   const { t } = useI18n();
+  const ct = useCoordinatorTexts();
   const [users, setUsers] = useState<User[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
   const [caseloads, setCaseloads] = useState<Caseloads>(new Map());
@@ -65,13 +67,13 @@ export function CoordinatorHome({ me }: { me: Me }) {
   return (
     <section className="card wide workspace-page people-admin" aria-labelledby="people-title">
       <header className="page-head page-head-actions">
-        <h1 id="people-title">{t('coordinator.people')}</h1>
+        <h1 id="people-title">{ct('people')}</h1>
         <div className="head-buttons">
           <button type="button" className="primary-inline" aria-expanded={form === 'person'} aria-controls="new-person-form" onClick={() => setForm(form === 'person' ? null : 'person')}>
-            {t('coordinator.newPerson')}
+            {ct('newPerson')}
           </button>
           <button type="button" aria-expanded={form === 'team'} aria-controls="new-team-form" onClick={() => setForm(form === 'team' ? null : 'team')}>
-            {t('coordinator.newTeam')}
+            {ct('newTeam')}
           </button>
         </div>
       </header>
@@ -79,16 +81,16 @@ export function CoordinatorHome({ me }: { me: Me }) {
       {form === 'team' && <NewTeamForm onCreate={(name) => change(() => api('POST /api/teams', { body: { name } }), 'coordinator.created')} />}
       <Notice outcome={loadFailure} />
       <label className="search">
-        {t('coordinator.search')}
+        {ct('search')}
         <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
       </label>
-      {shown.length === 0 && users.length > 0 && <p className="calm-empty">{t('coordinator.noMatch')}</p>}
+      {shown.length === 0 && users.length > 0 && <p className="calm-empty">{ct('noMatch')}</p>}
       {ROLES.map((role) => {
         const ofRole = shown.filter((u) => u.role === role);
         if (ofRole.length === 0) return null;
         // By team, the people in no team last; the deactivated at the end of their team, greyed.
         const groups = [...teams.map((team) => ({ key: team.id, title: team.name, people: ofRole.filter((u) => u.teamId === team.id) })),
-          { key: 'none', title: ofRole.some((u) => teams.some((tm) => tm.id === u.teamId)) ? t('coordinator.noTeam') : null, people: ofRole.filter((u) => !u.teamId || !teams.some((tm) => tm.id === u.teamId)) }]
+          { key: 'none', title: ofRole.some((u) => teams.some((tm) => tm.id === u.teamId)) ? ct('noTeam') : null, people: ofRole.filter((u) => !u.teamId || !teams.some((tm) => tm.id === u.teamId)) }]
           .filter((group) => group.people.length > 0);
         return (
           <section key={role} aria-labelledby={`group-${role}`} className="people-group">
@@ -108,13 +110,13 @@ export function CoordinatorHome({ me }: { me: Me }) {
         );
       })}
       <section aria-labelledby="teams-title">
-        <h2 id="teams-title">{t('coordinator.teams')}</h2>
-        {teams.length === 0 ? <p className="calm-empty">{t('coordinator.noTeams')}</p> : (
+        <h2 id="teams-title">{ct('teams')}</h2>
+        {teams.length === 0 ? <p className="calm-empty">{ct('noTeams')}</p> : (
           <ul className="list">
             {teams.map((team) => (
               <li key={team.id}>
                 <span className="name">{team.name}</span>
-                <span className="person-detail">{t('coordinator.teamSize', { count: String(users.filter((u) => u.teamId === team.id && u.active).length) })}</span>
+                <span className="person-detail">{ct('teamSize', { count: String(users.filter((u) => u.teamId === team.id && u.active).length) })}</span>
               </li>
             ))}
           </ul>
@@ -137,6 +139,7 @@ function PersonRow({ user, me, change, caseload, workers, citizens }: {
   citizens: User[];
 }) {
   const { t } = useI18n();
+  const ct = useCoordinatorTexts();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [caseloadOpen, setCaseloadOpen] = useState(false);
   const link = useLinkPanel();
@@ -147,34 +150,34 @@ function PersonRow({ user, me, change, caseload, workers, citizens }: {
   const caseloadId = `caseload-${user.id}`;
 
   let detail: string | null = null;
-  if (user.role === 'citizen' && user.active) detail = workers.length > 0 ? t('coordinator.workersOf', { names: workers.join(', ') }) : t('coordinator.noWorker');
+  if (user.role === 'citizen' && user.active) detail = workers.length > 0 ? ct('workersOf', { names: workers.join(', ') }) : ct('noWorker');
 
   return (
     <li className={`person-row${user.active ? '' : ' inactive'}`}>
       <div className="person-name">
         <span className="name">{user.displayName}</span>
-        {!user.active && <em> ({t('coordinator.inactive')})</em>}
-        {user.signInLocked && <em> ({t('coordinator.locked')})</em>}
+        {!user.active && <em> ({ct('inactive')})</em>}
+        {user.signInLocked && <em> ({ct('locked')})</em>}
         {detail && <span className="person-detail">{detail}</span>}
       </div>
       <div className="person-actions">
         <div className="col-main">
           {user.signInLocked && (
             <button type="button" onClick={() => run(() => api('POST /api/users/:userId/unlock', { params: { userId: user.id } }), 'coordinator.unlocked')}>
-              {t('coordinator.unlock')}
+              {ct('unlock')}
             </button>
           )}
           {!user.signInLocked && user.role === 'citizen' && user.active && <button type="button" {...link.toggle}>{t('signInLink.menu')}</button>}
           {!user.signInLocked && caseload && (
             <button type="button" aria-expanded={caseloadOpen} aria-controls={caseloadId} onClick={() => setCaseloadOpen(!caseloadOpen)}>
-              {t('coordinator.caseloadButton', { count: String(caseload.length) })}
+              {ct('caseloadButton', { count: String(caseload.length) })}
             </button>
           )}
         </div>
         <div className="col-danger">
           {user.active && user.id !== me.user.id && (
-            <ConfirmButton className="quiet-danger" label={t('coordinator.deactivate')} question={t('coordinator.deactivateQuestion', { name: user.displayName })}
-              confirmLabel={t('coordinator.confirmDeactivate')}
+            <ConfirmButton className="quiet-danger" label={ct('deactivate')} question={ct('deactivateQuestion', { name: user.displayName })}
+              confirmLabel={ct('confirmDeactivate')}
               onConfirm={() => run(() => api('POST /api/users/:userId/deactivate', { params: { userId: user.id } }), 'coordinator.deactivated')} />
           )}
         </div>
@@ -197,7 +200,7 @@ function CaseloadPanel({ id, open, worker, caseload, citizens, change }: {
   citizens: User[];
   change: Change;
 }) {
-  const { t } = useI18n();
+  const ct = useCoordinatorTexts();
   const [citizenId, setCitizenId] = useState('');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [removal, setRemoval] = useState<Outcome | null>(null);
@@ -217,14 +220,14 @@ function CaseloadPanel({ id, open, worker, caseload, citizens, change }: {
   };
   return (
     <div id={id} className="caseload-panel" hidden={!open}>
-      <h4>{t('coordinator.caseloadOf', { name: worker.displayName })}</h4>
-      {caseload.length === 0 && <p className="calm-empty">{t('coordinator.noCitizensYet')}</p>}
+      <h4>{ct('caseloadOf', { name: worker.displayName })}</h4>
+      {caseload.length === 0 && <p className="calm-empty">{ct('noCitizensYet')}</p>}
       <ul className="list">
         {caseload.map((entry) => (
           <li key={entry.citizenId}>
             <span>{entry.displayName}</span>
-            <ConfirmButton label={t('coordinator.remove')} question={t('coordinator.removeQuestion', { citizen: entry.displayName, worker: worker.displayName })}
-              confirmLabel={t('coordinator.confirmRemove')} onConfirm={() => remove(entry)} />
+            <ConfirmButton label={ct('remove')} question={ct('removeQuestion', { citizen: entry.displayName, worker: worker.displayName })}
+              confirmLabel={ct('confirmRemove')} onConfirm={() => remove(entry)} />
           </li>
         ))}
       </ul>
@@ -232,13 +235,13 @@ function CaseloadPanel({ id, open, worker, caseload, citizens, change }: {
       {notHeld.length > 0 && (
         <form className="inline-form" onSubmit={assign}>
           <label className="grow">
-            {t('coordinator.citizen')}
+            {ct('citizen')}
             <select required value={citizenId} onChange={(e) => setCitizenId(e.target.value)}>
               <option value="">—</option>
               {notHeld.map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
             </select>
           </label>
-          <button type="submit">{t('coordinator.assign')}</button>
+          <button type="submit">{ct('assign')}</button>
         </form>
       )}
       {/* Outside the form: after the last citizen is added the form goes, its message stays. */}
@@ -250,6 +253,7 @@ function CaseloadPanel({ id, open, worker, caseload, citizens, change }: {
 /** A new person. Cleared after it is created; "Oprettet." appears under its button. */
 function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: CreateUserBody): Promise<Outcome> }) {
   const { t } = useI18n();
+  const ct = useCoordinatorTexts();
   const [role, setRole] = useState<Role>('citizen');
   const [displayName, setDisplayName] = useState('');
   const [email, setEmail] = useState('');
@@ -276,9 +280,9 @@ function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: Crea
   };
   return (
     <form id="new-person-form" onSubmit={(e) => void submit(e)} className="grid-form" aria-labelledby="new-person">
-      <h2 id="new-person">{t('coordinator.newPerson')}</h2>
+      <h2 id="new-person">{ct('newPerson')}</h2>
       <label>
-        {t('coordinator.role')}
+        {ct('role')}
         <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
           {ROLES.map((r) => (
             <option key={r} value={r}>{t(`role.${r}`)}</option>
@@ -286,7 +290,7 @@ function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: Crea
         </select>
       </label>
       <label>
-        {t('coordinator.name')}
+        {ct('name')}
         <input required value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
       </label>
       <label>
@@ -294,12 +298,12 @@ function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: Crea
         <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
       </label>
       <label>
-        {t('coordinator.phone')}
+        {ct('phone')}
         <input type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} />
       </label>
       {teams.length > 0 && (
         <label>
-          {t('coordinator.teams')}
+          {ct('teams')}
           <select value={teamId} onChange={(e) => setTeamId(e.target.value)}>
             <option value="">—</option>
             {teams.map((team) => (
@@ -310,12 +314,12 @@ function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: Crea
       )}
       {role !== 'citizen' && (
         <label>
-          {t('coordinator.initialPassword')}
+          {ct('initialPassword')}
           <input type="password" autoComplete="new-password" minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
       )}
       <div className="form-end">
-        <button type="submit" className="primary">{t('coordinator.addPerson')}</button>
+        <button type="submit" className="primary">{ct('addPerson')}</button>
         <Notice outcome={outcome} />
       </div>
     </form>
@@ -323,7 +327,7 @@ function NewPersonForm({ teams, onCreate }: { teams: Team[]; onCreate(body: Crea
 }
 
 function NewTeamForm({ onCreate }: { onCreate(name: string): Promise<Outcome> }) {
-  const { t } = useI18n();
+  const ct = useCoordinatorTexts();
   const [name, setName] = useState('');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const submit = async (event: FormEvent) => {
@@ -335,12 +339,12 @@ function NewTeamForm({ onCreate }: { onCreate(name: string): Promise<Outcome> })
   };
   return (
     <form id="new-team-form" className="inline-form" aria-labelledby="new-team" onSubmit={(e) => void submit(e)}>
-      <h2 id="new-team" className="form-title">{t('coordinator.newTeam')}</h2>
+      <h2 id="new-team" className="form-title">{ct('newTeam')}</h2>
       <label className="grow">
-        {t('coordinator.teamName')}
+        {ct('teamName')}
         <input required value={name} onChange={(e) => setName(e.target.value)} />
       </label>
-      <button type="submit">{t('coordinator.addTeam')}</button>
+      <button type="submit">{ct('addTeam')}</button>
       <Notice outcome={outcome} />
     </form>
   );
