@@ -6,12 +6,12 @@
  * is given iceTransportPolicy 'relay'), so no direct path is tried; the server hands out TURN REST API credentials
  * signed with coturn's shared secret, and media must flow through coturn both ways.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { citizenCookie, expectMediaFlowing, meetThroughWaitingRoom, signedInContext } from '../support/calls.js';
 import { startCoturn, type Coturn } from '../support/coturn.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness, type Org } from '../support/harness.js';
 
 /** In the page, before its scripts: every RTCPeerConnection may use relayed (TURN) candidates only. */
 function relayOnly(): void {
@@ -56,22 +56,31 @@ afterEach(async () => {
   h = undefined;
 });
 
+/**
+ * A worker and a citizen, both allowed relayed candidates only, meet through the waiting room on a server that hands out
+ * credentials signed with `secret`; `check` looks at the call, then both browsers' contexts close.
+ */
+async function relayOnlyCall(secret: string, check: (pages: { worker: Page; citizen: Page }, org: Org) => Promise<void>): Promise<void> {
+  h = await startHarness({ TURN_URLS: coturn.url, TURN_SECRET: secret }, serve);
+  const org = await h.seedOrganisation();
+  const workerCookie = await h.login(org.workerEmail);
+  const contexts = [await signedInContext(browser, h.baseUrl, workerCookie), await signedInContext(browser, h.baseUrl, await citizenCookie(h, org, workerCookie))];
+  try {
+    for (const context of contexts) await context.addInitScript(relayOnly);
+    const [worker, citizen] = await Promise.all(contexts.map((context) => context.newPage()));
+    await meetThroughWaitingRoom(worker!, citizen!, h.baseUrl);
+    await check({ worker: worker!, citizen: citizen! }, org);
+  } finally {
+    for (const context of contexts) await context.close();
+  }
+}
+
 describe('TURN', () => {
   it('a worker and a citizen who may use relayed candidates only meet through coturn over TCP: video and audio both ways', { timeout: 120_000 }, async () => {
-    h = await startHarness({ TURN_URLS: coturn.url, TURN_SECRET: coturn.secret }, serve);
-    const org = await h.seedOrganisation();
-    const workerCookie = await h.login(org.workerEmail);
-    const citizen = await citizenCookie(h, org, workerCookie);
-    const workerContext = await signedInContext(browser, h.baseUrl, workerCookie);
-    const citizenContext = await signedInContext(browser, h.baseUrl, citizen);
-    try {
-      await workerContext.addInitScript(relayOnly);
-      await citizenContext.addInitScript(relayOnly);
-      const [workerPage, citizenPage] = await Promise.all([workerContext.newPage(), citizenContext.newPage()]);
-      await meetThroughWaitingRoom(workerPage, citizenPage, h.baseUrl);
-      await expectMediaFlowing(citizenPage, 1, 45_000);
-      await expectMediaFlowing(workerPage, 1, 45_000);
-      for (const page of [workerPage, citizenPage]) {
+    await relayOnlyCall(coturn.secret, async ({ worker, citizen }, org) => {
+      await expectMediaFlowing(citizen, 1, 45_000);
+      await expectMediaFlowing(worker, 1, 45_000);
+      for (const page of [worker, citizen]) {
         const candidates = await page.evaluate(selectedLocalCandidates);
         expect(candidates.length).toBeGreaterThan(0);
         for (const candidate of candidates) expect(candidate).toEqual({ candidateType: 'relay', relayProtocol: 'tcp' });
@@ -80,29 +89,13 @@ describe('TURN', () => {
       // the user names it logged carry an expiry and a random tag, nothing of the person.
       expect(coturn.log()).toMatch(/user <\d{10}:[0-9a-f]{12}>: incoming packet ALLOCATE processed, success/);
       expect(coturn.log()).not.toContain(org.workerEmail);
-    } finally {
-      await citizenContext.close();
-      await workerContext.close();
-    }
+    });
   });
 
   it('with a secret coturn does not know, no relayed path opens and no media flows: the credentials are what lets a browser through', { timeout: 90_000 }, async () => {
-    h = await startHarness({ TURN_URLS: coturn.url, TURN_SECRET: 'not-the-secret-coturn-was-given' }, serve);
-    const org = await h.seedOrganisation();
-    const workerCookie = await h.login(org.workerEmail);
-    const citizen = await citizenCookie(h, org, workerCookie);
-    const workerContext = await signedInContext(browser, h.baseUrl, workerCookie);
-    const citizenContext = await signedInContext(browser, h.baseUrl, citizen);
-    try {
-      await workerContext.addInitScript(relayOnly);
-      await citizenContext.addInitScript(relayOnly);
-      const [workerPage, citizenPage] = await Promise.all([workerContext.newPage(), citizenContext.newPage()]);
-      await meetThroughWaitingRoom(workerPage, citizenPage, h.baseUrl);
-      await expect(expectMediaFlowing(citizenPage, 1, 10_000)).rejects.toThrow(/media not flowing/);
-      expect(await citizenPage.evaluate(selectedLocalCandidates)).toEqual([]);
-    } finally {
-      await citizenContext.close();
-      await workerContext.close();
-    }
+    await relayOnlyCall('not-the-secret-coturn-was-given', async ({ citizen }) => {
+      await expect(expectMediaFlowing(citizen, 1, 10_000)).rejects.toThrow(/media not flowing/);
+      expect(await citizen.evaluate(selectedLocalCandidates)).toEqual([]);
+    });
   });
 });
