@@ -159,21 +159,25 @@ create policy coordinators on public.follow_up_alerts as restrictive to naervaer
 
 -- ---- The webhook knows only the sender's number: which check, sent today and not yet answered, it answers ----
 -- Across organisations (the gateway's call carries no organisation), so a narrow SECURITY DEFINER function returning
--- ids only. "Today" is the organisation's local day; the newest check wins if a number has several.
+-- ids only. "Today" is the organisation's local day. A number is not a person: a couple, a housing unit's phone, a
+-- relative, one person known in two municipalities. So an answer counts only when exactly one unanswered check of
+-- today went to that number; with two or more, nothing is returned and nothing changes (the worker sees "Ikke svaret"
+-- and calls), rather than cancelling or moving someone else's appointment.
 create function public.attendance_check_for_phone(p_phone text)
   returns table (organisation_id uuid, reminder_id uuid, appointment_id uuid, citizen_id uuid)
   language sql stable security definer
   set search_path = pg_catalog, pg_temp
   as $$
-    select r.organisation_id, r.id, r.appointment_id, r.citizen_id
-    from public.users u
-    join public.reminders r on r.citizen_id = u.id and r.kind = 'attendance_check' and r.status = 'sent'
-    join public.organisations o on o.id = r.organisation_id
-    where u.phone = p_phone and u.role = 'citizen' and u.active
-      and (r.sent_at at time zone o.time_zone)::date = (pg_catalog.now() at time zone o.time_zone)::date
-      and not exists (select 1 from public.attendance_replies a where a.reminder_id = r.id)
-    order by r.sent_at desc
-    limit 1
+    with open_checks as (
+      select r.organisation_id, r.id, r.appointment_id, r.citizen_id
+      from public.users u
+      join public.reminders r on r.citizen_id = u.id and r.kind = 'attendance_check' and r.status = 'sent'
+      join public.organisations o on o.id = r.organisation_id
+      where u.phone = p_phone and u.role = 'citizen' and u.active
+        and (r.sent_at at time zone o.time_zone)::date = (pg_catalog.now() at time zone o.time_zone)::date
+        and not exists (select 1 from public.attendance_replies a where a.reminder_id = r.id)
+    )
+    select * from open_checks where (select count(*) from open_checks) = 1
   $$;
 revoke all on function public.attendance_check_for_phone(text) from public;
 grant execute on function public.attendance_check_for_phone(text) to naervaer_app;

@@ -253,9 +253,11 @@ create policy volunteer_scope on appointments as restrictive for all
 create policy volunteer_scope on volunteer_profiles as restrictive for all
   using (not public.app_as_volunteer() or volunteer_id = public.app_current_user());
 -- A proposal is the citizen's to answer: the volunteer hears of a match once it is active (and that it ended).
+-- What a volunteer may write is ending their own match: the row a change leaves must be theirs and ended (never a
+-- match brought back to 'active', which would show them the citizen again).
 create policy volunteer_scope on volunteer_matches as restrictive for all
   using (not public.app_as_volunteer() or (volunteer_id = public.app_current_user() and status in ('active', 'ended')))
-  with check (not public.app_as_volunteer() or volunteer_id = public.app_current_user());
+  with check (not public.app_as_volunteer() or (volunteer_id = public.app_current_user() and status = 'ended'));
 create policy volunteer_own_rows on audit_events as restrictive for insert
   with check (not public.app_as_volunteer() or actor_id = public.app_current_user());
 

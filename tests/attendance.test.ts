@@ -205,6 +205,21 @@ describe('the citizen\'s answer by SMS', () => {
     expect(await h.admin`select count(*)::int as n from change_requests where appointment_id in (select id from appointments where citizen_id = ${quiet.id})`).toEqual([{ n: 0 }]);
   });
 
+  it('a number two citizens share (a couple, a housing unit\'s phone) answers neither: nothing is cancelled or moved', async () => {
+    const first = await citizen();
+    const second = await citizen();
+    const a = await sentCheck(first, `${nextYear}-10-10T10:00`);
+    const b = await sentCheck(second, `${nextYear}-10-10T13:00`, 'phone');
+    await h.admin`update users set phone = ${first.phone} where id = ${second.id}`;
+    expect(await reply(first.phone, 'NEJ')).toEqual({ status: 200, body: { received: true } });
+    expect(await reply(first.phone, 'VIDEO')).toEqual({ status: 200, body: { received: true } });
+    expect(await appointment(a.appointmentId)).toEqual({ status: 'booked', modality: 'home_visit' });
+    expect(await appointment(b.appointmentId)).toEqual({ status: 'booked', modality: 'phone' });
+    expect(await replies(a.appointmentId)).toEqual([]);
+    expect(await replies(b.appointmentId)).toEqual([]);
+    expect(await h.admin`select count(*)::int as n from change_requests where appointment_id in (${a.appointmentId}, ${b.appointmentId})`).toEqual([{ n: 0 }]);
+  });
+
   it('refuses a missing, forged, expired or mismatched signature and bad input, in the error shape; nothing changes', async () => {
     const who = await citizen();
     const { appointmentId } = await sentCheck(who, `${nextYear}-10-09T13:00`);

@@ -225,5 +225,8 @@ describe('a volunteer’s transaction, on every tenant table (listed from the ca
     const others = await asVolunteer(`update volunteer_matches set ended_at = now(), status = 'ended' where volunteer_id = '${p.b}' returning id`);
     expect(others).toEqual([]);
     expect(await outcome(`insert into volunteer_matches (organisation_id, volunteer_id, citizen_id, status) values ('${org.id}', '${p.a}', '${p.unmatched}', 'proposed') returning id`)).toEqual({ denied: true });
+    // Their own ended match cannot be brought back: that would show them the citizen again.
+    expect(await outcome(`update volunteer_matches set status = 'active', ended_at = null, ended_by = null where volunteer_id = '${p.a}' and citizen_id = '${p.ended}' returning id`)).toEqual({ denied: true });
+    expect(await h.admin`select status from volunteer_matches where volunteer_id = ${p.a} and citizen_id = ${p.ended}`).toEqual([{ status: 'ended' }]);
   });
 });

@@ -186,6 +186,8 @@ describe('a session the volunteer hosts', () => {
 
     const opened = await h.request('POST', '/api/volunteer-calls', { cookie: cookies.volunteer, body: { appointmentId: bookedNow[0]!.id } });
     expect(opened.statusCode).toBe(201);
+    // the volunteer learns the citizen's first name, and nothing of how the citizen is reached
+    expect(opened.json()).toMatchObject({ otherName: 'Carl', notice: 'none' });
     const callId = opened.json().id;
     const [session] = await h.admin`select worker_id, citizen_id, appointment_id from call_sessions where id = ${callId}`;
     expect(session).toEqual({ worker_id: org.volunteerId, citizen_id: org.citizenId, appointment_id: bookedNow[0]!.id });

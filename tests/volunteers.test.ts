@@ -112,7 +112,7 @@ describe('matching with the citizen’s consent', () => {
     expect(twice.statusCode).toBe(409);
 
     const volunteering = (await h.request('GET', '/api/my/volunteering', { cookie: volunteerCookie })).json() as MyVolunteering;
-    expect(volunteering.matches.map((m) => m.citizenName)).toEqual(['Carl Borger']);
+    expect(volunteering.matches.map((m) => m.citizenName)).toEqual(['Carl']); // the first name only: a volunteer is not staff
     expect(volunteering.contactPersonName).toBe('Bo Bostøtte');
     expect(volunteering.profile?.taskDescription).toContain('Ikke rådgivning');
 

@@ -5,6 +5,9 @@
  * refresh. The duty tick runs here too: every few seconds, in every server, for all organisations; the database
  * makes each move and escalation happen once (migration 013, duty_tick), and this process tells whoever it concerns.
  */
+// Who hears of a change is the system's to work out, not the caller's: a route that reports a change may run for a
+// person whose role cannot read the requests (a volunteer asking for help), and the lookup must not run as them.
+import { asSystem } from '../db/actor.js';
 import type { UserEvents } from '../events/events.js';
 import type { Logger } from '../log.js';
 import type { DutyStore } from './store.js';
@@ -20,7 +23,7 @@ export class DutyNotifier {
   constructor(private readonly deps: { store: DutyStore; events: UserEvents; log: Logger; tickMs?: number }) {}
 
   requestChanged(organisationId: string, requestId: string): void {
-    this.deps.store.audience(organisationId, requestId).then(
+    asSystem(() => this.deps.store.audience(organisationId, requestId)).then(
       (audience) => {
         if (!audience) return;
         for (const staffId of audience.staffIds) this.deps.events.toUser(staffId, 'dutyRequestsChanged');
@@ -31,7 +34,7 @@ export class DutyNotifier {
   }
 
   messagesChanged(organisationId: string, requestId: string): void {
-    this.deps.store.audience(organisationId, requestId).then(
+    asSystem(() => this.deps.store.audience(organisationId, requestId)).then(
       (audience) => {
         if (!audience) return;
         // Only the claimer among the staff reads the chat, but the others learn nothing from a bare event name.

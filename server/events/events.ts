@@ -14,6 +14,7 @@ import { SESSION_COOKIE } from '../auth/auth.js';
 import type { AuthStore } from '../auth/store.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { CallStore } from '../calls/store.js';
+import { asSystem } from '../db/actor.js';
 import { AttemptCounter } from '../http/rate-limit.js';
 import type { Logger } from '../log.js';
 
@@ -80,7 +81,8 @@ export class UserEvents {
 
   /** A session opened or ended, or its waiting room changed: everyone taking part is told. Never throws. */
   callChanged(organisationId: string, callId: string): void {
-    this.deps.calls.participantIds(organisationId, callId).then(
+    // Who is in the session is the system's to look up, whoever's action changed it (server/db/actor.ts).
+    asSystem(() => this.deps.calls.participantIds(organisationId, callId)).then(
       (userIds) => {
         for (const userId of userIds) this.toUser(userId, 'openCallsChanged');
       },

@@ -24,7 +24,9 @@ export function volunteerTimeRoutes(app: App): void {
   route(app, 'POST /api/volunteer-calls', async ({ auth, body }) => {
     const started = await asSystem(() => store.startCall(auth, body.appointmentId));
     app.events.callChanged(auth.organisationId, started.id);
-    return { ...started, waiting: 0 };
+    // What the volunteer is told of the citizen: the first name, and not how the citizen is reached (their consents
+    // to push, SMS or e-mail are the staff's to know).
+    return { ...started, otherName: started.otherName.split(' ')[0] ?? started.otherName, notice: 'none' as const, waiting: 0 };
   });
 
   /**

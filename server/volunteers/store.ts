@@ -120,9 +120,10 @@ async function myVolunteering(tx: Tx, volunteerId: string): Promise<MyVolunteeri
     select p.kind, p.chosen_name, p.presentation, p.task_description, p.active_from::text, p.active_until::text, c.display_name as contact_person_name
     from volunteer_profiles p left join users c on c.id = p.contact_person_id
     where p.volunteer_id = ${volunteerId}`;
-  // The citizen's name comes from users, which shows a volunteer a citizen only while their match is active.
+  // The citizen's name comes from users, which shows a volunteer a citizen only while their match is active; and the
+  // first name only: a volunteer is not staff and gets no more of a citizen than they need to say hello (DESIGN.md).
   const matches = await tx<{ id: string; citizen_name: string | null; decided_at: Date }[]>`
-    select m.id, u.display_name as citizen_name, m.decided_at
+    select m.id, split_part(btrim(u.display_name), ' ', 1) as citizen_name, m.decided_at
     from volunteer_matches m left join users u on u.id = m.citizen_id
     where m.volunteer_id = ${volunteerId} and m.status = 'active'
     order by m.decided_at`;
