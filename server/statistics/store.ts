@@ -139,7 +139,8 @@ export async function computeFigures(tx: Tx, organisationId: string, scope: Scop
       rows: [
         count(calls, 'videoCalls', (r) => r.calls),
         count(calls, 'audioOnlyCalls', (r) => r.audio_only),
-        line(calls, 'audioOnlyShare', 'percent', (r) => (r.calls ? round((100 * r.audio_only) / r.calls) : null), (r) => r.calls),
+        // The share rests on its numerator too: 3 of 12 as "25 %" would give away the count "<5" hides.
+        line(calls, 'audioOnlyShare', 'percent', (r) => (r.calls ? round((100 * r.audio_only) / r.calls) : null), (r) => (r.audio_only > 0 && r.audio_only < 5 ? r.audio_only : r.calls)),
       ],
     },
     {

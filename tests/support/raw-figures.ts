@@ -119,7 +119,7 @@ export async function figuresFromRows(tx: Tx, organisationId: string, scope: Sco
       rows: [
         count(calls, 'videoCalls', (r) => r.calls),
         count(calls, 'audioOnlyCalls', (r) => r.audio_only),
-        line(calls, 'audioOnlyShare', 'percent', (r) => (r.calls ? round((100 * r.audio_only) / r.calls) : null), (r) => r.calls),
+        line(calls, 'audioOnlyShare', 'percent', (r) => (r.calls ? round((100 * r.audio_only) / r.calls) : null), (r) => (r.audio_only > 0 && r.audio_only < 5 ? r.audio_only : r.calls)),
       ],
     },
     {
