@@ -6,7 +6,7 @@
  * each check's state before they drive.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { CalendarDate, LocalDateTime, Modality, Nullable, strict, Timestamp, Uuid } from './common.js';
+import { CalendarDate, LocalDateTime, Modality, Nullable, strict, Text, Timestamp, Uuid } from './common.js';
 import type { RouteTable } from './contract.js';
 import { Roles } from './roles.js';
 
@@ -52,9 +52,10 @@ export const IncomingSms = Type.Object(
     id: Type.Integer({ minimum: 0 }),
     msisdn: Type.Integer({ minimum: 1_000_000, maximum: 999_999_999_999_999 }),
     receiver: Type.Integer({ minimum: 0 }),
-    message: Type.String({ maxLength: 1600 }),
+    // what the citizen typed: lines allowed, control characters not (they would only garble what the worker reads)
+    message: Text({ maxLength: 1600, multiline: true }),
     senttime: Type.Integer({ minimum: 0 }),
-    webhook_label: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    webhook_label: Type.Optional(Nullable(Text({ maxLength: 200 }))),
   },
   { additionalProperties: true },
 );

@@ -157,7 +157,7 @@ export const TimelineQuery = Type.Object(
     /** Comma-separated kinds to show, e.g. `session,note`; all when left out. */
     kinds: Type.Optional(Type.String({ pattern: `^(${TIMELINE_KINDS.join('|')})(,(${TIMELINE_KINDS.join('|')}))*$`, maxLength: 100 })),
     /** The page after this instant (the previous page's `nextBefore`). */
-    before: Type.Optional(Timestamp),
+    before: Type.Optional(Text({ maxLength: 40, format: 'date-time' })),
   },
   strict,
 );
