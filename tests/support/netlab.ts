@@ -105,14 +105,14 @@ class Impairment {
     private readonly down: () => boolean,
   ) {}
 
-  /** Schedules `deliver` for this packet, or drops it. */
-  pass(size: number, deliver: () => void): void {
+  /** Schedules `deliver` for this packet, or drops it; `lossless` for a TCP stream, which repairs its own loss. */
+  pass(size: number, deliver: () => void, lossless = false): void {
     this.counts.received += 1;
     if (this.down()) {
       this.counts.outageDrops += 1;
       return;
     }
-    if (this.random() * 100 < this.profile.lossPct) {
+    if (!lossless && this.random() * 100 < this.profile.lossPct) {
       this.counts.lost += 1;
       return;
     }
@@ -259,12 +259,7 @@ export class NetLab {
       }
       // TCP does not lose: a "lost" chunk would corrupt the stream, so loss applies to UDP only here.
       const pipe = (from: net.Socket, to: net.Socket, impairment: Impairment) =>
-        from.on('data', (chunk) => {
-          const saved = impairment.profile;
-          impairment.profile = { ...saved, lossPct: 0 };
-          impairment.pass(chunk.length, () => to.write(chunk));
-          impairment.profile = saved;
-        });
+        from.on('data', (chunk) => impairment.pass(chunk.length, () => to.write(chunk), true));
       pipe(client, upstream, this.up);
       pipe(upstream, client, this.down);
     });
