@@ -6,6 +6,9 @@ export default defineConfig({
     globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll gives up after 1 s by default: a page that takes longer to load on a busy machine is not a failure.
+    // Polls that wait for something slower say so themselves.
+    expect: { poll: { timeout: 15_000 } },
     // Each file gets its own database, so files run in parallel; two workers match the 2-core machines.
     maxWorkers: 2,
     reporters: ['default', ['json', { outputFile: '.cache/vitest-report.json' }]],

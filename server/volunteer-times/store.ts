@@ -80,7 +80,8 @@ async function matchedVolunteer(tx: Tx, citizenId: string, volunteerId: string) 
   const [row] = await tx<{ chosen_name: string; kind: FreeTimes['kind'] }[]>`
     select p.chosen_name, p.kind from volunteer_profiles p join users u on u.id = p.volunteer_id and u.active
     where p.volunteer_id = ${volunteerId} and volunteer_matched(${volunteerId}, ${citizenId})
-      and p.active_from <= current_date and (p.active_until is null or p.active_until >= current_date)`;
+      -- today where the municipality is (just after midnight in Denmark the server's UTC date is still yesterday)
+      and p.active_from <= (now() at time zone (select time_zone from organisations))::date and (p.active_until is null or p.active_until >= (now() at time zone (select time_zone from organisations))::date)`;
   if (!row) throw notFound('No such volunteer');
   return row;
 }
@@ -129,7 +130,7 @@ export function volunteerTimeStore(sql: Sql) {
         const [row] = await tx<TimeRow[]>`
           insert into volunteer_availability (organisation_id, volunteer_id, weekday, start_minute, end_minute, slot_minutes, active_from, active_until)
           values (${auth.organisationId}, ${auth.userId}, ${body.weekday}, ${start}, ${end}, ${body.slotMinutes},
-                  coalesce(${body.activeFrom ?? null}::date, current_date), ${body.activeUntil ?? null}::date)
+                  coalesce(${body.activeFrom ?? null}::date, (now() at time zone (select time_zone from organisations))::date), ${body.activeUntil ?? null}::date)
           returning id, weekday, start_minute, end_minute, slot_minutes, active_from::text, active_until::text`;
         return timeOf(row!);
       });

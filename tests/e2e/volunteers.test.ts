@@ -135,13 +135,14 @@ describe.sequential('a volunteer from profile to match', () => {
     }
   }, STEP_MS);
 
-  it('the volunteer’s home shows the citizen’s name, her contact person and her task', async () => {
+  it('the volunteer’s home shows the citizen’s first name (not her full name), her contact person and her task', async () => {
     for (const size of ['phone', 'laptop'] as const) {
       const page = await openPage(await h.login(VOLUNTEER_EMAIL, VOLUNTEER_PASSWORD), size);
       try {
         await page.goto(h.baseUrl);
         await page.getByRole('heading', { name: 'Dine borgere' }).waitFor();
-        await page.getByText('Carl Borger').waitFor();
+        await page.getByText('Carl', { exact: true }).waitFor();
+        expect(await page.getByText('Borger').count()).toBe(0);
         await page.getByText('Din kontaktperson er Bo Bostøtte.', { exact: false }).waitFor();
         await page.getByText('Giver ikke råd om behandling.', { exact: false }).waitFor();
         await checkScreen(page, `volunteers-volunteer-home-${size}`);
