@@ -12,6 +12,9 @@ export interface RoomEvents {
   closed: [];
 }
 
+/** Bits per second a participant's send transport accepts (see createTransport). */
+export const MAX_INCOMING_BITRATE = 1_000_000;
+
 /** One router per session. Peers are the participants' media endpoints; ids come from the caller. */
 export class Room extends EventEmitter<RoomEvents> {
   readonly peers = new Map<string, Peer>();
@@ -132,6 +135,10 @@ export class Peer {
     }
     this.transports.set(transport.id, transport);
     transport.on('routerclose', () => this.transports.delete(transport.id));
+    // What one participant may send: a camera at its highest step and a microphone, with room for retransmissions.
+    // The bandwidth estimate the media server feeds back to the sender never goes above it, so a client cannot flood
+    // the server (or the receivers' downlinks) however it is configured.
+    if (direction === 'send') await transport.setMaxIncomingBitrate(MAX_INCOMING_BITRATE).catch(() => undefined);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Role } from '../../../protocol/common';
 import { useI18n } from '../i18n/i18n';
+import { useAdaptTexts } from './adaptTexts';
 import { CallEnded } from './CallEnded';
 import { Chat, ChatPreview, InviteColleague, Sheet, WriteToWaiting } from './CallSheets';
 import { StaffHelpButton } from '../volunteer-times/StaffHelpButton';
@@ -114,7 +115,7 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
             <RemoteTile key={peer.peerId} peer={peer} audioOnly={view.audioOnly} />
           ))}
         </div>
-        {showSelf && !stageNotice && <SelfView stream={view.localStream!} label={t('call.you')} corner={corner} onCorner={setCorner} />}
+        {showSelf && !stageNotice && !view.suggestAudioOnly && <SelfView stream={view.localStream!} label={t('call.you')} corner={corner} onCorner={setCorner} />}
         <Announcements events={view.peerEvents} />
         <ChatPreview messages={view.chat} hidden={chatOpen} corner={corner} />
 
@@ -132,6 +133,8 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
             <button type="button" className="primary" onClick={() => engine.reconnect()}>{t('call.noMedia.retry')}</button>
           </div>
         )}
+
+        {view.suggestAudioOnly && !stageNotice && !sheet && !chatOpen && <AudioOnlySuggestion engine={engine} />}
 
         {sheet?.kind === 'more' && (
           <Sheet id={sheetId} title={t('call.more')} className="menu" onClose={closeSheet}>
@@ -331,4 +334,22 @@ function useWaitingAlert(names: string[], t: (key: 'call.someoneWaiting') => str
     if (fresh.length === 0) return;
     chimeAndNotify({ pitchHz: 660, volume: 0.2, seconds: 0.8, title: t('call.someoneWaiting'), tag: 'naervaer-waiting' });
   }, [key]);
+}
+
+/**
+ * Video cannot be had on this network just now (adapt.ts): offer sound only, at the foot of the picture, without
+ * covering faces. The person decides; "keep the picture" is not asked again for a while.
+ */
+function AudioOnlySuggestion({ engine }: { engine: CallEngine }) {
+  const a = useAdaptTexts();
+  return (
+    <div className="stage-suggestion" role="alert" data-testid="suggest-audio-only">
+      <p className="title">{a('title')}</p>
+      <p>{a('body')}</p>
+      <div className="stage-suggestion-actions">
+        <button type="button" className="primary" onClick={() => void engine.acceptAudioOnly()}>{a('accept')}</button>
+        <button type="button" onClick={() => engine.declineAudioOnly()}>{a('decline')}</button>
+      </div>
+    </div>
+  );
 }

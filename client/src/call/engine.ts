@@ -1,4 +1,6 @@
 import type { ChatMessage, PeerInfo, ProducerAnnouncement, RoomState, SessionInfo, WaitingMessage } from '../../../protocol/signalling';
+import { readVideoStats, VideoAdvisor } from './adapt';
+import { ADAPTIVE_VIDEO } from './adaptiveFlag';
 import { CallMedia } from './media';
 import { SignallingClient, type TokenRoute } from './signalling';
 import { QualityMonitor, type Quality } from './stats';
@@ -36,6 +38,8 @@ export interface CallView {
   quality: Quality;
   /** Someone else in the call sends media, and none has reached this device since joining: show what to try. */
   noMedia: boolean;
+  /** Video cannot be had on this network just now: offer sound only (the person decides). */
+  suggestAudioOnly: boolean;
   localStream: MediaStream | null;
   myPeerId: string | null;
   /** Whose session it is, when it was booked for, and whether this person hosts it (from the join). */
@@ -59,13 +63,14 @@ const QUALITY_EVERY_MS = 3000;
 export class CallEngine {
   view: CallView = {
     phase: 'connecting', peers: [], waiting: [], chat: [], micOn: true, cameraOn: true, audioOnly: false,
-    quality: 'unknown', noMedia: false, localStream: null, myPeerId: null, session: null, waitingMessage: null, inCallSince: null, peerEvents: [],
+    quality: 'unknown', noMedia: false, suggestAudioOnly: false, localStream: null, myPeerId: null, session: null, waitingMessage: null, inCallSince: null, peerEvents: [],
   };
   private peerEventCount = 0;
   private readonly listeners = new Set<(view: CallView) => void>();
   private signalling: SignallingClient | null = null;
   private media: CallMedia | null = null;
   private readonly quality = new QualityMonitor();
+  private readonly video = new VideoAdvisor();
   private statsTimer: number | undefined;
   private joinedOnce = false;
   private facing: 'user' | 'environment' = 'user';
@@ -173,6 +178,8 @@ export class CallEngine {
     this.update({ myPeerId: state.peerId, peers: [...peers.values()] });
     await media.connect(state);
     await media.produce(this.view.localStream, { audio: () => !this.view.micOn, video: () => !this.view.cameraOn || this.view.audioOnly });
+    // After a rejoin the camera goes on at the step the uplink had come down to, not at full again.
+    if (this.video.sendLevelIndex > 0) await media.setSendLevel(this.video.sendLevel);
     this.update({ phase: 'in_call', inCallSince: this.view.inCallSince ?? Date.now() });
     const queued = [...state.producers, ...media.takePending()];
     for (const producer of queued) await this.consume(producer);
@@ -238,9 +245,20 @@ export class CallEngine {
     if (producer && !this.view.audioOnly) await this.media?.setPaused(producer, !on);
   }
 
+  /** The person took the suggestion: sound only. */
+  async acceptAudioOnly(): Promise<void> {
+    await this.setAudioOnly(true);
+  }
+
+  /** The person keeps the picture: the suggestion goes, and is not made again for a while. */
+  declineAudioOnly(): void {
+    this.video.decline(performance.now());
+    this.update({ suggestAudioOnly: false });
+  }
+
   /** Audio only: no video out, no video in. Saves a prepaid data plan and a weak network. */
   async setAudioOnly(audioOnly: boolean): Promise<void> {
-    this.update({ audioOnly });
+    this.update({ audioOnly, suggestAudioOnly: false });
     const producer = this.media?.producer('video');
     if (producer) {
       if (audioOnly) producer.pause();
@@ -304,12 +322,28 @@ export class CallEngine {
     if (verdict.recover === 'restart-ice') void media.restartIce();
     if (verdict.recover === 'rejoin') return this.reconnect();
     this.update({ quality: verdict.quality });
+    if (ADAPTIVE_VIDEO) this.adaptVideo(media, reports);
     await signalling.request('quality', verdict.sample).catch(() => undefined);
+  }
+
+  /** The camera's step for the uplink there is, and whether to offer sound only (adapt.ts). */
+  private adaptVideo(media: CallMedia, [recv, send]: RTCStatsReport[]): void {
+    const camera = media.producer('video');
+    const advice = this.video.read({
+      at: performance.now(),
+      expectingVideo: media.expectingVideo(this.view.audioOnly),
+      sendingVideo: !!camera && !camera.paused && !this.view.audioOnly,
+      ...readVideoStats(recv, send),
+    });
+    if (advice.changed) void media.setSendLevel(advice.sendLevel);
+    const suggest = advice.suggestAudioOnly && !this.view.audioOnly;
+    if (suggest !== this.view.suggestAudioOnly) this.update({ suggestAudioOnly: suggest });
   }
 
   private resetMedia(): void {
     this.media?.reset();
     this.quality.reset();
+    this.video.reset();
     this.update({ peers: [] });
   }
 

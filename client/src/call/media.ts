@@ -1,6 +1,8 @@
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import type { ProducerAnnouncement, RoomState } from '../../../protocol/signalling';
+import type { SendLevel } from './adapt';
+import { ADAPTIVE_VIDEO } from './adaptiveFlag';
 import type { SignallingClient } from './signalling';
 
 export type LocalKind = 'audio' | 'video';
@@ -58,17 +60,28 @@ export class CallMedia {
     }
     const video = stream.getVideoTracks()[0];
     if (video) {
+      // One modest stream (two simulcast encodings would cost a cheap phone's encoder too much), in three temporal
+      // layers: the media server forwards a weak receiver fewer frames without touching what the others get
+      // (mediasoup picks the layers per receiver from its bandwidth estimate). Chromium's encoder does L1T3 for VP8;
+      // where the browser's handler is another, one plain layer.
+      const layered = ADAPTIVE_VIDEO && (this.device?.handlerName.startsWith('Chrome') ?? false);
       const producer = await this.sendTransport.produce({
         track: video,
         stopTracks: false,
         appData: { source: 'camera' },
-        // Two simulcast-free encodings would cost a weak phone too much; one modest stream it is.
-        encodings: [{ maxBitrate: 500_000 }],
+        encodings: [{ maxBitrate: 500_000, ...(layered ? { scalabilityMode: 'L1T3' } : {}) }],
         codecOptions: { videoGoogleStartBitrate: 400 },
       });
       this.producers.set('video', producer);
       if (paused.video()) await this.setPaused(producer, true);
     }
+  }
+
+  /** Sends the camera at this step (adapt.ts): resolution, bitrate and frame rate for the uplink there is. */
+  async setSendLevel(level: SendLevel): Promise<void> {
+    const producer = this.producers.get('video');
+    if (!producer || producer.closed) return;
+    await producer.setRtpEncodingParameters({ maxBitrate: level.maxBitrate, scaleResolutionDownBy: level.scaleResolutionDownBy, maxFramerate: level.maxFramerate }).catch(() => undefined);
   }
 
   producer(kind: LocalKind): types.Producer | undefined {
@@ -144,6 +157,13 @@ export class CallMedia {
     for (const remote of this.remoteProducers.values()) {
       if (!remote.paused && (remote.kind === 'audio' || !audioOnly)) return true;
     }
+    return false;
+  }
+
+  /** Remote video this device should be showing now: a camera someone sends, unpaused, and not in sound-only mode. */
+  expectingVideo(audioOnly: boolean): boolean {
+    if (audioOnly) return false;
+    for (const remote of this.remoteProducers.values()) if (remote.kind === 'video' && !remote.paused) return true;
     return false;
   }
 
