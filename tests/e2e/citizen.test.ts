@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../server/paths.js';
 import { launchChromium } from '../support/browser.js';
 import { axeViolations, citizenCookie, signedInContext } from '../support/calls.js';
-import { controlProblems } from '../support/screen-checks.js';
+import { controlProblems, localesAt } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -78,7 +78,7 @@ const TEXT = {
 } as const;
 
 describe.each(Object.keys(SIZES) as (keyof typeof SIZES)[])('the citizen app on a %s', (size) => {
-  it.each(Object.keys(LOCALE) as (keyof typeof LOCALE)[])('in %s: home with today\'s appointment first, then "Mere"', async (locale) => {
+  it.each(localesAt(size))('in %s: home with today\'s appointment first, then "Mere"', async (locale) => {
     // The language is chosen on "Mere" (below); here the browser's language decides, as for a first visit.
     const words = TEXT[locale];
     const page = await citizenPage(size, locale);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { axeViolations, signedInContext } from '../support/calls.js';
 import { PASSWORD } from '../support/harness.js';
-import { boxDistance, controlProblems, distance, pageBox, visibleWithoutScrolling } from '../support/screen-checks.js';
+import { boxDistance, controlProblems, distance, pageBox, SCREEN_COMBINATIONS, visibleWithoutScrolling } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -55,7 +55,7 @@ async function coordinatorPage(options: BrowserContextOptions): Promise<Page> {
   return context.newPage();
 }
 
-describe.each([['phone', 'da'], ['phone', 'en'], ['phone', 'sv'], ['laptop', 'da'], ['laptop', 'en'], ['laptop', 'sv']] as const)('on a %s, in %s', (device, language) => {
+describe.each(SCREEN_COMBINATIONS)('on a %s, in %s', (device, language) => {
   const words = WORDS[language];
   it('I dag is calm, the tab leads to Personer: the main action in view, controls reachable, axe clean', async () => {
     const page = await coordinatorPage({ ...(device === 'phone' ? PHONE : LAPTOP), locale: words.locale });

@@ -3,7 +3,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { organisationToday, shiftDate } from '../../client/src/i18n/locale.js';
 import { axeViolations, citizenCookie, openSignal, roomToken, send, startCall } from '../support/calls.js';
-import { boxDistance, controlProblems, distance, pageBox, visibleWithoutScrolling } from '../support/screen-checks.js';
+import { boxDistance, controlProblems, distance, pageBox, SCREEN_COMBINATIONS, visibleWithoutScrolling } from '../support/screen-checks.js';
 import { saveScreenshot } from '../support/screenshots.js';
 import { useChannels } from '../support/use-channels.js';
 import { useBrowserPages } from '../support/use-browser-pages.js';
@@ -54,7 +54,6 @@ const WORDS = {
   en: { locale: 'en-GB', today: 'Today', citizens: 'Citizens', calendar: 'Calendar', hello: 'Hello Bo Bostøtte', caseload: 'My citizens', start: 'Start video', book: 'Book an appointment', link: 'Sign-in link', welcome: 'Thank you for volunteering.' },
   sv: { locale: 'sv-SE', today: 'Idag', citizens: 'Medborgare', calendar: 'Kalender', hello: 'Hej Bo Bostøtte', caseload: 'Mina medborgare', start: 'Starta video', book: 'Boka en tid', link: 'Inloggningslänk', welcome: 'Tack för att du är volontär.' },
 } as const;
-type Language = keyof typeof WORDS;
 
 const path = (page: Page) => page.evaluate(() => location.pathname);
 
@@ -64,11 +63,7 @@ async function expectScreenGood(page: Page, name: string): Promise<void> {
   await saveScreenshot(page, name);
 }
 
-const COMBINATIONS = [
-  ['phone', 'da'], ['phone', 'en'], ['phone', 'sv'], ['laptop', 'da'], ['laptop', 'en'], ['laptop', 'sv'],
-] as const satisfies readonly (readonly ['phone' | 'laptop', Language])[];
-
-describe.each(COMBINATIONS)('on a %s, in %s', (device, language) => {
+describe.each(SCREEN_COMBINATIONS)('on a %s, in %s', (device, language) => {
   const words = WORDS[language];
   const options = { ...(device === 'phone' ? PHONE : LAPTOP), locale: words.locale };
 

@@ -21,13 +21,18 @@ import type { MediaServer } from '../../sfu/index.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
-/** A fresh database (its own, so test files run in parallel) in the test cluster, migrated. */
-export async function freshDatabase(): Promise<{ url: string; admin: Sql; name: string; drop(): Promise<void> }> {
+/**
+ * A fresh database (its own, so test files run in parallel) in the test cluster: empty, or with `migrated` a copy of
+ * the run's migrated template when there is one (global-setup.ts; benchmarks have none, and migrate it themselves).
+ */
+export async function freshDatabase(options: { migrated?: boolean } = {}): Promise<{ url: string; admin: Sql; name: string; drop(): Promise<void> }> {
   // Inside vitest the global setup provides the cluster; benchmarks set the variable themselves.
+  const inVitest = !process.env.NAERVAER_CLUSTER_URL;
   const clusterUrl = process.env.NAERVAER_CLUSTER_URL ?? (await import('vitest')).inject('clusterUrl');
+  const template = options.migrated && inVitest ? (await import('vitest')).inject('templateDatabase') : undefined;
   const name = `naervaer_test_${randomBytes(5).toString('hex')}`;
   const root = connect(clusterUrl, { max: 1 });
-  await root.unsafe(`create database ${name}`);
+  await root.unsafe(template ? `create database ${name} template ${template}` : `create database ${name}`);
   const url = new URL(clusterUrl);
   url.pathname = `/${name}`;
   const admin = connect(url.toString(), { max: 3 });
@@ -84,7 +89,8 @@ export interface Harness {
 export async function startHarness(env: Record<string, string> = {}, options: { serve?: boolean; clientDir?: string } = {}): Promise<Harness> {
   const port = options.serve ? await freePort() : 0;
   if (options.serve) env = { PUBLIC_URL: `http://127.0.0.1:${port}`, ...env };
-  const database = await freshDatabase();
+  const database = await freshDatabase({ migrated: true });
+  // Already migrated when copied from the template: then this only checks that the files still match.
   await migrate(database.admin);
   // The app pool logs in as the database's own application login (not the superuser), as the server's does.
   const sql = await connectApp(database.admin, database.url, { max: 5 });

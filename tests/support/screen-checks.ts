@@ -12,6 +12,19 @@ export const LOCALE = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' } as const;
 export type Locale = keyof typeof LOCALE;
 
 /**
+ * The languages a screen is checked in at each size: all three on the phone, where English and Swedish words, often
+ * longer, overflow first; Danish on the laptop, which has room to spare. axe's rules do not depend on the language,
+ * and every language's texts are checked complete by tests/i18n.test.ts. SCREEN_MATRIX=full checks every language at
+ * every size (before a release, or after a change to the layout).
+ */
+export function localesAt(size: keyof typeof SIZES): Locale[] {
+  return size === 'phone' || process.env.SCREEN_MATRIX === 'full' ? ['da', 'en', 'sv'] : ['da'];
+}
+
+/** The same as (size, language) pairs: ['phone', 'da'], ['phone', 'en'], ['phone', 'sv'], ['laptop', 'da']. */
+export const SCREEN_COMBINATIONS: readonly (readonly ['phone' | 'laptop', Locale])[] = (['phone', 'laptop'] as const).flatMap((size) => localesAt(size).map((locale) => [size, locale] as const));
+
+/**
  * What is wrong with a screen as a person meets it: sideways scrolling, and controls that are smaller than 44×44 px or
  * not the topmost element at their centre once scrolled to (so a finger or a mouse would hit something else, such as
  * a bottom tab bar over them). A radio button or checkbox counts with its label: the label is what a finger presses.
