@@ -94,7 +94,7 @@ export interface DirectionCounts {
 }
 
 /** One direction's impairment: decides each packet's fate and when it leaves. */
-class Impairment {
+export class Impairment {
   readonly counts: DirectionCounts = { received: 0, forwarded: 0, lost: 0, queueDrops: 0, outageDrops: 0 };
   private lastDeparture = 0;
 
@@ -155,6 +155,32 @@ export interface RelayOptions {
 
 interface UdpFlow {
   upstream: dgram.Socket;
+  link: FlowLink;
+}
+
+/** Both directions of one participant's line, when it is not the lab's shared one (NetLab.ownLineForNewFlows). */
+export interface FlowLink {
+  up: Impairment;
+  down: Impairment;
+}
+
+/** A line of its own, for the flows that start while it is set: change its profile with `setProfile`. */
+export class OwnLine {
+  readonly links: FlowLink[] = [];
+  constructor(public profile: NetworkProfile) {}
+
+  setProfile(profile: NetworkProfile): void {
+    this.profile = profile;
+    for (const link of this.links) {
+      link.up.profile = profile.up;
+      link.down.profile = profile.down;
+    }
+  }
+
+  /** Packets that crossed this line, down (server to participant). */
+  get forwardedDown(): number {
+    return this.links.reduce((n, l) => n + l.down.counts.forwarded, 0);
+  }
 }
 
 /** The relay: every media packet between browsers and the media server, impaired as the profile says. */
@@ -170,6 +196,8 @@ export class NetLab {
   private readonly clock: Clock;
   /** How many times the media server saw the relay's flows come from a new address. */
   switches = 0;
+  private ownLine: OwnLine | null = null;
+  private flowSeed = 100;
 
   private constructor(private readonly options: RelayOptions) {
     this.clock = options.clock ?? realClock;
@@ -193,6 +221,28 @@ export class NetLab {
   setProfile(profile: NetworkProfile): void {
     this.up.profile = profile.up;
     this.down.profile = profile.down;
+  }
+
+  /**
+   * Flows that start from now on (the next participant to connect) get a line of their own with this profile, until
+   * `ownLineForNewFlows(null)`: one person on a weak line while the others in the call keep the shared one. Outages
+   * and network switches still apply to every flow.
+   */
+  ownLineForNewFlows(profile: NetworkProfile | null): OwnLine | null {
+    this.ownLine = profile ? new OwnLine(profile) : null;
+    return this.ownLine;
+  }
+
+  /** The line a new flow takes: its own when one is set, else the shared one. */
+  private linkForNewFlow(): FlowLink {
+    const line = this.ownLine;
+    if (!line) return { up: this.up, down: this.down };
+    const random = (offset: number) => (this.options.seed === undefined ? Math.random : seededRandom(this.options.seed + this.flowSeed + offset));
+    this.flowSeed += 2;
+    const down = () => this.clock.now() < this.outageUntil;
+    const link = { up: new Impairment(line.profile.up, this.clock, random(0), down), down: new Impairment(line.profile.down, this.clock, random(1), down) };
+    line.links.push(link);
+    return link;
   }
 
   /** Nothing gets through, either way, for this long (a tunnel, a lift, a dead Wi-Fi). */
@@ -226,12 +276,13 @@ export class NetLab {
         const upstream = dgram.createSocket('udp4');
         upstream.bind({ address: this.sourceHost(), port: 0 });
         upstream.on('error', () => upstream.close());
-        upstream.on('message', (reply) => this.down.pass(reply.length, () => listener.send(reply, from.port, from.address)));
-        flow = { upstream };
+        const link = this.linkForNewFlow();
+        upstream.on('message', (reply) => link.down.pass(reply.length, () => listener.send(reply, from.port, from.address)));
+        flow = { upstream, link };
         this.flows.set(key, flow);
       }
       const upstream = flow.upstream;
-      this.up.pass(packet.length, () => {
+      flow.link.up.pass(packet.length, () => {
         try {
           upstream.send(packet, port, this.options.targetHost);
         } catch {
@@ -260,8 +311,9 @@ export class NetLab {
       // TCP does not lose: a "lost" chunk would corrupt the stream, so loss applies to UDP only here.
       const pipe = (from: net.Socket, to: net.Socket, impairment: Impairment) =>
         from.on('data', (chunk) => impairment.pass(chunk.length, () => to.write(chunk), true));
-      pipe(client, upstream, this.up);
-      pipe(upstream, client, this.down);
+      const link = this.linkForNewFlow();
+      pipe(client, upstream, link.up);
+      pipe(upstream, client, link.down);
     });
     this.tcpServers.push(server);
     return new Promise((resolve, reject) => {

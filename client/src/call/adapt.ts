@@ -24,6 +24,9 @@ export type SendLevel = (typeof SEND_LEVELS)[number];
 /** Received video below this many frames a second, or frozen this share of the time, is not a picture one can use. */
 export const UNUSABLE_FPS = 5;
 export const UNUSABLE_FROZEN_SHARE = 0.3;
+/** Once offered, the offer stays until the picture is clearly back (not at the first window a little above the line). */
+export const RECOVERED_FPS = 12;
+export const RECOVERED_FROZEN_SHARE = 0.1;
 /** How long the picture must have been unusable before sound only is suggested: long enough not to nag. */
 export const SUGGEST_AFTER_MS = 9_000;
 /** After "keep the picture", not asked again for this long. */
@@ -115,20 +118,29 @@ export class VideoAdvisor {
     if (this.uplinkHopeless(reading)) this.hopelessSince ??= reading.at;
     else this.hopelessSince = null;
     // What arrives is judged over the whole window (SUGGEST_AFTER_MS); the uplink must stay hopeless as long.
-    const unusable = this.receivedUnusable(reading) || (this.hopelessSince !== null && reading.at - this.hopelessSince >= SUGGEST_AFTER_MS);
+    const uplinkHopeless = this.hopelessSince !== null && reading.at - this.hopelessSince >= SUGGEST_AFTER_MS;
+    const received = this.receivedPicture(reading);
     const quiet = this.declinedAt !== null && reading.at - this.declinedAt < ASK_AGAIN_AFTER_MS;
-    this.suggesting = unusable && !quiet;
+    if (quiet) this.suggesting = false;
+    else if (uplinkHopeless || received === 'unusable') this.suggesting = true;
+    else if (this.suggesting && (received === 'good' || received === 'none') && this.hopelessSince === null) this.suggesting = false;
     return { sendLevel: SEND_LEVELS[this.level]!, sendLevelIndex: this.level, changed: this.level !== before, suggestAudioOnly: this.suggesting };
   }
 
-  /** Over the window: decoded frames a second and the share of time frozen, once the window is long enough to judge. */
-  private receivedUnusable(now: VideoReading): boolean {
+  /**
+   * The picture that arrives, judged over the window once it is long enough: 'unusable', 'good' (clearly back),
+   * 'middling' in between, 'none' when no video is expected, 'unknown' before the window is full.
+   */
+  private receivedPicture(now: VideoReading): 'unusable' | 'middling' | 'good' | 'none' | 'unknown' {
     const first = this.readings[0]!;
     const seconds = (now.at - first.at) / 1000;
-    if (!now.expectingVideo || !first.expectingVideo || seconds * 1000 < SUGGEST_AFTER_MS - 1000) return false;
+    if (!now.expectingVideo) return 'none';
+    if (!first.expectingVideo || seconds * 1000 < SUGGEST_AFTER_MS - 1000) return 'unknown';
     const fps = (now.framesDecoded - first.framesDecoded) / seconds;
     const frozenShare = (now.frozenSeconds - first.frozenSeconds) / seconds;
-    return fps < UNUSABLE_FPS || frozenShare > UNUSABLE_FROZEN_SHARE;
+    if (fps < UNUSABLE_FPS || frozenShare > UNUSABLE_FROZEN_SHARE) return 'unusable';
+    if (fps >= RECOVERED_FPS && frozenShare < RECOVERED_FROZEN_SHARE) return 'good';
+    return 'middling';
   }
 
   /** Sending at the lowest step and the uplink cannot carry even that. */
