@@ -9,8 +9,9 @@ export default defineConfig({
     // expect.poll gives up after 1 s by default: a page that takes longer to load on a busy machine is not a failure.
     // Polls that wait for something slower say so themselves.
     expect: { poll: { timeout: 15_000 } },
-    // Each file gets its own database, so files run in parallel; two workers match the 2-core machines.
-    maxWorkers: 2,
+    // Each file gets its own database, so files run in parallel. Three on the 2-core machines: the browser tests spend
+    // much of their time waiting (for ICE, for media, for a page), and two left the cores idle half the run.
+    maxWorkers: 3,
     reporters: ['default', ['json', { outputFile: '.cache/vitest-report.json' }]],
   },
 });

@@ -225,7 +225,8 @@ describe('sign-in limits behind a proxy', () => {
 });
 
 describe('per-account lockout', () => {
-  it('locks an account after 10 wrong passwords, answers like an unknown e-mail, and a coordinator can lift it', async () => {
+  // Each attempt costs a real password hash (scrypt, 32 MiB): on a busy machine dozens of them take a while.
+  it('locks an account after 10 wrong passwords, answers like an unknown e-mail, and a coordinator can lift it', { timeout: 180_000 }, async () => {
     const locking = await h.seedOrganisation('Låsekommune');
     const attempt = (password: string, email = locking.workerEmail) => h.request('POST', '/api/auth/login', { body: { email, password } });
     for (let i = 0; i < 10; i++) expect((await attempt(`wrong password ${i}`)).statusCode).toBe(401);
@@ -259,7 +260,7 @@ describe('per-account lockout', () => {
     expect((await attempt(PASSWORD)).statusCode).toBe(200);
   });
 
-  it('a second lock lasts twice as long, and a correct password in between starts the count again', async () => {
+  it('a second lock lasts twice as long, and a correct password in between starts the count again', { timeout: 180_000 }, async () => {
     const locking = await h.seedOrganisation('Dobbeltkommune');
     const attempt = (password: string) => h.request('POST', '/api/auth/login', { body: { email: locking.volunteerEmail, password } });
     for (let i = 0; i < 9; i++) await attempt('wrong');

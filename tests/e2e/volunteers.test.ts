@@ -142,7 +142,7 @@ describe.sequential('a volunteer from profile to match', () => {
         await page.goto(h.baseUrl);
         await page.getByRole('heading', { name: 'Dine borgere' }).waitFor();
         await page.getByText('Carl', { exact: true }).waitFor();
-        expect(await page.getByText('Borger').count()).toBe(0);
+        expect(await page.getByText('Carl Borger').count()).toBe(0);
         await page.getByText('Din kontaktperson er Bo Bostøtte.', { exact: false }).waitFor();
         await page.getByText('Giver ikke råd om behandling.', { exact: false }).waitFor();
         await checkScreen(page, `volunteers-volunteer-home-${size}`);
