@@ -3,7 +3,7 @@
  * a PDF to attach. Both hold the citizen's name, the date, the way of meeting, the goals, the fields and the author —
  * and a short note reference, never a CPR number, phone number, e-mail address or an id. Danish: the case systems are.
  */
-import PDFDocument from 'pdfkit';
+// pdfkit is loaded when a note is exported, not with the server (statistics/export.ts says why).
 import type { NoteOutcome, NoteWay } from '../../protocol/notes.js';
 import type { ExportedNote } from './store.js';
 import { noteReference } from './store.js';
@@ -57,7 +57,8 @@ export function noteText(exported: ExportedNote): string {
 }
 
 /** The same as a one- or two-page A4 PDF; Helvetica (built into every PDF reader) covers æ, ø and å. */
-export function notePdf(exported: ExportedNote): Promise<Buffer> {
+export async function notePdf(exported: ExportedNote): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const { heading, facts, fields } = sections(exported);
   const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: heading, Creator: 'Nærvær' } });
   const chunks: Buffer[] = [];

@@ -4,8 +4,8 @@
  * organisation: a count of 1–4, and a share, median or sum resting on fewer than 5, is written "<5". Nothing in them
  * names or identifies a person: team names and numbers only.
  */
-import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
+// exceljs and pdfkit are loaded when an export is asked for, not with the server: together they took most of a second
+// of every start (and of every test file that builds the app).
 import type { Figure, FigureId, FigureRow, Statistics } from '../../protocol/statistics.js';
 
 /** The smallest base a published number may rest on. */
@@ -82,6 +82,7 @@ export function statisticsCsv(s: Statistics): string {
 }
 
 export async function statisticsXlsx(s: Statistics): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'Nærvær';
   const sheet = book.addWorksheet('Nøgletal');
@@ -104,7 +105,8 @@ const READING_GUIDE = [
 const SUPPRESSION_NOTE = `Af hensyn til borgernes anonymitet vises et antal fra 1 til 4 som "${SUPPRESSED}", og en andel, median eller sum, der bygger på færre end ${SUPPRESS_BELOW}, vises også som "${SUPPRESSED}". "–" betyder, at der ikke var noget at tælle.`;
 
 /** The evaluation report: a title page's worth of context, then each figure as a small table with the period before. */
-export function statisticsPdf(s: Statistics, organisation: string): Promise<Buffer> {
+export async function statisticsPdf(s: Statistics, organisation: string): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: 'Evalueringsrapport — virtuel bostøtte', Author: organisation, Creator: 'Nærvær' } });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));

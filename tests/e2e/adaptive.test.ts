@@ -40,7 +40,7 @@ let citizenLine: OwnLine;
 beforeAll(async () => {
   const port = await freePort();
   lab = await NetLab.start({ listenHost: '127.0.0.2', targetHost: '127.0.0.1', ports: [port], profile: PROFILES.goodWifi, seed: 13 });
-  browser = await launchChromium();
+  browser = await launchChromium({ cameraFps: 20 }); // its frame rates are what is measured
   h = await startHarness({ RTC_PORT: String(port), RTC_LISTEN_IP: '127.0.0.1', RTC_ANNOUNCED_ADDRESS: '127.0.0.2' }, { serve: true, ...(clientDir ? { clientDir } : {}) });
   org = await h.seedOrganisation();
   const workerCookie = await h.login(org.workerEmail);

@@ -212,6 +212,8 @@ describe('the call screen fits the screen and nothing covers anything', () => {
       await worker.getByRole('button', { name: 'Tilbage' }).click();
       await worker.getByRole('button', { name: 'Afslut samtalen' }).click();
       await citizen.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor();
+      // The closing question comes with its own lazily loaded part: check the screen as the citizen ends up seeing it.
+      await citizen.getByRole('group', { name: 'Hvordan var det at tale sammen i dag?' }).waitFor();
       await expectFits(citizen, `ended-citizen-${device}`, { axe: true, scope: 'main' });
     }, 180_000);
   }

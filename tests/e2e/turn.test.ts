@@ -1,28 +1,22 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * A call that can reach the media server only through TURN over TCP — the municipal network that blocks UDP and every
- * port but one — with a real coturn. The browsers are told to use relayed candidates only (their RTCPeerConnection
- * is given iceTransportPolicy 'relay'), so no direct path is tried; the server hands out TURN REST API credentials
- * signed with coturn's shared secret, and media must flow through coturn both ways.
+ * port but one — with a real coturn. The media server listens on 127.0.0.1 and announces 127.0.0.2, where the
+ * impairment lab stands with the direct path closed: only coturn's relay address (127.0.0.5) gets through. The browsers
+ * are not told to use TURN; they try the direct path first, as every browser does, find it closed, and take the
+ * relayed one with the TURN REST API credentials the server signed with coturn's shared secret. Media flows through
+ * coturn both ways.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../server/db/embedded.js';
 import { launchChromium } from '../support/browser.js';
 import { citizenCookie, expectMediaFlowing, meetThroughWaitingRoom, signedInContext } from '../support/calls.js';
 import { startCoturn, type Coturn } from '../support/coturn.js';
 import { startHarness, type Harness, type Org } from '../support/harness.js';
+import { NetLab } from '../support/netlab.js';
 
-/** In the page, before its scripts: every RTCPeerConnection may use relayed (TURN) candidates only. */
-function relayOnly(): void {
-  const Native = window.RTCPeerConnection;
-  // Anonymous on purpose: a runner that keeps function names would add a helper call the page does not have.
-  window.RTCPeerConnection = class extends Native {
-    constructor(configuration?: RTCConfiguration) {
-      super({ ...configuration, iceTransportPolicy: 'relay' });
-    }
-  };
-}
+/** The address coturn relays from: the only one the lab lets through to the media server. */
+const COTURN_RELAY = '127.0.0.5';
 
 /** In the page: the local end of the ICE pair each open connection uses (type, and how it reaches its TURN server). */
 async function selectedLocalCandidates(): Promise<{ candidateType: string; relayProtocol: string | undefined }[]> {
@@ -44,8 +38,9 @@ const serve = { serve: true, ...(clientDir ? { clientDir } : {}) };
 let browser: Browser;
 let coturn: Coturn;
 let h: Harness | undefined;
+let lab: NetLab | undefined;
 beforeAll(async () => {
-  [browser, coturn] = await Promise.all([launchChromium(), startCoturn()]);
+  [browser, coturn] = await Promise.all([launchChromium(), startCoturn(undefined, COTURN_RELAY)]);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -53,20 +48,23 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await h?.close();
+  await lab?.close();
   h = undefined;
+  lab = undefined;
 });
 
 /**
- * A worker and a citizen, both allowed relayed candidates only, meet through the waiting room on a server that hands out
+ * A worker and a citizen meet through the waiting room on a server behind a closed direct path, which hands out
  * credentials signed with `secret`; `check` looks at the call, then both browsers' contexts close.
  */
-async function relayOnlyCall(secret: string, check: (pages: { worker: Page; citizen: Page }, org: Org) => Promise<void>): Promise<void> {
-  h = await startHarness({ TURN_URLS: coturn.url, TURN_SECRET: secret }, serve);
+async function callBehindClosedDirectPath(secret: string, check: (pages: { worker: Page; citizen: Page }, org: Org) => Promise<void>): Promise<void> {
+  const port = await freePort();
+  lab = await NetLab.start({ listenHost: '127.0.0.2', targetHost: '127.0.0.1', ports: [port], onlyFrom: [COTURN_RELAY] });
+  h = await startHarness({ TURN_URLS: coturn.url, TURN_SECRET: secret, RTC_PORT: String(port), RTC_LISTEN_IP: '127.0.0.1', RTC_ANNOUNCED_ADDRESS: '127.0.0.2' }, serve);
   const org = await h.seedOrganisation();
   const workerCookie = await h.login(org.workerEmail);
   const contexts = [await signedInContext(browser, h.baseUrl, workerCookie), await signedInContext(browser, h.baseUrl, await citizenCookie(h, org, workerCookie))];
   try {
-    for (const context of contexts) await context.addInitScript(relayOnly);
     const [worker, citizen] = await Promise.all(contexts.map((context) => context.newPage()));
     await meetThroughWaitingRoom(worker!, citizen!, h.baseUrl);
     await check({ worker: worker!, citizen: citizen! }, org);
@@ -76,8 +74,8 @@ async function relayOnlyCall(secret: string, check: (pages: { worker: Page; citi
 }
 
 describe('TURN', () => {
-  it('a worker and a citizen who may use relayed candidates only meet through coturn over TCP: video and audio both ways', { timeout: 120_000 }, async () => {
-    await relayOnlyCall(coturn.secret, async ({ worker, citizen }, org) => {
+  it('with the direct path closed, a worker and a citizen meet through coturn over TCP: video and audio both ways', { timeout: 120_000 }, async () => {
+    await callBehindClosedDirectPath(coturn.secret, async ({ worker, citizen }, org) => {
       await expectMediaFlowing(citizen, 1, 45_000);
       await expectMediaFlowing(worker, 1, 45_000);
       for (const page of [worker, citizen]) {
@@ -85,6 +83,9 @@ describe('TURN', () => {
         expect(candidates.length).toBeGreaterThan(0);
         for (const candidate of candidates) expect(candidate).toEqual({ candidateType: 'relay', relayProtocol: 'tcp' });
       }
+      // The browsers did try the direct path, and the lab turned them away; what got through came from coturn.
+      expect(lab!.blocked).toBeGreaterThan(0);
+      expect(lab!.up.counts.forwarded).toBeGreaterThan(100);
       // coturn accepted the credentials the server signed (its first answer to any allocation is a 401 challenge), and
       // the user names it logged carry an expiry and a random tag, nothing of the person.
       expect(coturn.log()).toMatch(/user <\d{10}:[0-9a-f]{12}>: incoming packet ALLOCATE processed, success/);
@@ -93,7 +94,7 @@ describe('TURN', () => {
   });
 
   it('with a secret coturn does not know, no relayed path opens and no media flows: the credentials are what lets a browser through', { timeout: 90_000 }, async () => {
-    await relayOnlyCall('not-the-secret-coturn-was-given', async ({ citizen }) => {
+    await callBehindClosedDirectPath('not-the-secret-coturn-was-given', async ({ citizen }) => {
       await expect(expectMediaFlowing(citizen, 1, 10_000)).rejects.toThrow(/media not flowing/);
       expect(await citizen.evaluate(selectedLocalCandidates)).toEqual([]);
     });

@@ -31,12 +31,13 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-export async function startCoturn(secret = 'a-turn-secret-for-the-tests-only'): Promise<Coturn> {
+/** `relayIp`: the address coturn relays from (towards the media server); 127.0.0.1 unless a test needs to tell it apart. */
+export async function startCoturn(secret = 'a-turn-secret-for-the-tests-only', relayIp = '127.0.0.1'): Promise<Coturn> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'naervaer-coturn-'));
   const child: ChildProcess = spawn(TURNSERVER, [
     '-n', // no configuration file: everything is on this line
-    '--listening-ip=127.0.0.1', `--listening-port=${port}`, '--relay-ip=127.0.0.1',
+    '--listening-ip=127.0.0.1', `--listening-port=${port}`, `--relay-ip=${relayIp}`,
     '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm=naervaer.test',
     '--allow-loopback-peers', '--no-tls', '--no-dtls', '--no-udp', '--no-cli', '--fingerprint',
     '--min-port=40000', '--max-port=40999', `--pidfile=${join(dir, 'turnserver.pid')}`, `--log-file=stdout`, '--simple-log', '--verbose',

@@ -151,6 +151,11 @@ export interface RelayOptions {
   clock?: Clock;
   /** Makes loss and jitter repeatable: each direction draws from its own generator seeded from this. */
   seed?: number;
+  /**
+   * Only packets and connections from these addresses get through (say, a TURN server's relay address); everything
+   * else is dropped, counted in `blocked`: a network where the direct path to the media server is closed.
+   */
+  onlyFrom?: string[];
 }
 
 interface UdpFlow {
@@ -196,6 +201,8 @@ export class NetLab {
   private readonly clock: Clock;
   /** How many times the media server saw the relay's flows come from a new address. */
   switches = 0;
+  /** Packets and connections dropped because their source is not in `onlyFrom`. */
+  blocked = 0;
   private ownLine: OwnLine | null = null;
   private flowSeed = 100;
 
@@ -261,6 +268,11 @@ export class NetLab {
     this.flows.clear();
   }
 
+  private allowed(address: string | undefined): boolean {
+    const only = this.options.onlyFrom;
+    return !only || (address !== undefined && only.includes(address.replace(/^::ffff:/, '')));
+  }
+
   private sourceHost(): string {
     const hosts = this.options.sourceHosts ?? [this.options.targetHost];
     return hosts[this.sourceIndex % hosts.length]!;
@@ -270,6 +282,10 @@ export class NetLab {
     const listener = dgram.createSocket('udp4');
     this.listeners.push(listener);
     listener.on('message', (packet, from) => {
+      if (!this.allowed(from.address)) {
+        this.blocked += 1;
+        return;
+      }
       const key = `${from.address}:${from.port}`;
       let flow = this.flows.get(key);
       if (!flow) {
@@ -299,6 +315,11 @@ export class NetLab {
   /** ICE over TCP (and TURN over TCP) through the same lab: delay, bandwidth and outages; TCP itself repairs loss. */
   private listenTcp(port: number): Promise<void> {
     const server = net.createServer((client) => {
+      if (!this.allowed(client.remoteAddress)) {
+        this.blocked += 1;
+        client.destroy();
+        return;
+      }
       const upstream = net.connect({ host: this.options.targetHost, port, localAddress: this.sourceHost() });
       for (const socket of [client, upstream]) {
         this.tcpSockets.add(socket);

@@ -1,0 +1,211 @@
+/**
+ * `npm run bench:network`: a 1:1 call (two real Chromiums, real media through the SFU) under each of the impairment
+ * lab's profiles for BENCH_SECONDS (60 by default), and through a 10 s outage and a network switch. Measured in the
+ * citizen's page, from WebRTC's own counters: received frames a second, freezes (a gap of over 500 ms between decoded
+ * frames; count, total and longest after the first 10 s), audio concealment %, time to the first decoded frame after
+ * the network returns or switches, and whether sound only was suggested.
+ *
+ * The same calls are run with a client built with VITE_ADAPTIVE_VIDEO=off (one plain layer, fixed bitrate, no
+ * suggestion: the product before adaptive video) as the baseline, in the same run; the ratios compare the two.
+ * Prints one JSON line last.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { freePort } from '../server/db/embedded.js';
+import { CLIENT_DIR } from '../server/paths.js';
+import { launchChromium } from '../tests/support/browser.js';
+import { citizenCookie, expectMediaFlowing, meetThroughWaitingRoom, signedInContext } from '../tests/support/calls.js';
+import { startHarness, type Harness } from '../tests/support/harness.js';
+import { NetLab, PROFILES, type NetworkProfile } from '../tests/support/netlab.js';
+import { benchCluster } from './cluster.js';
+
+const SECONDS = Math.max(20, Number(process.env.BENCH_SECONDS ?? 60));
+/** Freezes in the first seconds (the encoder and the bandwidth estimate starting up) are not counted. */
+const SETTLE_SECONDS = 10;
+/** A gap between decoded frames longer than this is a freeze (WebRTC's own rule is about three frame times). */
+const FREEZE_MS = 500;
+
+interface Sample {
+  /** Seconds since the scenario started. */
+  t: number;
+  frames: number;
+  concealed: number;
+  samples: number;
+  suggested: boolean;
+}
+
+/** In the page: every 100 ms, totals over all its peer connections (old ones after a rejoin included, by deltas). */
+function installSampler(): void {
+  const w = window as unknown as { benchSamples: Sample[]; benchStart: number };
+  w.benchSamples = [];
+  w.benchStart = performance.now();
+  const last = new Map<string, number>();
+  const totals = { frames: 0, concealed: 0, samples: 0 };
+  const add = (key: string, value: number, into: 'frames' | 'concealed' | 'samples') => {
+    const before = last.get(key) ?? 0;
+    if (value > before) totals[into] += value - before;
+    last.set(key, value);
+  };
+  window.setInterval(async () => {
+    const connections = window.callProbe?.connections ?? [];
+    for (const [i, pc] of connections.entries()) {
+      if (pc.signalingState === 'closed') continue;
+      const stats = await pc.getStats();
+      stats.forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp') return;
+        const key = `${i}:${String(s.id)}`;
+        if (s.kind === 'video') add(`${key}:f`, Number(s.framesDecoded ?? 0), 'frames');
+        if (s.kind === 'audio') {
+          add(`${key}:c`, Number(s.concealedSamples ?? 0), 'concealed');
+          add(`${key}:s`, Number(s.totalSamplesReceived ?? 0), 'samples');
+        }
+      });
+    }
+    w.benchSamples.push({ t: (performance.now() - w.benchStart) / 1000, ...totals, suggested: !!document.querySelector('[data-testid="suggest-audio-only"]') });
+  }, 100);
+}
+
+interface Scenario {
+  name: string;
+  profile: NetworkProfile;
+  /** What happens at `at` seconds: an outage of 10 s, or a network switch. */
+  event?: { at: number; kind: 'outage' | 'switch' };
+}
+
+const scenarios: Scenario[] = [
+  { name: 'goodWifi', profile: PROFILES.goodWifi },
+  { name: 'fourG', profile: PROFILES.fourG },
+  { name: 'bad3G', profile: PROFILES.bad3G },
+  { name: 'outage', profile: PROFILES.fourG, event: { at: 15, kind: 'outage' } },
+  { name: 'switch', profile: PROFILES.fourG, event: { at: 15, kind: 'switch' } },
+];
+
+interface Result {
+  fps: number;
+  freezes: number;
+  freeze_total_ms: number;
+  longest_freeze_ms: number;
+  audio_concealed_pct: number;
+  audio_only_suggested: boolean;
+  /** From the network's return (outage) or the switch to the first decoded frame after it. */
+  recovery_ms?: number;
+}
+
+function analyse(samples: Sample[], scenario: Scenario): Result {
+  const counted = samples.filter((s) => s.t >= SETTLE_SECONDS);
+  const first = counted[0]!;
+  const last = counted.at(-1)!;
+  // When frames were decoded: the sample at which the total rose.
+  const frameTimes: number[] = [];
+  for (let i = 1; i < samples.length; i++) if (samples[i]!.frames > samples[i - 1]!.frames) frameTimes.push(samples[i]!.t);
+  const gaps: number[] = [];
+  const event = scenario.event;
+  const eventWindow = event ? [event.at, event.at + (event.kind === 'outage' ? 10 : 0)] : null;
+  for (let i = 1; i < frameTimes.length; i++) {
+    const [from, to] = [frameTimes[i - 1]!, frameTimes[i]!];
+    if (from < SETTLE_SECONDS) continue;
+    // The outage itself is not the product's freeze; what follows it is (the recovery).
+    if (eventWindow && from <= eventWindow[1]! && to >= eventWindow[0]!) continue;
+    const gap = (to - from) * 1000;
+    if (gap > FREEZE_MS) gaps.push(gap);
+  }
+  const seconds = last.t - first.t;
+  const result: Result = {
+    fps: Math.round(((last.frames - first.frames) / seconds) * 10) / 10,
+    freezes: gaps.length,
+    freeze_total_ms: Math.round(gaps.reduce((a, b) => a + b, 0)),
+    longest_freeze_ms: Math.round(Math.max(0, ...gaps)),
+    audio_concealed_pct: last.samples > first.samples ? Math.round(((last.concealed - first.concealed) / (last.samples - first.samples)) * 1000) / 10 : 0,
+    audio_only_suggested: samples.some((s) => s.suggested),
+  };
+  if (event) {
+    const back = event.kind === 'outage' ? event.at + 10 : event.at;
+    const next = frameTimes.find((t) => t > back);
+    result.recovery_ms = next === undefined ? -1 : Math.round((next - back) * 1000);
+  }
+  return result;
+}
+
+async function runVariant(browser: Browser, clientDir: string): Promise<Record<string, Result>> {
+  const port = await freePort();
+  const lab = await NetLab.start({ listenHost: '127.0.0.2', targetHost: '127.0.0.1', ports: [port], profile: PROFILES.perfect, sourceHosts: ['127.0.0.3', '127.0.0.4'], seed: 7 });
+  let h: Harness | undefined;
+  const results: Record<string, Result> = {};
+  try {
+    h = await startHarness({ LOG_LEVEL: 'warn', RTC_PORT: String(port), RTC_LISTEN_IP: '127.0.0.1', RTC_ANNOUNCED_ADDRESS: '127.0.0.2' }, { serve: true, clientDir });
+    const org = await h.seedOrganisation();
+    const workerCookie = await h.login(org.workerEmail);
+    for (const scenario of scenarios) {
+      lab.setProfile(PROFILES.perfect);
+      const workerContext = await signedInContext(browser, h.baseUrl, workerCookie);
+      const citizenContext = await signedInContext(browser, h.baseUrl, await citizenCookie(h, org, workerCookie));
+      try {
+        const [worker, citizen] = await Promise.all([workerContext.newPage(), citizenContext.newPage()]);
+        await meetThroughWaitingRoom(worker, citizen, h.baseUrl);
+        await expectMediaFlowing(citizen, 1, 30_000);
+        lab.setProfile(scenario.profile);
+        await citizen.evaluate(installSampler);
+        if (scenario.event) {
+          await citizen.waitForTimeout(scenario.event.at * 1000);
+          if (scenario.event.kind === 'outage') lab.outage(10_000);
+          else lab.switchNetwork();
+          await citizen.waitForTimeout((SECONDS - scenario.event.at) * 1000);
+        } else {
+          await citizen.waitForTimeout(SECONDS * 1000);
+        }
+        const samples = await citizen.evaluate(() => (window as unknown as { benchSamples: Sample[] }).benchSamples);
+        results[scenario.name] = analyse(samples, scenario);
+        await endCalls(h, workerCookie);
+      } finally {
+        await workerContext.close();
+        await citizenContext.close();
+      }
+    }
+  } finally {
+    await h?.close();
+    await lab.close();
+  }
+  return results;
+}
+
+async function endCalls(h: Harness, workerCookie: string): Promise<void> {
+  for (const { id } of await h.admin<{ id: string }[]>`select id from call_sessions where status = 'open'`) {
+    await h.request('POST', `/api/calls/${id}/end`, { cookie: workerCookie });
+  }
+}
+
+const cluster = await benchCluster();
+// The baseline client: the same code built with adaptive video off.
+const baselineDir = path.join(cluster.work, 'client-baseline');
+const built = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--outDir', baselineDir, '--emptyOutDir', '--logLevel', 'warn'], {
+  cwd: path.join(import.meta.dirname, '..'), env: { ...process.env, VITE_ADAPTIVE_VIDEO: 'off' }, stdio: 'inherit',
+});
+if (built.status !== 0) throw new Error('building the baseline client failed');
+
+const browser = await launchChromium({ cameraFps: 20 }); // a real camera's rate: what is measured
+try {
+  const adaptive = await runVariant(browser, CLIENT_DIR);
+  const baseline = await runVariant(browser, baselineDir);
+  const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? 1 : null) : Math.round((a / b) * 100) / 100);
+  const bad = adaptive.bad3G!;
+  console.log(JSON.stringify({
+    seconds: SECONDS,
+    adaptive,
+    baseline,
+    ratios_adaptive_to_baseline: Object.fromEntries(Object.keys(adaptive).map((name) => [name, {
+      fps: ratio(adaptive[name]!.fps, baseline[name]!.fps),
+      freeze_total: ratio(adaptive[name]!.freeze_total_ms, baseline[name]!.freeze_total_ms),
+      audio_concealed: ratio(adaptive[name]!.audio_concealed_pct, baseline[name]!.audio_concealed_pct),
+    }])),
+    targets: {
+      bad3G_no_freeze_over_2s: bad.longest_freeze_ms <= 2000,
+      bad3G_concealment_under_5pct: bad.audio_concealed_pct < 5,
+      outage_recovery_ms: adaptive.outage!.recovery_ms,
+      switch_recovery_ms: adaptive.switch!.recovery_ms,
+    },
+  }));
+} finally {
+  await browser.close();
+  await cluster.stop();
+}
