@@ -81,9 +81,11 @@ function mediaServerAddress(page: Page): Promise<string | undefined> {
 const SOAK = Number(process.env.SOAK ?? 1);
 
 describe('a video session through the SFU, in two real browsers', () => {
-  const variants: { name: string; env: Record<string, string>; mediaAddress?: string }[] = [
+  // The whole visit over UDP; over TCP and on the README's defaults what differs is the path, so those stop once media
+  // flows both ways on it (chat, audio-only and the end do not depend on the path).
+  const variants: { name: string; env: Record<string, string>; mediaAddress?: string; pathOnly?: boolean }[] = [
     ...Array.from({ length: SOAK }, (_, i) => ({ name: SOAK > 1 ? `UDP (run ${i + 1} of ${SOAK})` : 'UDP', env: {} })),
-    { name: 'TCP only (ICE-TCP)', env: { RTC_UDP: 'false' } },
+    { name: 'TCP only (ICE-TCP)', env: { RTC_UDP: 'false' }, pathOnly: true },
     {
       // The README's first command sets no RTC_* variable: the media server listens on every interface and announces
       // the address of the interface with the default route (before: 0.0.0.0, and no media ever flowed). Empty values
@@ -92,10 +94,11 @@ describe('a video session through the SFU, in two real browsers', () => {
       name: "the README's defaults (no RTC_* variable)",
       env: { RTC_LISTEN_IP: '', RTC_ANNOUNCED_ADDRESS: '' },
       mediaAddress: thisMachinesDefaultRouteAddress()?.address ?? '127.0.0.1',
+      pathOnly: true,
     },
   ];
   for (const variant of variants) {
-    it(`${variant.name}: waiting room, admit, video and audio both ways, audio-only, chat, end`, async () => {
+    it(`${variant.name}: waiting room, admit, video and audio both ways${variant.pathOnly ? '' : ', audio-only, chat, end'}`, async () => {
       const setup = await setUp(variant.env);
       const { h, worker, citizen, org } = setup;
       await meet(setup);
@@ -108,6 +111,7 @@ describe('a video session through the SFU, in two real browsers', () => {
         expect(await mediaServerAddress(worker)).toBe(variant.mediaAddress);
       }
       for (const page of [citizen, worker]) await expect.poll(() => page.locator('.call-status').innerText(), { timeout: 10_000 }).toBe('God forbindelse');
+      if (variant.pathOnly) return;
 
       await worker.getByRole('button', { name: 'Mere' }).click(); // the chat is a sheet over the stage, behind "Mere"
       await worker.getByRole('button', { name: 'Chat' }).click();

@@ -81,7 +81,12 @@ describe('TURN', () => {
       for (const page of [worker, citizen]) {
         const candidates = await page.evaluate(selectedLocalCandidates);
         expect(candidates.length).toBeGreaterThan(0);
-        for (const candidate of candidates) expect(candidate).toEqual({ candidateType: 'relay', relayProtocol: 'tcp' });
+        // Relayed, and reaching coturn over TCP. (Chromium may call it 'prflx': the lab forwards coturn's packets from
+        // an address of its own, so the media server answers with a mapped address that is not the relay's.)
+        for (const candidate of candidates) {
+          expect(candidate.relayProtocol).toBe('tcp');
+          expect(['relay', 'prflx']).toContain(candidate.candidateType);
+        }
       }
       // The browsers did try the direct path, and the lab turned them away; what got through came from coturn.
       expect(lab!.blocked).toBeGreaterThan(0);
