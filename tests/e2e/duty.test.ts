@@ -439,7 +439,9 @@ describe('the coordinator’s Vagtplan', () => {
 });
 
 describe.each(Object.keys(SIZES) as (keyof typeof SIZES)[])('every duty screen on a %s', (size) => {
-  it.each(localesAt(size))('in %s: axe clean, controls big enough and on top, nothing sideways', async (locale) => {
+  // Three pages and six screens checked with axe: on a busy machine longer than the default minute. (A timed-out test
+  // goes on in the background, and its clean-up would then take the next test's request away.)
+  it.each(localesAt(size))('in %s: axe clean, controls big enough and on top, nothing sideways', { timeout: 180_000 }, async (locale) => {
     const words = WORDS[locale];
     await onShiftNow(nina.id);
     const phone = await openPage(citizen, size, locale);
