@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
-    testTimeout: 60_000,
+    // A guard against hangs, not a measure of speed: browser tests on a busy 2-core machine can take a while.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     // expect.poll gives up after 1 s by default: a page that takes longer to load on a busy machine is not a failure.
     // Polls that wait for something slower say so themselves.
