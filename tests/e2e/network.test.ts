@@ -62,7 +62,7 @@ describe('a call through the impairment lab', () => {
   it('on 4G (20 ms ±10 round trip, 0.5 % loss, 8 Mbit/s): both see and hear each other, and every packet crossed the lab', { timeout: 60_000 }, async () => {
     await expectMediaFlowing(citizen, 1, 30_000);
     await expectMediaFlowing(worker, 1, 30_000);
-    expect(await citizen.evaluate(readMediaServerAddress)).toBe('127.0.0.2');
+    await expect.poll(() => citizen.evaluate(readMediaServerAddress)).toBe('127.0.0.2');
     expect(lab.up.counts.forwarded).toBeGreaterThan(100);
     expect(lab.down.counts.forwarded).toBeGreaterThan(100);
   });

@@ -124,7 +124,9 @@ export async function readMediaServerAddress(): Promise<string | undefined> {
   for (const pc of open) {
     const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
     if (!stats.some((s) => s.type === 'inbound-rtp')) continue;
-    const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+    // The transport names its selected pair; a pair's `nominated` flag can lag behind it for a moment.
+    const selectedId = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId)?.selectedCandidatePairId;
+    const pair = stats.find((s) => s.type === 'candidate-pair' && (selectedId ? s.id === selectedId : s.nominated && s.state === 'succeeded'));
     const remote = stats.find((s) => s.id === pair?.remoteCandidateId);
     return (remote?.address ?? remote?.ip) as string | undefined;
   }
