@@ -1,9 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const apiTarget = process.env.API_URL ?? 'http://localhost:8080';
+
+/**
+ * Writes a Brotli (.br) and a gzip (.gz) copy beside every text file of the build, which the server sends to browsers
+ * that accept them (server/app.ts, preCompressed). A citizen's first visit on a prepaid phone then downloads about a
+ * quarter of the bytes, and the server never compresses the same file again for every visitor. Runs after every other
+ * plugin has written its files (the service worker included).
+ */
+function precompress(): Plugin {
+  let outDir = '';
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+  return {
+    name: 'naervaer-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    closeBundle: {
+      sequential: true,
+      order: 'post',
+      handler() {
+        for (const file of walk(outDir).filter((f) => /\.(js|css|html|svg|webmanifest)$/.test(f))) {
+          const content = fs.readFileSync(file);
+          // Below a packet's worth, compressing saves nothing a person would notice.
+          if (content.length < 1024) continue;
+          const brotli = brotliCompressSync(content, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: content.length } });
+          const gzip = gzipSync(content, { level: zlib.Z_BEST_COMPRESSION });
+          if (brotli.length < content.length) fs.writeFileSync(`${file}.br`, brotli);
+          if (gzip.length < content.length) fs.writeFileSync(`${file}.gz`, gzip);
+        }
+      },
+    },
+  };
+}
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -50,6 +87,7 @@ export default defineConfig({
       },
       devOptions: { enabled: false },
     }),
+    precompress(),
   ],
   build: {
     outDir: fileURLToPath(new URL('../dist/client', import.meta.url)),

@@ -256,12 +256,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       root: clientDir,
       wildcard: false,
       index: false,
+      // The build writes .br and .gz copies of its text files (client/vite.config.ts): sent to browsers that accept them.
+      preCompressed: true,
       setHeaders: (reply, filePath) => {
         // Vite puts a content hash in asset names, so they never change.
         if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
         // The service worker and the manifest keep their names across deploys: the browser asks every time, so a new
         // version takes over at the next visit (client/src/sw.ts).
-        else if (/(^|[\\/])(sw\.js|manifest\.webmanifest)$/.test(filePath)) reply.header('cache-control', 'no-cache');
+        else if (/(^|[\\/])(sw\.js|manifest\.webmanifest)(\.br|\.gz)?$/.test(filePath)) reply.header('cache-control', 'no-cache');
       },
     });
   }

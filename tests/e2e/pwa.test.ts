@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // Code inside page.evaluate() runs in the browser, so this file also sees DOM types.
 import fs from 'node:fs';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../server/paths.js';
@@ -64,6 +65,37 @@ describe('the manifest', () => {
     expect(response.headers.get('cache-control')).toBe('no-cache');
     // Read to the end: a response left unread holds its connection, and the server's close then waits for it.
     expect(await response.text()).toContain('naervaer-crisis-plan');
+  });
+});
+
+describe('the app as it travels', () => {
+  it('goes compressed to a browser that accepts it (Brotli, else gzip), the same bytes once unpacked, and plain to one that does not', async () => {
+    const html = fs.readFileSync(`${CLIENT_DIR}/index.html`, 'utf8');
+    const entry = /<script[^>]*type="module"[^>]*src="\/([^"]+)"/.exec(html)![1]!;
+    const original = fs.readFileSync(`${CLIENT_DIR}/${entry}`);
+
+    const brotli = await h.request('GET', `/${entry}`, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(brotli.statusCode).toBe(200);
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers['content-type']).toMatch(/javascript/);
+    expect(brotli.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotli.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotliDecompressSync(brotli.rawPayload).equals(original)).toBe(true);
+    // what a citizen's phone downloads: about a quarter of the script
+    expect(brotli.rawPayload.length).toBeLessThan(original.length / 3);
+
+    const gzip = await h.request('GET', `/${entry}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.rawPayload).equals(original)).toBe(true);
+
+    const plain = await h.request('GET', `/${entry}`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.rawPayload.equals(original)).toBe(true);
+
+    // the service worker too, and it keeps being asked for again on every visit
+    const worker = await h.request('GET', '/sw.js', { headers: { 'accept-encoding': 'br' } });
+    expect(worker.headers['content-encoding']).toBe('br');
+    expect(worker.headers['cache-control']).toBe('no-cache');
   });
 });
 
