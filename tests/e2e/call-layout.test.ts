@@ -221,7 +221,7 @@ describe('the call screen fits the screen and nothing covers anything', () => {
 
 describe('in English and Swedish too', () => {
   for (const locale of ['en-GB', 'sv-SE'] as const) {
-    // On the phone, where longer words overflow first; on the laptop too with SCREEN_MATRIX=full (screen-checks.ts).
+    // With SCREEN_MATRIX=full (screen-checks.ts): the call screen's words in the other languages, at both sizes.
     const language = locale === 'en-GB' ? 'en' : 'sv';
     const devices = ([['phone', { ...phone, viewport: stepSize.phone }], ['laptop', { ...laptop, viewport: stepSize.laptop }]] as const).filter(([device]) => localesAt(device).includes(language));
     for (const [device, options] of devices) {

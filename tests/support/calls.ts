@@ -38,7 +38,7 @@ export async function expectMediaFlowing(page: Page, remoteVideos = 1, timeoutMs
     }
     if (!first && stats.video.framesDecoded > 0) first = stats;
     if (Date.now() > deadline) throw new Error(`media not flowing on ${page.url()}: ${JSON.stringify({ first, stats, sized })}`);
-    await page.waitForTimeout(250);
+    await page.waitForTimeout(500);
   }
 }
 
@@ -71,11 +71,17 @@ export async function meetThroughWaitingRoom(worker: Page, citizen: Page, baseUr
   return visibleWhileWaiting;
 }
 
+let axeSource: string | undefined;
+
 /** axe-core's WCAG 2.1 A/AA violations on the page (the context must bypass CSP: axe is injected inline). */
 export async function axeViolations(page: Page): Promise<string[]> {
-  const { createRequire } = await import('node:module');
-  const fs = await import('node:fs');
-  await page.addScriptTag({ content: fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') });
+  // Once per document: a screen checked again after a step of the app still has it (half a megabyte to parse).
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    const { createRequire } = await import('node:module');
+    const fs = await import('node:fs');
+    axeSource ??= fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    await page.addScriptTag({ content: axeSource });
+  }
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
     const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });

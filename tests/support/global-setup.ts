@@ -18,11 +18,18 @@ declare module 'vitest' {
 }
 
 let embedded: EmbeddedPostgres | undefined;
+let startedAt = 0;
+/** The one-minute load average, every 30 s of the run. */
+const loads: number[] = [];
+let loadSampler: NodeJS.Timeout | undefined;
 let dataDir: string | undefined;
 let template: { clusterUrl: string; name: string } | undefined;
 
 /** One real PostgreSQL for the run: TEST_DATABASE_URL when given, else an embedded one in a temporary folder. */
 export async function setup(project: TestProject): Promise<void> {
+  startedAt = Date.now();
+  loads.push(os.loadavg()[0]!);
+  loadSampler = setInterval(() => loads.push(os.loadavg()[0]!), 30_000).unref();
   let url = process.env.TEST_DATABASE_URL;
   if (!url) {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'naervaer-test-pg-'));
@@ -53,6 +60,21 @@ export async function setup(project: TestProject): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  // What the run had to work with, one line: a slow run on a busy or small machine shows as such.
+  clearInterval(loadSampler);
+  const meanLoad = loads.reduce((sum, load) => sum + load, 0) / Math.max(1, loads.length);
+  let shm = 'no /dev/shm';
+  try {
+    const stats = fs.statfsSync('/dev/shm');
+    shm = `/dev/shm ${Math.round((stats.bavail * stats.bsize) / 2 ** 20)} MiB free`;
+  } catch {
+    // not Linux, or no shared memory mount: the line says so
+  }
+  console.log(
+    `Test machine: ${os.availableParallelism()} cores, load average ${loads[0]?.toFixed(1)} at the start, ${meanLoad.toFixed(1)} on average, ${Math.max(...loads).toFixed(1)} at most, ` +
+      `${Math.round(os.freemem() / 2 ** 30)} of ${Math.round(os.totalmem() / 2 ** 30)} GiB free, ${shm}, ` +
+      `${Math.round((Date.now() - startedAt) / 1000)} s`,
+  );
   if (template && !embedded) {
     const root = connect(template.clusterUrl, { max: 1 });
     await root.unsafe(`drop database if exists ${template.name} with (force)`).finally(() => root.end());
