@@ -81,18 +81,17 @@ function mediaServerAddress(page: Page): Promise<string | undefined> {
 const SOAK = Number(process.env.SOAK ?? 1);
 
 describe('a video session through the SFU, in two real browsers', () => {
-  // The whole visit over UDP; over TCP and on the README's defaults what differs is the path, so those stop once media
-  // flows both ways on it (chat, audio-only and the end do not depend on the path).
+  // The whole visit over UDP, the default path. Over TCP what differs is the path, so that visit stops once media flows
+  // both ways on it (chat, audio-only and the end do not depend on the path). It also runs on the README's default
+  // addresses: the README's first command sets no RTC_* variable, so the media server listens on every interface and
+  // must announce the address of the interface with the default route (before: 0.0.0.0, and no media ever flowed). The
+  // address offered is the same for UDP and TCP. Empty values undo the harness's RTC_LISTEN_IP=127.0.0.1; RTC_PORT
+  // stays 0 (any free port): the default 20000 may be held by another test file or a developer's running server.
   const variants: { name: string; env: Record<string, string>; mediaAddress?: string; pathOnly?: boolean }[] = [
     ...Array.from({ length: SOAK }, (_, i) => ({ name: SOAK > 1 ? `UDP (run ${i + 1} of ${SOAK})` : 'UDP', env: {} })),
-    { name: 'TCP only (ICE-TCP)', env: { RTC_UDP: 'false' }, pathOnly: true },
     {
-      // The README's first command sets no RTC_* variable: the media server listens on every interface and announces
-      // the address of the interface with the default route (before: 0.0.0.0, and no media ever flowed). Empty values
-      // undo the harness's RTC_LISTEN_IP=127.0.0.1. RTC_PORT stays 0 (any free port): the default 20000 may be held
-      // by another test file or a developer's running server, and the port does not change which address is offered.
-      name: "the README's defaults (no RTC_* variable)",
-      env: { RTC_LISTEN_IP: '', RTC_ANNOUNCED_ADDRESS: '' },
+      name: "TCP only (ICE-TCP), on the README's default addresses",
+      env: { RTC_UDP: 'false', RTC_LISTEN_IP: '', RTC_ANNOUNCED_ADDRESS: '' },
       mediaAddress: thisMachinesDefaultRouteAddress()?.address ?? '127.0.0.1',
       pathOnly: true,
     },
