@@ -182,7 +182,7 @@ async function citizenJoins(browser: Browser, h: Harness, lab: NetLab, worker: P
 const cluster = await benchCluster();
 let lab: NetLab | undefined;
 let h: Harness | undefined;
-const browser = await launchChromium();
+const browser = await launchChromium({ camera: 'vga' });
 try {
   const port = await freePort();
   lab = await NetLab.start({ listenHost: '127.0.0.2', targetHost: '127.0.0.1', ports: [port], profile: PROFILES.perfect });
@@ -200,7 +200,7 @@ try {
       await worker.getByText('Ingen andre er med endnu.').waitFor();
       const [session] = await h.admin<{ id: string }[]>`select id from call_sessions where status = 'open'`;
       const link = await h.request('POST', `/api/citizens/${org.citizenId}/links`, { cookie: workerCookie });
-      if (link.statusCode !== 200) throw new Error(`link: ${link.statusCode} ${link.body}`);
+      if (link.statusCode !== 201) throw new Error(`link: ${link.statusCode} ${link.body}`);
       try {
         const result = await citizenJoins(browser, h, lab, worker, link.json<{ url: string }>().url, phone);
         results.get(phone.name)!.push(result);

@@ -27,7 +27,7 @@ fs.writeFileSync(path.join(clientDir, 'bare.html'), '<!doctype html><html lang="
 
 const h = await startHarness({ LOG_LEVEL: 'warn' }, { serve: true, clientDir });
 const baseUrl = h.baseUrl;
-const browser = await launchChromium({ cameraFps: 20 }); // a real camera's rate: what is measured
+const browser = await launchChromium({ cameraFps: 20, camera: 'vga' }); // a real camera's rate and size: what is measured
 try {
   const org = await h.seedOrganisation();
   const workerCookie = await h.login(org.workerEmail);

@@ -183,7 +183,7 @@ const built = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config
 });
 if (built.status !== 0) throw new Error('building the baseline client failed');
 
-const browser = await launchChromium({ cameraFps: 20 }); // a real camera's rate: what is measured
+const browser = await launchChromium({ cameraFps: 20, camera: 'vga' }); // a real camera's rate and size: what is measured
 try {
   const adaptive = await runVariant(browser, CLIENT_DIR);
   const baseline = await runVariant(browser, baselineDir);

@@ -54,7 +54,7 @@ const count = (paths: Path[]) => paths.reduce<Partial<Record<Path, number>>>((n,
 const cluster = await benchCluster();
 let lab: NetLab | undefined;
 let h: Harness | undefined;
-const browser = await launchChromium();
+const browser = await launchChromium({ camera: 'vga' });
 try {
   const port = await freePort();
   lab = await NetLab.start({ listenHost: '127.0.0.2', targetHost: '127.0.0.1', ports: [port], profile: PROFILES.perfect });

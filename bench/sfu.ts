@@ -206,7 +206,7 @@ let server: ServerProcess | undefined;
 let plain: PlainSfu | undefined;
 const stopServerOnExit = () => server?.child.kill('SIGKILL');
 process.once('exit', stopServerOnExit);
-const browser = await launchChromium();
+const browser = await launchChromium({ camera: 'vga' });
 try {
   server = await startServerProcess({
     DATABASE_URL: db.url, DATA_DIR: path.join(cluster.work, 'data'), DISPATCHER: 'false', LOG_LEVEL: 'warn',

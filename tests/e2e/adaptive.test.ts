@@ -30,7 +30,7 @@ const clientDir = process.env.TEST_CLIENT_DIR;
 const weakDown = (pictureKbps: number): NetworkProfile => ({
   name: 'weak downlink',
   up: { delayMs: 20, jitterMs: 5, lossPct: 0, kbps: 2_000, queueMs: 400 },
-  down: { delayMs: 20, jitterMs: 5, lossPct: 0, kbps: Math.max(200, Math.round(pictureKbps * 1.3)) + 100, queueMs: 400 },
+  down: { delayMs: 20, jitterMs: 5, lossPct: 0, kbps: Math.max(60, Math.round(pictureKbps * 1.3)) + 100, queueMs: 400 },
 });
 let citizenWeakDown: NetworkProfile;
 /** Then a line no picture gets through: 40 kbit/s down with loss. */
@@ -49,7 +49,9 @@ let citizenLine: OwnLine;
 beforeAll(async () => {
   const port = await freePort();
   lab = await NetLab.start({ listenHost: '127.0.0.2', targetHost: '127.0.0.1', ports: [port], profile: PROFILES.goodWifi, seed: 13 });
-  browser = await launchChromium();
+  // Chromium's own 640×480 camera: the tests' small one (tests/support/browser.ts) needs so few bits that two of its
+  // pictures fit any line that still carries sound.
+  browser = await launchChromium({ camera: 'vga' });
   h = await startHarness({ RTC_PORT: String(port), RTC_LISTEN_IP: '127.0.0.1', RTC_ANNOUNCED_ADDRESS: '127.0.0.2' }, { serve: true, ...(clientDir ? { clientDir } : {}) });
   org = await h.seedOrganisation();
   const workerCookie = await h.login(org.workerEmail);
@@ -111,21 +113,21 @@ describe('three people in one call', () => {
 });
 
 describe('each person gets the picture their line carries', () => {
-  it('the worker’s camera goes out in three temporal layers; the citizen on the weak line gets fewer of them, the colleague all', { timeout: 120_000 }, async () => {
+  it('the worker’s camera goes out in three temporal layers; the citizen on the weak line gets fewer of them, the colleague all', { timeout: 150_000 }, async () => {
     const first = await consumersOfWorkerCamera();
     expect(first.get(org.coordinatorId)!.type).not.toBe('simple');
     expect(first.get(org.coordinatorId)!.rtpParameters.encodings![0]!.scalabilityMode).toBe('L1T3');
-    // mediasoup settles each receiver's layers from its bandwidth estimate.
+    // mediasoup settles each receiver's layers from its bandwidth estimate, and moves them as the estimate moves: what
+    // is awaited is a moment when the citizen gets fewer layers than the colleague ("colleague's layer / citizen's
+    // layer"; none: no layer at all just now) and, over the next 3 s, what the people see follows — the colleague's
+    // picture keeps its frame rate, the citizen's moves at a lower one.
     await expect.poll(async () => {
       const now = await consumersOfWorkerCamera();
-      // "colleague's layer / citizen's layer" (none: the citizen gets no layer at all just now)
-      return `${now.get(org.coordinatorId)!.currentLayers?.temporalLayer ?? 'none'}/${now.get(org.citizenId)!.currentLayers?.temporalLayer ?? 'none'}`;
-    }, { timeout: 60_000, interval: 1000 }).toMatch(/^2\/(0|1)$/);
-    // What the people see: the colleague's picture keeps its frame rate; the citizen still has a moving one.
-    const colleagueFps = await framesPerSecond(colleague);
-    const citizenFps = await framesPerSecond(citizen);
-    expect(colleagueFps).toBeGreaterThan(citizenFps);
-    expect(citizenFps).toBeGreaterThan(0);
+      const layers = `${now.get(org.coordinatorId)!.currentLayers?.temporalLayer ?? 'none'}/${now.get(org.citizenId)!.currentLayers?.temporalLayer ?? 'none'}`;
+      if (!/^2\/(0|1)$/.test(layers)) return `layers ${layers}`;
+      const [colleagueFps, citizenFps] = await Promise.all([framesPerSecond(colleague), framesPerSecond(citizen)]);
+      return colleagueFps > citizenFps && citizenFps > 0 ? 'fewer frames for the citizen' : `layers ${layers}, frames a second ${colleagueFps}/${citizenFps}`;
+    }, { timeout: 90_000, interval: 1000 }).toBe('fewer frames for the citizen');
     expect(citizenLine.forwardedDown).toBeGreaterThan(100);
   });
 
