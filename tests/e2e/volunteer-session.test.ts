@@ -162,8 +162,8 @@ describe('a volunteer and a citizen meet', () => {
     await carl.getByRole('button', { name: 'Færdig' }).click();
     await carl.getByText('Video virker. Du kan bruge video, når I skal mødes.').waitFor();
     await checked(carl, 'citizen-device-check-done-360');
-    const [row] = await h.admin`select result from device_checks where citizen_id = ${org.citizenId} order by checked_at desc limit 1`;
-    expect(row!.result).toBe('video');
+    // The result shows at once; it is stored by the request that follows.
+    await expect.poll(async () => (await h.admin<{ result: string }[]>`select result from device_checks where citizen_id = ${org.citizenId} order by checked_at desc limit 1`)[0]?.result).toBe('video');
 
     for (const [size, options] of [['1280', laptop], ['360', phone]] as const) {
       const worker = await newPage(cookies.worker, options);
