@@ -143,6 +143,9 @@ describe('in the call', () => {
 
     // the self-view, dragged by a finger from the bottom right to the top left
     const pip = citizen.locator('figure.tile.local');
+    // The self-view gives way to a notice while the connection is being restored (a busy machine can stall one): it
+    // comes back when the call does.
+    await pip.waitFor({ timeout: 60_000 });
     expect(await pip.getAttribute('data-corner')).toBe('bottom-right');
     const from = await rect(citizen, 'figure.tile.local');
     const stage = await rect(citizen, '.stage-area');
