@@ -17,12 +17,11 @@
  * the part after the admit click is what the product alone decides. One JSON line last.
  */
 import type { Browser, BrowserContext, CDPSession, Locator, Page } from 'playwright-core';
-import { freePort } from '../server/db/embedded.js';
-import { installCallProbe, launchChromium } from '../tests/support/browser.js';
+import { installCallProbe } from '../tests/support/browser.js';
 import { signedInContext } from '../tests/support/calls.js';
-import { startHarness, type Harness } from '../tests/support/harness.js';
+import type { Harness } from '../tests/support/harness.js';
 import { NetLab, PROFILES, type NetworkProfile } from '../tests/support/netlab.js';
-import { benchCluster } from './cluster.js';
+import { startLabServer } from './lab-server.js';
 import { ratio, spread } from './figures.js';
 import { firstRise, installFrameWatch, POLL_MS } from './frame-watch.js';
 
@@ -179,16 +178,9 @@ async function citizenJoins(browser: Browser, h: Harness, lab: NetLab, worker: P
   }
 }
 
-const cluster = await benchCluster();
-let lab: NetLab | undefined;
-let h: Harness | undefined;
-const browser = await launchChromium({ camera: 'vga' });
+const server = await startLabServer();
 try {
-  const port = await freePort();
-  lab = await NetLab.start({ listenHost: '127.0.0.2', targetHost: '127.0.0.1', ports: [port], profile: PROFILES.perfect });
-  h = await startHarness({ LOG_LEVEL: 'warn', RTC_PORT: String(port), RTC_LISTEN_IP: '127.0.0.1', RTC_ANNOUNCED_ADDRESS: '127.0.0.2' }, { serve: true });
-  const org = await h.seedOrganisation();
-  const workerCookie = await h.login(org.workerEmail);
+  const { browser, lab, h, org, workerCookie } = server;
   const worker = await (await signedInContext(browser, h.baseUrl, workerCookie, { viewport: { width: 1280, height: 800 } })).newPage();
 
   const results = new Map<PhoneProfile['name'], (Run & { workersThrottled: number })[]>(PHONES.map((p) => [p.name, []]));
@@ -245,8 +237,5 @@ try {
     target: { p50_ms: TARGET_P50_MS, applies_to: 'total (link opened → first frame) on the cheap phone', met: cheap.total_ms.p50 < TARGET_P50_MS, after_admit_met: cheap.after_admit_ms.p50 < TARGET_P50_MS },
   }));
 } finally {
-  await browser.close();
-  await h?.close();
-  await lab?.close();
-  await cluster.stop();
+  await server.close();
 }

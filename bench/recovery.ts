@@ -9,12 +9,8 @@
  * Target (issue 13): media back within 3 s (p95). Prints one JSON line last.
  */
 import type { Page } from 'playwright-core';
-import { freePort } from '../server/db/embedded.js';
-import { launchChromium } from '../tests/support/browser.js';
 import { citizenCookie, expectMediaFlowing, meetThroughWaitingRoom, signedInContext } from '../tests/support/calls.js';
-import { startHarness, type Harness } from '../tests/support/harness.js';
-import { NetLab, PROFILES } from '../tests/support/netlab.js';
-import { benchCluster } from './cluster.js';
+import { startLabServer } from './lab-server.js';
 import { ratio, sleep, spread } from './figures.js';
 import { connectionCount, firstRise, installFrameWatch, POLL_MS, signalsBetween, type FrameRise } from './frame-watch.js';
 
@@ -51,16 +47,9 @@ async function recovery(page: Page, since: number, fromConnection: number, distu
 
 const count = (paths: Path[]) => paths.reduce<Partial<Record<Path, number>>>((n, p) => ({ ...n, [p]: (n[p] ?? 0) + 1 }), {});
 
-const cluster = await benchCluster();
-let lab: NetLab | undefined;
-let h: Harness | undefined;
-const browser = await launchChromium({ camera: 'vga' });
+const server = await startLabServer();
 try {
-  const port = await freePort();
-  lab = await NetLab.start({ listenHost: '127.0.0.2', targetHost: '127.0.0.1', ports: [port], profile: PROFILES.perfect });
-  h = await startHarness({ LOG_LEVEL: 'warn', RTC_PORT: String(port), RTC_LISTEN_IP: '127.0.0.1', RTC_ANNOUNCED_ADDRESS: '127.0.0.2' }, { serve: true });
-  const org = await h.seedOrganisation();
-  const workerCookie = await h.login(org.workerEmail);
+  const { browser, lab, h, org, workerCookie } = server;
   const workerContext = await signedInContext(browser, h.baseUrl, workerCookie);
   const citizenContext = await signedInContext(browser, h.baseUrl, await citizenCookie(h, org, workerCookie));
   for (const context of [workerContext, citizenContext]) await context.addInitScript(installFrameWatch, POLL_MS);
@@ -168,8 +157,5 @@ try {
     outage_meets_target: outage.failed === 0 && outageFigures.p95 <= TARGET_P95_MS,
   }));
 } finally {
-  await browser.close();
-  await h?.close();
-  await lab?.close();
-  await cluster.stop();
+  await server.close();
 }
