@@ -206,10 +206,12 @@ let server: ServerProcess | undefined;
 let plain: PlainSfu | undefined;
 const stopServerOnExit = () => server?.child.kill('SIGKILL');
 process.once('exit', stopServerOnExit);
-const browser = await launchChromium({ camera: 'vga' });
+// The generator's pages are not served by any server (Playwright fulfils them), so Chromium (≥ 14x) takes them for a
+// public page and blocks their connections to the baseline's SFU on this machine (Local Network Access): allowed here.
+const browser = await launchChromium({ camera: 'vga', args: ['--disable-features=LocalNetworkAccessChecks'] });
 try {
   server = await startServerProcess({
-    DATABASE_URL: db.url, DATA_DIR: path.join(cluster.work, 'data'), DISPATCHER: 'false', LOG_LEVEL: 'warn',
+    DATABASE_URL: db.url, DATA_DIR: path.join(cluster.work, 'data'), DISPATCHER: 'false', LOG_LEVEL: 'info',
     MEDIA_WORKERS: '1', RTC_LISTEN_IP: '127.0.0.1', SIGN_IN_RATE_LIMIT: '100000',
   });
   const baseUrl = server.baseUrl;
@@ -243,7 +245,11 @@ try {
   };
 
   // The generator pages get the server's origin (socket.io checks it) without the server serving them.
-  const bundle = await build({ entryPoints: [path.join(import.meta.dirname, 'sfu-page.ts')], bundle: true, format: 'esm', write: false, logLevel: 'warning' });
+  // Vite's import.meta.env as the production build has it (adaptive video on), for the client code the page bundles.
+  const bundle = await build({
+    entryPoints: [path.join(import.meta.dirname, 'sfu-page.ts')], bundle: true, format: 'esm', write: false, logLevel: 'warning',
+    define: { 'import.meta.env': JSON.stringify({ PROD: true, VITE_ADAPTIVE_VIDEO: 'on' }) },
+  });
   const page = async () => {
     const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
     await context.route(`${baseUrl}/bench-sfu.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="en"><title>bench:sfu</title><script type="module" src="/bench-sfu.js"></script></html>' }));

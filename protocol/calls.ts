@@ -32,7 +32,15 @@ export type ReadyNotice = Static<typeof ReadyNotice>;
 /** A session just opened, and how the citizen is being told. */
 export const StartedCall = Type.Composite([CallSummary, Type.Object({ notice: ReadyNotice })]);
 export type StartedCall = Static<typeof StartedCall>;
-export const RoomToken = Type.Object({ token: Type.String(), expiresAt: Timestamp });
+/**
+ * `signallingPath`: where the call's signalling runs — `/socket.io/` on the one host, or `/rtc/<host>/socket.io/` on
+ * the host the call is placed on when several share the work (a reverse proxy routes /rtc/<host>/ to that host).
+ */
+export const RoomToken = Type.Object({
+  token: Type.String(),
+  expiresAt: Timestamp,
+  signallingPath: Type.String({ pattern: '^/(rtc/[a-z0-9][a-z0-9-]{0,31}/)?socket\\.io/$' }),
+});
 export type RoomToken = Static<typeof RoomToken>;
 export const CallParams = Type.Object({ callId: Uuid }, strict);
 /** A participant of a session: `participantId` is the peer id the call screens know them by. */

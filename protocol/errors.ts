@@ -16,8 +16,9 @@ export const ERROR_CODES = [
   'link_invalid', 'link_expired', 'link_revoked', 'link_used',
   // sending a message to a citizen: no mobile number / e-mail on file, or the SMS gateway / mail server refused it
   'no_address', 'send_failed',
-  // calls
-  'not_started', 'session_ended', 'removed',
+  // calls; 'moved': the call runs on another host now (several hosts, issue 14): ask for a new room token;
+  // 'unavailable': no media host is live to run a call on
+  'not_started', 'session_ended', 'removed', 'moved', 'unavailable',
   // duty: another staff member took the request first
   'already_claimed',
   // the media server (sfu/types.ts SfuError): a room or peer limit, or media it cannot take

@@ -227,4 +227,12 @@ export interface ChatMessage {
 export type WaitingMessage = { displayName: string; at: string } & ({ quick: 'in2' | 'in5' } | { text: string });
 
 /** Between servers: none (one process holds its live calls). */
-export type InterServerEvents = Record<string, never>;
+/**
+ * Between hosts, when several share the work (issue 14; socket.io's PostgreSQL adapter carries them): what a route on
+ * one host tells the host whose connections it concerns. Never seen by a browser.
+ */
+export interface InterServerEvents {
+  signInsChanged: (organisationId: string, userId: string) => void;
+  removeFromCall: (callId: string, userId: string) => void;
+  callEnded: (callId: string, reason: SessionEndReason) => void;
+}

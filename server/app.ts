@@ -44,7 +44,9 @@ import { peopleRoutes } from './people/routes.js';
 import { organisationRoutes } from './people/organisation-routes.js';
 import { peopleStore } from './people/store.js';
 import { requireContract } from './http/route.js';
-import { UserEvents } from './events/events.js';
+import { eventsSocketServer, UserEvents } from './events/events.js';
+import type { HostCluster } from './hosts/cluster.js';
+import { SINGLE_HOST, signallingPathOf, type CallPlacement } from './calls/room-token.js';
 import { DutyNotifier } from './duty/notify.js';
 import { dutyRoutes } from './duty/routes.js';
 import { dutyStore } from './duty/store.js';
@@ -83,6 +85,8 @@ export interface AppDeps {
   log: Logger;
   /** Folder with the built client; served when it exists. */
   clientDir?: string;
+  /** Several hosts (HOST_ID, server/hosts/): this host's lease, call placement and cross-host events. */
+  cluster?: HostCluster;
 }
 
 export interface RouteInfo {
@@ -95,6 +99,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every API route with the roles it allows: the role-check tests walk this list. */
     apiRoutes: RouteInfo[];
+    /** Where a call runs (one instance, or the host it is placed on): the room-token routes ask it first. */
+    callPlacement: CallPlacement;
   }
 }
 
@@ -117,6 +123,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   const routes: RouteInfo[] = [];
   app.decorate('apiRoutes', routes);
+  const cluster = deps.cluster;
+  app.decorate('callPlacement', cluster ?? SINGLE_HOST);
   // A route exists only through its contract in protocol/ (route()); anything else fails here, at start-up.
   app.addHook('onRoute', requireContract);
   app.addHook('onRoute', (route) => {
@@ -203,6 +211,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     reconnectGraceMs: config.callReconnectGraceSeconds * 1000,
     turn: { urls: config.turnUrls, secret: config.turnSecret, credentialHours: config.turnCredentialHours },
     ...(metrics ? { onRefused: (message, code) => metrics.refused(message, code), onQuality: (sample) => metrics.quality(sample) } : {}),
+    ...(cluster ? { cluster: { hostId: cluster.hostId, path: signallingPathOf(cluster.hostId), adapter: cluster.adapter('rtc') } } : {}),
   });
   liveCounts = () => signalling.liveCounts();
   // Sign-out and deactivation (registered above, called at request time) reach live calls through this.
@@ -212,8 +221,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       await Promise.all([signalling.signInsChanged(organisationId, userId), events.signInsChanged(organisationId, userId)]);
     },
   });
-  events.attach(signalling.socketServer);
+  // One instance: live events share signalling's socket.io. Several hosts: signalling answers at this host's own path
+  // (/rtc/<host>/socket.io/), and live events at /socket.io/ on whichever host the proxy picks, the adapter carrying
+  // each event to the host its person is connected to.
+  const eventsServer = cluster ? eventsSocketServer(app.server, config.publicUrl.origin, cluster.adapter('events')) : signalling.socketServer;
+  events.attach(eventsServer);
   app.addHook('preClose', () => signalling.close());
+  if (cluster) {
+    app.addHook('preClose', () => new Promise<void>((resolve) => eventsServer.close(() => resolve())));
+    // An operator drained this host (`npm run drain`) and its deadline has passed: its calls move to other hosts.
+    cluster.onDrainDue(() => signalling.moveAway());
+  }
   callRoutes(app, features, signalling);
 
   // Duty (issue 10): contact requests, the roster and the chat; its tick moves on and escalates unanswered requests.

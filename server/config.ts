@@ -49,6 +49,10 @@ export interface Config {
   metricsToken: string | undefined;
   mediaWorkers: number;
   callReconnectGraceSeconds: number;
+  /** This host's name among several sharing the database (issue 14); unset: one instance alone, as before. */
+  hostId: string | undefined;
+  /** How long a host's lease on its calls lasts without renewal; after that its calls are placed on another host. */
+  hostLeaseSeconds: number;
 }
 
 export type TrustProxy = false | number | string[];
@@ -404,6 +408,26 @@ const SETTINGS: { [K in keyof Config]: Variable<Config[K]> } = {
     min: 1,
     max: 3600,
     description: 'How long a dropped worker has to reconnect before the session ends for everyone.',
+  }),
+  hostId: {
+    name: 'HOST_ID',
+    default: '(one instance alone)',
+    description:
+      'Set only when several app hosts share one database: this host\'s name (lower-case letters, digits, hyphens; at most 32), unique and kept across restarts. Calls are placed on the least-loaded host, and browsers reach this host\'s signalling at PUBLIC_URL/rtc/<HOST_ID>/, which the reverse proxy routes here (see "Several hosts"). Needs DATABASE_URL and SIGNING_KEYS (the same on every host).',
+    read(raw, context) {
+      if (raw === undefined || raw === '') return undefined;
+      if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(raw)) throw new ConfigError('HOST_ID', 'must be 1 to 32 lower-case letters, digits or hyphens, starting with a letter or digit');
+      // Each host would otherwise run its own embedded database, and sign tokens the others cannot read.
+      if (!text(context.env, 'DATABASE_URL')) throw new ConfigError('HOST_ID', 'needs DATABASE_URL: the hosts share one PostgreSQL');
+      if (!text(context.env, 'SIGNING_KEYS')) throw new ConfigError('HOST_ID', 'needs SIGNING_KEYS, the same on every host: a token signed on one host is checked on another');
+      return raw;
+    },
+  },
+  hostLeaseSeconds: wholeNumber('HOST_LEASE_SECONDS', {
+    default: 10,
+    min: 3,
+    max: 300,
+    description: 'With HOST_ID: a host renews its lease on its calls every third of this; when a host has not renewed it for this long, its calls move to another host.',
   }),
 };
 

@@ -14,6 +14,8 @@ import { createLogger } from './log.js';
 import { startMediaServer } from './media.js';
 import { createDispatcher } from './reminders/setup.js';
 import type { MediaServer } from '../sfu/index.js';
+import { HostCluster } from './hosts/cluster.js';
+import { hostStore } from './hosts/store.js';
 
 function readConfig(): Config {
   try {
@@ -37,15 +39,22 @@ async function main(): Promise<void> {
     db = await openDatabase(config, log);
     const { applied } = await migrate(db.admin);
     if (applied.length > 0) log.info(`applied migrations: ${applied.join(', ')}`);
-    const leftOpen = await endSessionsLeftOpen(db.admin);
+    const leftOpen = await endSessionsLeftOpen(db.admin, config.hostId);
     if (leftOpen.sessions > 0) log.info(`ended ${leftOpen.sessions} video session(s) left open by the previous run`);
     const tokens = new TokenService(loadSigningKeys(config));
     media = await startMediaServer(config, log);
-    const app = await buildApp(config, { sql: db.app, tokens, media, log });
+    // Several hosts (HOST_ID): this host's lease, call placement and cross-host events (server/hosts/).
+    const cluster = config.hostId
+      ? await HostCluster.start({
+        hostId: config.hostId, leaseSeconds: config.hostLeaseSeconds, graceSeconds: config.callReconnectGraceSeconds,
+        databaseUrl: db.appUrl, store: hostStore(db.app), media, log: log.child({ module: 'hosts' }),
+      })
+      : undefined;
+    const app = await buildApp(config, { sql: db.app, tokens, media, log, ...(cluster ? { cluster } : {}) });
     await app.listen({ port: config.port, host: config.host });
     const dispatcher = config.dispatcherInServer ? createDispatcher(config, db.app, log, { onOutcomes: (outcomes) => app.metrics?.dispatched(outcomes) }) : undefined;
     dispatcher?.start();
-    log.info({ publicUrl: config.publicUrl.origin, embeddedDatabase: !config.databaseUrl }, 'Nærvær is ready');
+    log.info({ publicUrl: config.publicUrl.origin, embeddedDatabase: !config.databaseUrl, ...(config.hostId ? { hostId: config.hostId } : {}) }, 'Nærvær is ready');
 
     let stopping = false;
     const stop = async (signal: string) => {
@@ -57,6 +66,7 @@ async function main(): Promise<void> {
       log.info({ signal }, 'shutting down');
       await dispatcher?.stop();
       await app.close();
+      await cluster?.stop();
       await media!.close();
       await db!.close();
       log.info('stopped');

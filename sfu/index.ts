@@ -84,6 +84,18 @@ export class MediaServer {
     return { workers: this.pool.list().length, routers, transports, rooms: this.rooms.size };
   }
 
+  /**
+   * What this media server carries now, for placing calls across hosts: consumers on its workers, and the CPU time
+   * its workers have used in all (seconds; the caller turns two readings into a share of the cores).
+   */
+  async load(): Promise<{ workers: number; consumers: number; cpuSeconds: number }> {
+    let consumers = 0;
+    for (const room of this.rooms.values()) for (const peer of room.peers.values()) consumers += peer.consumers.size;
+    const live = this.pool.list().filter((w) => !w.worker.closed);
+    const usage = await Promise.all(live.map((w) => w.worker.getResourceUsage()));
+    return { workers: Math.max(1, live.length), consumers, cpuSeconds: usage.reduce((sum, u) => sum + (u.ru_utime + u.ru_stime) / 1000, 0) };
+  }
+
   /** Per live worker: rooms placed on it, its routers and transports, and the CPU time it has used (for monitoring). */
   async workerStats(): Promise<{ index: number; rooms: number; routers: number; transports: number; cpuSeconds: number }[]> {
     const stats = [];

@@ -29,6 +29,11 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '99' }, 'TRUST_PROXY', /0 to 10/],
     [{ SIGNING_KEYS: 'short' }, 'SIGNING_KEYS', /kid:secret/],
     [{ VAPID_KEYS: 'short:key' }, 'VAPID_KEYS', /publicKey:privateKey/],
+    // several hosts: a proper name, one shared database and one set of signing keys
+    [{ HOST_ID: 'Host A', DATABASE_URL: 'postgres://db/naervaer', SIGNING_KEYS: `k1:${'a'.repeat(43)}` }, 'HOST_ID', /lower-case letters/],
+    [{ HOST_ID: 'a', SIGNING_KEYS: `k1:${'a'.repeat(43)}` }, 'HOST_ID', /needs DATABASE_URL/],
+    [{ HOST_ID: 'a', DATABASE_URL: 'postgres://db/naervaer' }, 'HOST_ID', /needs SIGNING_KEYS/],
+    [{ HOST_LEASE_SECONDS: '1' }, 'HOST_LEASE_SECONDS', /3 to 300/],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL', /smtp/],
     [{ STAFF_SESSION_HOURS: '0' }, 'STAFF_SESSION_HOURS', /1 to/],
     [{ DISPATCH_LEASE_SECONDS: 'soon' }, 'DISPATCH_LEASE_SECONDS', /whole number from 1 to 3600/],

@@ -17,6 +17,8 @@ export interface TokenClaims {
   sid: string;
   /** Room tokens only: the call session the token admits to. */
   call?: string;
+  /** Room tokens only, with several hosts: the host the call is placed on (only that host lets the token in). */
+  host?: string;
 }
 
 export class TokenService {
@@ -26,7 +28,7 @@ export class TokenService {
 
   async sign(claims: TokenClaims, audience: Audience, expiresAt: Date): Promise<string> {
     const key = this.keys[0]!;
-    return new SignJWT({ org: claims.org, role: claims.role, sid: claims.sid, ...(claims.call === undefined ? {} : { call: claims.call }) })
+    return new SignJWT({ org: claims.org, role: claims.role, sid: claims.sid, ...(claims.call === undefined ? {} : { call: claims.call }), ...(claims.host === undefined ? {} : { host: claims.host }) })
       .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(ISSUER)
@@ -56,8 +58,8 @@ export class TokenService {
 }
 
 function claimsOf(payload: JWTPayload): TokenClaims | undefined {
-  const { sub, org, role, sid, call } = payload as JWTPayload & Record<string, unknown>;
+  const { sub, org, role, sid, call, host } = payload as JWTPayload & Record<string, unknown>;
   if (typeof sub !== 'string' || typeof org !== 'string' || typeof role !== 'string' || typeof sid !== 'string') return undefined;
-  if (call !== undefined && typeof call !== 'string') return undefined;
-  return { sub, org, role, sid, ...(call === undefined ? {} : { call }) };
+  if ((call !== undefined && typeof call !== 'string') || (host !== undefined && typeof host !== 'string')) return undefined;
+  return { sub, org, role, sid, ...(call === undefined ? {} : { call }), ...(host === undefined ? {} : { host }) };
 }

@@ -40,7 +40,7 @@ export function callRoutes(app: App, deps: { tokens: TokenService }, signalling:
       throw new HttpError(429, 'rate_limited', 'Too many attempts to join. Wait a minute and try again.');
     }
     await store.assertMayJoin(auth, params.callId);
-    return issueRoomToken(deps.tokens, { ...auth, callId: params.callId });
+    return issueRoomToken(deps.tokens, app.callPlacement, { ...auth, callId: params.callId });
   });
 
   /** The worker brings a colleague (or a coordinator helping with technology) into the session. */

@@ -24,7 +24,7 @@ import { callRoles, type CallActor, type CallHost } from './call-roles.js';
 export type StoredCallSummary = Omit<CallSummary, 'waiting'>;
 
 /** Why a connection segment ended (call_segments.leave_reason). */
-export type LeaveReason = 'left' | 'disconnected' | 'session_ended' | 'server_shutdown' | 'removed' | 'signed_out' | 'replaced';
+export type LeaveReason = 'left' | 'disconnected' | 'session_ended' | 'server_shutdown' | 'removed' | 'signed_out' | 'replaced' | 'moved';
 
 /** Who a signalling connection is, from its room token. */
 export interface ConnectionClaims {
@@ -139,16 +139,19 @@ async function recordRemoval(tx: Tx, organisationId: string, participantId: stri
  * call rejoin and get "this session has ended" (410), and the worker starts a new one.
  *
  * Runs on the owner's connection: it is installation-wide maintenance, across organisations, before any request.
- * (One app instance per media host is the rule for now; sharing live calls between hosts is issue 14's lease work.)
+ * With several hosts (HOST_ID) a host ends only the sessions placed on it: the others' run on their own hosts, and a
+ * host that is gone hands its calls on through its lease (server/hosts/).
  */
-export async function endSessionsLeftOpen(admin: Sql): Promise<{ sessions: number }> {
+export async function endSessionsLeftOpen(admin: Sql, hostId?: string): Promise<{ sessions: number }> {
+  // Several hosts: only this host's own sessions and connections; the others' are live on their hosts.
+  const host = hostId ?? null;
   return admin.begin(async (tx) => {
     const ended = await tx<{ id: string }[]>`
       update call_sessions set status = 'ended', ended_at = now(), end_reason = 'server_restart'
-      where status = 'open' returning id`;
+      where status = 'open' and (${host}::text is null or media_host = ${host}) returning id`;
     await tx`
       update call_segments set left_at = greatest(now(), joined_at), leave_reason = 'server_restart'
-      where left_at is null`;
+      where left_at is null and (${host}::text is null or media_host = ${host})`;
     return { sessions: ended.length };
   }) as Promise<{ sessions: number }>;
 }
@@ -292,18 +295,18 @@ export function callStore(sql: Sql) {
      * sign-in behind the room token still holds, the person is active, the session is open, they take part in it
      * and were not removed from it. The session row is locked FOR SHARE until the transaction ends: ending the
      * session waits for it, and then closes the segment opened here — no connection can slip into a session as it
-     * ends. Undefined when the connection may not take part.
+     * ends. Undefined when the connection may not take part; 'moved' when the session is placed on another host.
      */
-    connect(who: ConnectionClaims, options: { loadAdmitted: boolean }): Promise<AdmittedConnection | undefined> {
+    connect(who: ConnectionClaims, options: { loadAdmitted: boolean; mediaHost: string | null }): Promise<AdmittedConnection | 'moved' | undefined> {
       return inOrganisation(sql, who.organisationId, async (tx) => {
         // A volunteer is known in a call by their chosen name only (volunteer_profiles), never their full name; in a
         // session a volunteer hosts, the citizen by their first name only.
-        const [row] = await tx<{ participant_id: string; display_name: string; role: CallRole; owner_id: string }[]>`
+        const [row] = await tx<{ participant_id: string; display_name: string; role: CallRole; owner_id: string; media_host: string | null }[]>`
           select p.id as participant_id,
                  coalesce((select v.chosen_name from volunteer_profiles v where v.volunteer_id = u.id),
                            case when p.role = 'citizen' and exists (select 1 from volunteer_profiles h where h.volunteer_id = s.worker_id)
                                 then split_part(btrim(u.display_name), ' ', 1) else u.display_name end) as display_name,
-                 p.role, s.worker_id as owner_id
+                 p.role, s.worker_id as owner_id, s.media_host
           from call_sessions s
           join call_participants p on p.session_id = s.id and p.user_id = ${who.userId}
           join users u on u.id = p.user_id and u.active
@@ -311,8 +314,11 @@ export function callStore(sql: Sql) {
           where s.id = ${who.callId} and s.status = 'open' and not ${isRemoved(tx)}
           for share of s`;
         if (!row) return undefined;
+        // Several hosts: the session runs on the host it is placed on (server/hosts/), and only there.
+        if (row.media_host !== options.mediaHost) return 'moved';
         const [segment] = await tx<{ id: number }[]>`
-          insert into call_segments (organisation_id, participant_id) values (${who.organisationId}, ${row.participant_id}) returning id::int`;
+          insert into call_segments (organisation_id, participant_id, media_host)
+          values (${who.organisationId}, ${row.participant_id}, ${options.mediaHost}) returning id::int`;
         // Users already let in from the waiting room: a reconnect does not send them back to wait.
         const admitted = options.loadAdmitted
           ? (await tx<{ user_id: string }[]>`select user_id from call_participants where session_id = ${who.callId} and admitted_at is not null`).map((r) => r.user_id)

@@ -12,6 +12,8 @@ export interface Database {
   /** Logs in as the application's own login (a member of the group naervaer_app, not the owner), so RLS always applies. */
   app: Sql;
   url: string;
+  /** The application's login URL (APP_DATABASE_URL or our own): for other clients that must run under it too. */
+  appUrl: string;
   /** pid of the embedded server when this process started it. */
   embeddedPid: number | undefined;
   close(): Promise<void>;
@@ -45,8 +47,10 @@ export async function openDatabase(
   const url = settings.databaseUrl ?? embedded!.url;
   const admin = connect(url, { max: 2 });
   let app: Sql;
+  let appUrl: string;
   try {
-    app = await connectApp(admin, url, { max: 10, ...(settings.appDatabaseUrl ? { appUrl: settings.appDatabaseUrl } : {}) });
+    appUrl = settings.appDatabaseUrl ?? (await ensureAppLogin(admin, url));
+    app = await connectApp(admin, url, { max: 10, appUrl });
   } catch (error) {
     await admin.end({ timeout: 1 });
     await embedded?.stop();
@@ -56,6 +60,7 @@ export async function openDatabase(
     admin,
     app,
     url,
+    appUrl,
     embeddedPid: embedded?.owned ? embedded.pid : undefined,
     async close() {
       await Promise.all([app.end({ timeout: 5 }), admin.end({ timeout: 5 })]);

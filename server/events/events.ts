@@ -8,7 +8,8 @@
  * Every emit goes through `toUser`: when Nærvær runs on several hosts (issue 14), socket.io's PostgreSQL adapter
  * carries those room emits to the host the person is connected to, and nothing here changes.
  */
-import type { Namespace, Server, Socket } from 'socket.io';
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import { EVENTS_NAMESPACE, type EventsClientToServer, type EventsRefusal, type EventsServerToClient } from '../../protocol/events.js';
 import { SESSION_COOKIE } from '../auth/auth.js';
 import type { AuthStore } from '../auth/store.js';
@@ -52,6 +53,21 @@ export interface UserEventsDeps {
   signIns: Pick<AuthStore, 'currentRole'>;
   calls: Pick<CallStore, 'participantIds'>;
   log: Logger;
+}
+
+/**
+ * Several hosts: the live events' own socket.io server at /socket.io/ (signalling has moved to the host's own path),
+ * with the adapter that carries each emit to every host. The same limits as signalling's: same origin only, small
+ * messages (clients send nothing here but the handshake).
+ */
+export function eventsSocketServer(httpServer: HttpServer, origin: string, adapter: ServerOptions['adapter']): Server {
+  return new Server(httpServer, {
+    path: '/socket.io/',
+    serveClient: false,
+    maxHttpBufferSize: 4 * 1024,
+    allowRequest: (request, callback) => callback(null, request.headers.origin === origin),
+    adapter,
+  });
 }
 
 export class UserEvents {

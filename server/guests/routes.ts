@@ -64,6 +64,6 @@ export function guestRoutes(app: App, { config, tokens }: FeatureDeps): void {
   route(app, 'POST /api/guest/token', async ({ request }) => {
     const guest = await guestContext(request);
     const callId = await store.joinableCall(guest);
-    return issueRoomToken(tokens, { userId: guest.guestUserId, organisationId: guest.organisationId, role: 'guest', signInId: guest.signInId, callId });
+    return issueRoomToken(tokens, app.callPlacement, { userId: guest.guestUserId, organisationId: guest.organisationId, role: 'guest', signInId: guest.signInId, callId });
   }, { onRequest: attemptLimit(60) });
 }

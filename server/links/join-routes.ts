@@ -56,7 +56,7 @@ export function joinRoutes(app: App, { config, tokens }: FeatureDeps): void {
     const join = await joinContext(request);
     const callId = await store.joinableCall(join);
     // The join session stands in for a sign-in: revoking the link ends the call connection too.
-    return issueRoomToken(tokens, { userId: join.citizenId, organisationId: join.organisationId, role: 'citizen', signInId: join.signInId, callId });
+    return issueRoomToken(tokens, app.callPlacement, { userId: join.citizenId, organisationId: join.organisationId, role: 'citizen', signInId: join.signInId, callId });
   }, { onRequest: attemptLimit(60) });
 
   /** The reminder links of one appointment, for its worker or a coordinator: issued when, used when, how often. */

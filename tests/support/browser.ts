@@ -14,7 +14,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * machine would otherwise cross; tests about frame rates ask for more). Benchmarks ask for `camera: 'vga'`,
  * Chromium's own 640×480, what they measure at.
  */
-export function launchChromium(options: { cameraFps?: number; camera?: 'small' | 'vga' } = {}): Promise<Browser> {
+export function launchChromium(options: { cameraFps?: number; camera?: 'small' | 'vga'; args?: string[] } = {}): Promise<Browser> {
   const fps = options.cameraFps ?? 15;
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -30,6 +30,7 @@ export function launchChromium(options: { cameraFps?: number; camera?: 'small' |
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...(options.args ?? []),
     ],
   });
 }

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   Ack, ClientMessage, ClientMessageName, ClientToServerEvents, ServerToClientEvents, SignalErrorCode, SignalReply,
 } from '../../../protocol/signalling';
+import type { RoomToken } from '../../../protocol/calls';
 import { api, ApiError } from '../api';
 
 /** socket.io typed with the signalling contract (protocol/signalling.ts), as the call screen uses it. */
@@ -71,16 +72,31 @@ export class SignallingClient {
   readonly socket: CallSocket;
   private closed = false;
   private readonly requests: Requests;
+  /** Where the call's signalling runs, as the newest room token said (several hosts: the host it is placed on). */
+  private signallingPath = '/socket.io/';
+  private lookingForHost = false;
 
   /** `onSessionGone`: the session has ended or is not this person's (any more); nothing will let them in again. */
   constructor(callId: string, tokenRoute: TokenRoute, onSessionGone: () => void) {
+    const fetchToken = (): Promise<RoomToken> => (tokenRoute === 'POST /api/calls/:callId/token' ? api('POST /api/calls/:callId/token', { params: { callId } }) : api(tokenRoute));
+    // The first connection's token is asked for at once: it says where to connect (the call's host) before socket.io
+    // opens anything, and it is the token that connection then presents.
+    let first: Promise<RoomToken> | undefined = fetchToken();
     this.socket = io({
-      path: '/socket.io/',
+      path: this.signallingPath,
       transports: ['websocket'],
+      autoConnect: false,
       // A fresh room token on every (re)connection: they live two minutes.
       auth: (cb) => {
-        (tokenRoute === 'POST /api/calls/:callId/token' ? api('POST /api/calls/:callId/token', { params: { callId } }) : api(tokenRoute)).then(
-          ({ token }) => cb({ token }),
+        const reply = first ?? fetchToken();
+        first = undefined;
+        reply.then(
+          ({ token, signallingPath }) => {
+            // The call has moved to another host since this connection was opened: that host refuses the token
+            // ('moved', below) and the connection is opened again at the new path.
+            this.signallingPath = signallingPath;
+            cb({ token });
+          },
           (error: unknown) => {
             if (error instanceof ApiError && (error.code === 'session_ended' || error.code === 'not_found')) onSessionGone();
             cb({ token: '' });
@@ -92,7 +108,32 @@ export class SignallingClient {
     });
     this.requests = requests(this.socket);
     this.socket.on('connect_error', (error) => {
-      if (handshakeCode(error) === 'not_found') onSessionGone();
+      const code = handshakeCode(error);
+      if (code === 'not_found') onSessionGone();
+      // Refused by a host the call no longer runs on: open the connection again where the newest token points.
+      if (code === 'moved') this.reconnect();
+    });
+    // Each automatic reconnection goes where the newest token pointed. When the host cannot be reached at all (it
+    // died), a new token is asked for between attempts: once the host's lease has run out, it names another host.
+    this.socket.io.on('reconnect_attempt', () => {
+      this.socket.io.opts.path = this.signallingPath;
+    });
+    this.socket.io.on('reconnect_error', () => {
+      if (this.lookingForHost || this.closed) return;
+      this.lookingForHost = true;
+      fetchToken().then(
+        ({ signallingPath }) => (this.signallingPath = signallingPath),
+        () => undefined,
+      ).finally(() => (this.lookingForHost = false));
+    });
+    first.then(
+      ({ signallingPath }) => {
+        this.signallingPath = signallingPath;
+        this.socket.io.opts.path = signallingPath;
+      },
+      () => undefined,
+    ).finally(() => {
+      if (!this.closed) this.socket.connect();
     });
   }
 
@@ -111,7 +152,9 @@ export class SignallingClient {
   /** Connect again from scratch: the server sees a new connection (the old one is replaced). */
   reconnect(): void {
     if (this.closed) return;
-    this.socket.disconnect().connect();
+    this.socket.disconnect();
+    this.socket.io.opts.path = this.signallingPath;
+    this.socket.connect();
   }
 
   close(): void {

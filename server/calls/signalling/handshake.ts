@@ -35,6 +35,8 @@ export interface HandshakeDeps {
   store: CallStore;
   live: LiveCalls;
   log: Logger;
+  /** Several hosts: this host's name. Only tokens naming it, for calls placed on it, are let in. */
+  hostId?: string | undefined;
 }
 
 export class Handshake {
@@ -80,6 +82,9 @@ export class Handshake {
     if (!claims?.call || ![claims.sub, claims.org, claims.sid, claims.call].every((id) => UUID_PATTERN.test(id))) {
       throw new SignalError('unauthorized', 'The room token is missing, expired or invalid');
     }
+    // Several hosts: the token was issued for the host the call was placed on then. A call that has moved since (its
+    // host died or was drained) is joined by asking for a new token, which names its new host.
+    if (claims.host !== this.deps.hostId) throw new SignalError('moved', 'This call runs on another server now; ask for a new room token');
     const limit = this.connectionLimit.hit(claims.sub);
     if (limit.limited) throw new SignalError('rate_limited', `Too many connections; try again in ${limit.retryAfterSeconds} seconds`);
     return { organisationId: claims.org, userId: claims.sub, authSessionId: claims.sid, callId: claims.call };
@@ -88,7 +93,8 @@ export class Handshake {
   /** The connection's one transaction; the segment it opened is closed at once if the connection is gone meanwhile. */
   private async connect(socket: CallSocket, claims: ConnectionClaims): Promise<AdmittedConnection> {
     const { store, live } = this.deps;
-    const connection = await store.connect(claims, { loadAdmitted: !live.calls.has(claims.callId) });
+    const connection = await store.connect(claims, { loadAdmitted: !live.calls.has(claims.callId), mediaHost: this.deps.hostId ?? null });
+    if (connection === 'moved') throw new SignalError('moved', 'This call runs on another server now; ask for a new room token');
     if (!connection) throw new SignalError('not_found', 'This session has ended, is not yours, or you are signed out');
     socket.data = { ...claims, role: connection.role };
     const ended = live.hasEnded(claims.callId);

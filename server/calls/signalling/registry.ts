@@ -20,7 +20,7 @@ export interface Member {
   peer?: Peer;
   audioOnly: boolean;
   /** Why this connection is going when it is not a plain drop: said goodbye, taken out, signed out, replaced. */
-  leaveReason?: 'left' | 'removed' | 'signed_out' | 'replaced';
+  leaveReason?: 'left' | 'removed' | 'signed_out' | 'replaced' | 'moved';
 }
 
 /** In-memory state of an open call on this server. */

@@ -7,8 +7,8 @@
  * replaces the previous one, and a session that ends keeps no connection and answers no message.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
-import type { Ack, ClientMessageName, HandshakeRefusal, SessionEndReason, SignalRefusal, SignalReply } from '../../../protocol/signalling.js';
+import { Server, type ServerOptions } from 'socket.io';
+import type { Ack, ClientMessageName, HandshakeRefusal, InterServerEvents, SessionEndReason, SignalRefusal, SignalReply } from '../../../protocol/signalling.js';
 import type { MediaServer } from '../../../sfu/index.js';
 import type { TokenService } from '../../auth/tokens.js';
 import type { Logger } from '../../log.js';
@@ -51,6 +51,11 @@ export interface SignallingDeps {
   turn?: TurnSettings;
   /** A session ended or its waiting room changed: tells its people's open screens (server/events/). */
   onCallChanged?: (organisationId: string, callId: string) => void;
+  /**
+   * Several hosts (issue 14): this host's name, its signalling path (/rtc/<host>/socket.io/) and socket.io's adapter
+   * that carries room emits and the routes' messages (InterServerEvents) to the other hosts. Unset: one instance.
+   */
+  cluster?: { hostId: string; path: string; adapter: ServerOptions['adapter'] };
 }
 
 export class CallSignalling {
@@ -62,20 +67,25 @@ export class CallSignalling {
   private readonly removals: Removals;
   private readonly handlers: MessageHandlers;
   private readonly onRefused: SignallingDeps['onRefused'];
+  private readonly crossHost: boolean;
+  private readonly media: MediaServer;
 
   constructor(httpServer: HttpServer, deps: SignallingDeps) {
-    const { store, media, log } = deps;
+    const { store, media, log, cluster } = deps;
     this.onRefused = deps.onRefused;
+    this.crossHost = cluster !== undefined;
+    this.media = media;
     const live = this.live;
     this.log = log;
     this.io = new Server(httpServer, {
-      path: '/socket.io/',
+      path: cluster?.path ?? '/socket.io/',
       serveClient: false,
       maxHttpBufferSize: MAX_HTTP_BUFFER_BYTES,
       allowRequest: (request, callback) => callback(null, request.headers.origin === deps.origin),
+      ...(cluster ? { adapter: cluster.adapter } : {}),
     });
     const rooms = new MediaRooms({ media, live, log });
-    this.handshake = new Handshake({ tokens: deps.tokens, store, live, log });
+    this.handshake = new Handshake({ tokens: deps.tokens, store, live, log, hostId: cluster?.hostId });
     this.sessions = new CallSessions({ io: this.io, store, media, live, rooms, log, reconnectGraceMs: deps.reconnectGraceMs, onCallChanged: deps.onCallChanged });
     this.removals = new Removals({ store, live, log });
     const turn = deps.turn;
@@ -90,6 +100,12 @@ export class CallSignalling {
       });
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
+    // What a route on another host tells this one: done here as if the route had run here (never echoed back).
+    if (this.crossHost) {
+      this.io.on('signInsChanged', (organisationId, userId) => void this.removals.signInsChanged(organisationId, userId));
+      this.io.on('removeFromCall', (callId, userId) => void this.removals.removeFromCall(callId, userId).catch(() => undefined));
+      this.io.on('callEnded', (callId, reason) => this.sessions.endedElsewhere(callId, reason));
+    }
   }
 
   /** The socket.io server, for other namespaces on the same path and port (server/events/ opens /events). */
@@ -104,17 +120,35 @@ export class CallSignalling {
 
   /** Someone's sign-ins changed: their connections whose sign-in no longer holds are taken out. Never throws. */
   signInsChanged(organisationId: string, userId: string): Promise<void> {
+    this.toOtherHosts('signInsChanged', organisationId, userId);
     return this.removals.signInsChanged(organisationId, userId);
   }
 
   /** Staff took this user out of the session (the route has recorded it): their connections to it go now. */
   removeFromCall(callId: string, userId: string): Promise<void> {
+    this.toOtherHosts('removeFromCall', callId, userId);
     return this.removals.removeFromCall(callId, userId);
   }
 
   /** Ends a call for everyone (over HTTP: the session may not be live in this process, hence its organisation). */
-  endCall(callId: string, endedBy: string, reason: SessionEndReason, organisationId: string): Promise<boolean> {
-    return this.sessions.endCall(callId, endedBy, reason, organisationId);
+  async endCall(callId: string, endedBy: string, reason: SessionEndReason, organisationId: string): Promise<boolean> {
+    const ended = await this.sessions.endCall(callId, endedBy, reason, organisationId);
+    if (ended) this.toOtherHosts('callEnded', callId, reason);
+    return ended;
+  }
+
+  /**
+   * Several hosts: the connections a route's change concerns may be on another host. Each host acts on its own
+   * connections; a host that has none of them does nothing. Never throws: the change is recorded, and a lost
+   * message is caught by the sign-in sweep (removals.ts) or the session's end at the next connection.
+   */
+  private toOtherHosts<E extends keyof InterServerEvents>(event: E, ...args: Parameters<InterServerEvents[E]>): void {
+    if (!this.crossHost) return;
+    try {
+      this.io.serverSideEmit(event, ...args);
+    } catch (error) {
+      this.log.error({ err: error, event }, 'telling the other hosts failed');
+    }
   }
 
   /** Live calls in this process: sessions with someone connected, people in them, and people in waiting rooms. */
@@ -128,6 +162,25 @@ export class CallSignalling {
       }
     }
     return { calls: this.live.calls.size, participants, waiting: waitingPeople };
+  }
+
+  /**
+   * Several hosts, drained (`npm run drain`) past its deadline: every call here moves. Each connection's transport
+   * closes — to the browser a dropped connection, so it reconnects as it always does, asks for a new room token, and
+   * that places the call on another host (this one takes no new calls). Each segment here ends 'moved'. The calls'
+   * live state goes first, so that no owner's grace period here can end a session that now runs elsewhere.
+   */
+  moveAway(): void {
+    for (const call of [...this.live.calls.values()]) {
+      this.live.calls.delete(call.id);
+      if (call.staffGrace) clearTimeout(call.staffGrace);
+      call.staffGrace = undefined;
+      for (const member of call.members.values()) {
+        member.leaveReason = 'moved';
+        member.socket.conn.close();
+      }
+      this.media.closeRoom(call.id);
+    }
   }
 
   async close(): Promise<void> {

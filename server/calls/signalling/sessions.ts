@@ -142,6 +142,22 @@ export class CallSessions {
     return ended;
   }
 
+  /**
+   * Another host ended the session (several hosts): its log and its connections are done there; here the live
+   * state goes, so that no connection racing the end brings it back to life in memory.
+   */
+  endedElsewhere(callId: string, reason: SessionEndReason): void {
+    const { live, media } = this.deps;
+    live.markEnded(callId, reason);
+    const call = live.calls.get(callId);
+    if (!call) return;
+    if (call.staffGrace) clearTimeout(call.staffGrace);
+    call.staffGrace = undefined;
+    live.calls.delete(callId);
+    call.members.clear();
+    media.closeRoom(callId);
+  }
+
   /** The server stops: every live connection's segment ends 'server_shutdown', its media closed, it is disconnected. */
   async close(): Promise<void> {
     const { live, store } = this.deps;
