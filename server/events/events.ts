@@ -90,9 +90,15 @@ export class UserEvents {
     this.namespace = namespace;
   }
 
-  /** Tells one person that something of theirs changed. Never throws: a lost event costs a refresh, not a request. */
-  toUser(userId: string, event: EventName): void {
-    this.namespace?.to(userRoom(userId)).emit(event);
+  /**
+   * Tells one person that something of theirs changed, on whichever host they are connected to. Never throws: a lost
+   * event costs a refresh, not a request. `thisHostOnly`: for news every host hears by itself (a database NOTIFY
+   * every host listens to), so that several hosts do not each send it to every host.
+   */
+  toUser(userId: string, event: EventName, options: { thisHostOnly?: boolean } = {}): void {
+    const namespace = this.namespace;
+    if (!namespace) return;
+    (options.thisHostOnly ? namespace.local : namespace).to(userRoom(userId)).emit(event);
   }
 
   /** A session opened or ended, or its waiting room changed: everyone taking part is told. Never throws. */
