@@ -125,3 +125,61 @@ describe('docker-compose.yml', () => {
     });
   });
 });
+
+describe('docker-compose.hosts.yml (several hosts behind nginx)', () => {
+  const hostsCompose = parse(fs.readFileSync('docker-compose.hosts.yml', 'utf8'), { merge: true }) as { services: Record<string, Service & { command?: string[] }>; volumes: Record<string, unknown> };
+  const nginx = fs.readFileSync('deploy/nginx-hosts.conf', 'utf8');
+  const HOSTS_DOTENV: Record<string, string> = {
+    ...DOTENV, SIGNING_KEYS: `k1:${'s'.repeat(43)}`,
+    VAPID_KEYS: `${'p'.repeat(87)}:${'q'.repeat(43)}`,
+  };
+  const configOf = (service: Service) => parseConfig(Object.fromEntries(Object.entries(service.environment!).map(([k, v]) => [k, substitute(String(v), HOSTS_DOTENV)])));
+  const appHosts = Object.entries(hostsCompose.services).filter(([, s]) => s.environment?.HOST_ID);
+
+  it('runs two app hosts the config accepts, with their own names, one database and one set of keys', () => {
+    expect(appHosts).toHaveLength(2);
+    const configs = appHosts.map(([, s]) => configOf(s));
+    expect(new Set(configs.map((c) => c.hostId)).size).toBe(2);
+    for (const config of configs) {
+      expect(new URL(config.databaseUrl!).hostname).toBe('db');
+      expect(config.signingKeys).toBe(HOSTS_DOTENV.SIGNING_KEYS);
+      expect(config.vapidKeys).toBe(HOSTS_DOTENV.VAPID_KEYS);
+      // one dispatcher beside the hosts sends the reminders
+      expect(config.dispatcherInServer).toBe(false);
+    }
+    expect(hostsCompose.services.dispatcher!.command!.join(' ')).toContain('dispatcher');
+    // Without shared keys in .env compose refuses to start, rather than each host making its own.
+    expect(() => substitute(String(appHosts[0]![1].environment!.SIGNING_KEYS))).toThrow(/SIGNING_KEYS/);
+  });
+
+  it('publishes each host\'s media ports, no port twice', () => {
+    const seen = new Set<string>();
+    for (const [, service] of appHosts) {
+      const config = configOf(service);
+      for (let i = 0; i < config.mediaWorkers; i++) {
+        for (const protocol of ['udp', 'tcp']) {
+          const published = service.ports!.some((p) => {
+            const [range, proto] = p.split('/');
+            const [from, to] = range!.split(':').at(-1)!.split('-').map(Number);
+            return proto === protocol && config.rtcPort + i >= from! && config.rtcPort + i <= (to ?? from!);
+          });
+          expect(published, `${config.hostId} ${protocol} ${config.rtcPort + i}`).toBe(true);
+          expect(seen.has(`${protocol}${config.rtcPort + i}`)).toBe(false);
+          seen.add(`${protocol}${config.rtcPort + i}`);
+        }
+      }
+    }
+  });
+
+  it('nginx routes /rtc/<host>/ to that host, everything else to any host, WebSockets included', () => {
+    const proxy = hostsCompose.services.proxy!;
+    expect(proxy.volumes!.some((v) => v.startsWith('./deploy/nginx-hosts.conf:'))).toBe(true);
+    for (const [name, service] of appHosts) {
+      const config = configOf(service);
+      expect(nginx).toMatch(new RegExp(`location /rtc/${config.hostId}/ \\{\\s*proxy_pass http://${name}:${config.port};`));
+      expect(nginx).toMatch(new RegExp(`upstream naervaer_any \\{[^}]*server ${name}:${config.port}`));
+    }
+    expect(nginx).toContain('proxy_set_header Upgrade $http_upgrade;');
+    expect(nginx).toContain('proxy_set_header Connection $connection_upgrade;');
+  });
+});
