@@ -65,7 +65,8 @@ grant execute on function media_host_leave(text) to naervaer_app;
 
 -- Where an open session's media runs: its host while that host's lease holds (a draining host keeps its calls until
 -- its deadline), else the least-loaded live host that is not draining — open sessions placed on it per media
--- worker, counted here so that a burst of new calls spreads at once, then the worker CPU it last reported. Null when
+-- worker, counted here so that a burst of new calls spreads at once, then the worker CPU it last reported (in steps
+-- of 10 %: less is noise), then the name, so that equal hosts fill in a fixed order. Null when
 -- the session is not open or no host is live. Placements run one at a time (an advisory lock), so two never count
 -- the same free room.
 create function place_call(p_session uuid) returns text
@@ -95,7 +96,7 @@ create function place_call(p_session uuid) returns text
       select count(*) as calls from public.call_sessions s where s.media_host = h.host_id and s.status = 'open'
     ) placed on true
     where h.lease_until > now() and h.drain_deadline is null
-    order by placed.calls::real / h.media_workers, h.worker_cpu, h.host_id
+    order by placed.calls::real / h.media_workers, round(h.worker_cpu * 10), h.host_id
     limit 1;
     if chosen is null then
       return null;

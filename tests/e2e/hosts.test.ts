@@ -208,4 +208,11 @@ describe('three app hosts, one database', () => {
       { media_host: 'a', leave_reason: 'host_lost' }, { media_host: 'b', leave_reason: 'moved' }, { media_host: 'c', leave_reason: null },
     ]);
   });
+
+  it('the worker ends the session through host b: it ends for everyone in the call on host c', async () => {
+    expect((await call('b', 'POST', `/api/calls/${callId}/end`, {}, workerCookie)).status).toBe(204);
+    await citizen.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor({ timeout: 15_000 });
+    expect(await db.admin`select status, end_reason from call_sessions where id = ${callId}`).toEqual([{ status: 'ended', end_reason: 'ended_by_staff' }]);
+    expect((await segments(citizenId)).at(-1)).toEqual({ media_host: 'c', leave_reason: 'session_ended' });
+  });
 });

@@ -1,0 +1,120 @@
+/**
+ * Where calls run when several hosts share the database (issue 14): the rules of migration 021's functions, through
+ * the hosts store as the hosts call them (the application's login). The processes themselves, with browsers, are in
+ * tests/e2e/hosts.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { endSessionsLeftOpen } from '../server/calls/store.js';
+import { hostStore } from '../server/hosts/store.js';
+import { upsertUser } from '../server/people/store.js';
+import { useHarness } from './support/use-harness.js';
+
+const { h, org, cookies } = useHarness({ signIn: ['worker'] });
+const hosts = () => hostStore(h.sql);
+const load = (workers = 1) => ({ workers, consumers: 0, cpu: 0 });
+
+/** A session of a new citizen of the worker's, opened over HTTP; returns its id. */
+async function openSession(): Promise<string> {
+  const citizenId = await upsertUser(h.admin, { organisationId: org.id, role: 'citizen', displayName: 'Carl Borger' });
+  await h.admin`insert into caseloads (organisation_id, worker_id, citizen_id) values (${org.id}, ${org.workerId}, ${citizenId})`;
+  const started = await h.request('POST', '/api/calls', { cookie: cookies.worker, body: { citizenId } });
+  expect(started.statusCode).toBe(201);
+  return started.json().id;
+}
+
+/** An open connection segment of the session's worker, as a host writes it when they connect. */
+async function connected(callId: string, mediaHost: string): Promise<void> {
+  await h.admin`insert into call_segments (organisation_id, participant_id, media_host)
+    select organisation_id, id, ${mediaHost} from call_participants where session_id = ${callId} and user_id = ${org.workerId}`;
+}
+
+const segmentsOf = (callId: string) => h.admin<{ media_host: string; leave_reason: string | null }[]>`
+  select g.media_host, g.leave_reason from call_segments g join call_participants p on p.id = g.participant_id
+  where p.session_id = ${callId} order by g.id`;
+
+describe('placing calls on hosts', () => {
+  it('with no live host there is nowhere to place a call', async () => {
+    expect(await hosts().place(await openSession())).toBeNull();
+  });
+
+  it('spreads calls by open calls per media worker, and a call stays on its host', async () => {
+    await hosts().renew('one', 30, load(1));
+    await hosts().renew('two', 30, load(2));
+    const placed: Record<string, number> = {};
+    const calls: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const callId = await openSession();
+      calls.push(callId);
+      const host = (await hosts().place(callId))!;
+      placed[host] = (placed[host] ?? 0) + 1;
+    }
+    // two media workers take twice the calls of one
+    expect(placed).toEqual({ one: 2, two: 4 });
+    for (const callId of calls) {
+      const [row] = await h.admin<{ media_host: string }[]>`select media_host from call_sessions where id = ${callId}`;
+      expect(await hosts().place(callId)).toBe(row!.media_host);
+    }
+    // ended calls no longer count: with three of host two's ended it is the emptier one per worker again
+    const onTwo = await h.admin<{ id: string }[]>`select id from call_sessions where media_host = 'two' and status = 'open' limit 3`;
+    for (const { id } of onTwo) expect((await h.request('POST', `/api/calls/${id}/end`, { cookie: cookies.worker })).statusCode).toBe(204);
+    expect(await hosts().place(await openSession())).toBe('two');
+    // an ended session is not placed at all
+    expect(await hosts().place(onTwo[0]!.id)).toBeNull();
+  });
+
+  it('a drained host gets no new calls, and after its deadline its calls move, their segments ending "moved"', async () => {
+    await hosts().renew('three', 30, load(8));
+    const callId = await openSession();
+    expect(await hosts().place(callId)).toBe('three');
+    await connected(callId, 'three');
+
+    expect(await hosts().drain('three', 60)).toBe(true);
+    expect(await hosts().drain('nobody', 60)).toBe(false);
+    expect(await hosts().place(await openSession())).not.toBe('three');
+    // before the deadline the call stays where it is
+    expect(await hosts().place(callId)).toBe('three');
+
+    await hosts().drain('three', 0);
+    const moved = await hosts().place(callId);
+    expect(moved).not.toBe('three');
+    expect(await segmentsOf(callId)).toEqual([{ media_host: 'three', leave_reason: 'moved' }]);
+    // a restart ends the drain (cluster.ts gives up the lease and takes it again)
+    await hosts().leave('three');
+    await hosts().renew('three', 30, load(8));
+    expect(await h.admin`select drain_deadline from media_hosts where host_id = 'three'`).toEqual([{ drain_deadline: null }]);
+  });
+
+  it('a host whose lease ran out loses its calls to a live host, and its open segments end "host_lost"', async () => {
+    await hosts().renew('four', 30, load(64));
+    const callId = await openSession();
+    expect(await hosts().place(callId)).toBe('four');
+    await connected(callId, 'four');
+    await h.admin`update media_hosts set lease_until = now() - interval '1 second' where host_id = 'four'`;
+
+    const now = await hosts().place(callId);
+    expect(now).not.toBe('four');
+    expect(now).not.toBeNull();
+    expect(await segmentsOf(callId)).toEqual([{ media_host: 'four', leave_reason: 'host_lost' }]);
+    const [session] = await h.admin`select status from call_sessions where id = ${callId}`;
+    expect(session).toEqual({ status: 'open' });
+  });
+
+  it('sessions of a host gone longer than the grace period end "host_lost"; a starting host ends only its own', async () => {
+    await hosts().renew('five', 30, load(64));
+    const lost = await openSession();
+    expect(await hosts().place(lost)).toBe('five');
+    await connected(lost, 'five');
+    await hosts().renew('six', 30, load(64));
+    const kept = await openSession();
+    await h.admin`update call_sessions set media_host = 'six' where id = ${kept}`;
+
+    await h.admin`update media_hosts set lease_until = now() - interval '2 minutes' where host_id = 'five'`;
+    expect(await hosts().endSessionsOfLostHosts(60)).toBe(1);
+    expect(await h.admin`select status, end_reason from call_sessions where id = ${lost}`).toEqual([{ status: 'ended', end_reason: 'host_lost' }]);
+    expect(await segmentsOf(lost)).toEqual([{ media_host: 'five', leave_reason: 'host_lost' }]);
+
+    // host "seven" restarts: nothing of "six" is touched
+    expect(await endSessionsLeftOpen(h.admin, 'seven')).toEqual({ sessions: 0 });
+    expect(await h.admin`select status from call_sessions where id = ${kept}`).toEqual([{ status: 'open' }]);
+  });
+});
