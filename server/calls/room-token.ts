@@ -8,12 +8,14 @@ const ROOM_TOKEN_SECONDS = 120;
 
 /** Where a call's media and signalling run: this instance alone, or (several hosts) the host it is placed on. */
 export interface CallPlacement {
+  /** Several hosts: live call state is spread over them, and what all must see is read from the database. */
+  readonly shared: boolean;
   /** The call's host; undefined on a single instance. Null: no media host is live. */
   place(callId: string): Promise<string | null | undefined>;
 }
 
 /** One instance alone: every call is its own, at the one socket.io path. */
-export const SINGLE_HOST: CallPlacement = { place: async () => undefined };
+export const SINGLE_HOST: CallPlacement = { shared: false, place: async () => undefined };
 
 /** The signalling path of a host (a reverse proxy routes /rtc/<host>/ to it), or the single instance's. */
 export const signallingPathOf = (hostId: string | undefined): string => (hostId ? `/rtc/${hostId}/socket.io/` : '/socket.io/');

@@ -13,7 +13,12 @@ import type { StoredCallSummary } from './store.js';
 export function callRoutes(app: App, deps: { tokens: TokenService }, signalling: CallSignalling): void {
   const store = app.calls;
   const tokenLimit = new AttemptCounter(ROOM_TOKENS_PER_MINUTE, 60_000);
-  const withWaiting = (call: StoredCallSummary): CallSummary => ({ ...call, waiting: signalling.waitingCount(call.id) });
+  // Who waits is live state: this process's own on a single instance; with several hosts, the session log's (the call
+  // may run on another host).
+  const withWaiting = ({ waitingInLog, ...call }: StoredCallSummary & { waitingInLog?: number }): CallSummary => ({
+    ...call,
+    waiting: app.callPlacement.shared ? (waitingInLog ?? 0) : signalling.waitingCount(call.id),
+  });
 
   /**
    * A worker starts a video session with a citizen in their caseload (ad hoc, or for a booked appointment). The

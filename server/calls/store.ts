@@ -23,6 +23,16 @@ import { callRoles, type CallActor, type CallHost } from './call-roles.js';
 /** A session as its participants list it; how many wait right now is live state, added by the routes. */
 export type StoredCallSummary = Omit<CallSummary, 'waiting'>;
 
+/**
+ * How many wait in a session's waiting room as the session log shows it: citizens and guests connected now (an open
+ * segment) and not let in. With several hosts this is the count any host can give; a single instance counts its own
+ * live calls instead (server/calls/routes.ts), which also knows who has connected but not yet asked to join.
+ */
+const waitingIn = (tx: Tx) => tx`(
+  select count(*)::int from call_participants w
+  where w.session_id = s.id and w.admitted_at is null and w.role in ('citizen', 'guest') and w.user_id <> s.worker_id
+    and exists (select 1 from call_segments g where g.participant_id = w.id and g.left_at is null))`;
+
 /** Why a connection segment ended (call_segments.leave_reason). */
 export type LeaveReason = 'left' | 'disconnected' | 'session_ended' | 'server_shutdown' | 'removed' | 'signed_out' | 'replaced' | 'moved';
 
@@ -61,6 +71,7 @@ interface SummaryRow {
   citizen_id: string;
   other_name: string;
   created_at: Date;
+  waiting?: number;
 }
 
 interface CallRow {
@@ -204,17 +215,17 @@ export function callStore(sql: Sql) {
     },
 
     /** Open sessions the caller takes part in; staff see the citizen's name, the citizen their worker's. */
-    listOpen(auth: Auth): Promise<StoredCallSummary[]> {
+    listOpen(auth: Auth): Promise<(StoredCallSummary & { waitingInLog: number })[]> {
       return inOrganisation(sql, auth.organisationId, async (tx) => {
         const rows = await tx<SummaryRow[]>`
-          select s.id, s.kind, s.status, s.citizen_id, s.created_at,
+          select s.id, s.kind, s.status, s.citizen_id, s.created_at, ${waitingIn(tx)} as waiting,
                  (select coalesce((select v.chosen_name from volunteer_profiles v where v.volunteer_id = u.id),
                                   case when ${auth.role} = 'volunteer' then split_part(btrim(u.display_name), ' ', 1) else u.display_name end) from users u
                    where u.id = case when ${auth.role} = 'citizen' then s.worker_id else s.citizen_id end) as other_name
           from call_sessions s join call_participants p on p.session_id = s.id and p.user_id = ${auth.userId}
           where s.status = 'open' order by s.created_at desc`;
         if (auth.role !== 'citizen') await audit(tx, auth, 'citizen.list', rows.map((r) => r.citizen_id), { via: 'calls' });
-        return rows.map(summaryOf);
+        return rows.map((r) => ({ ...summaryOf(r), waitingInLog: r.waiting ?? 0 }));
       });
     },
 

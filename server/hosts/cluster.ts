@@ -31,6 +31,7 @@ export interface HostClusterOptions {
 }
 
 export class HostCluster implements CallPlacement {
+  readonly shared = true;
   readonly hostId: string;
   private readonly pool: pg.Pool;
   private timer: NodeJS.Timeout | undefined;

@@ -142,6 +142,9 @@ describe('three app hosts, one database', () => {
     await citizen.getByText('Vent et øjeblik. Din medarbejder lukker dig ind.').waitFor();
     // The citizen waits on host a; the worker's live events on host b hear it ("Carl venter" on their home screen).
     await expect.poll(() => events.heard.slice(heard), { timeout: 15_000 }).toContain('openCallsChanged');
+    // …and the list it then asks host b for shows one waiting, though the waiting room lives on host a.
+    const open = await fetch(`${proxy.url}/api/calls/open`, { headers: { cookie: `${TEST_HOST_COOKIE}=b; ${workerCookie}` } });
+    expect(((await open.json()) as { waiting: number }[]).map((c) => c.waiting)).toEqual([1]);
     await worker.getByRole('button', { name: 'Luk Carl Borger ind' }).click();
     await Promise.all([expectMediaFlowing(worker, 1, 30_000), expectMediaFlowing(citizen, 1, 30_000)]);
 
