@@ -145,7 +145,8 @@ async function runVariant(browser: Browser, clientDir: string): Promise<Record<s
         await meetThroughWaitingRoom(worker, citizen, h.baseUrl);
         await expectMediaFlowing(citizen, 1, 30_000);
         lab.setProfile(scenario.profile);
-        await citizen.evaluate(installSampler);
+        // As source text, with a stand-in for the helper tsx (esbuild's keepNames) wraps named inner functions in.
+        await citizen.evaluate(`(() => { const __name = (f) => f; (${installSampler.toString()})(); })()`);
         if (scenario.event) {
           await citizen.waitForTimeout(scenario.event.at * 1000);
           if (scenario.event.kind === 'outage') lab.outage(10_000);

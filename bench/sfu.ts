@@ -311,8 +311,14 @@ try {
   const slope = held.length < 2 ? best.worker_cpu_pct_per_call
     : held.reduce((sum, s) => sum + (s.calls - meanX) * (s.worker_cpu_pct - meanY), 0) / held.reduce((sum, s) => sum + (s.calls - meanX) ** 2, 0);
   const atBaselineN = steps.find((s) => s.calls === baseline?.calls);
-  const lastRss = steps.at(-1)!.rss_mb!;
-  const rssPerCall = ((lastRss.server + lastRss.worker) - mb(idleRss.server + idleRss.worker)) / steps.at(-1)!.calls;
+  // Memory per call from the steps' own readings (first to last step): the idle reading is taken before the server's
+  // first collections and would make calls look free or even negative.
+  const firstStep = steps[0]!;
+  const lastStep = steps.at(-1)!;
+  const rssOf = (step: Step) => step.rss_mb!.server + step.rss_mb!.worker;
+  const rssPerCall = lastStep.calls > firstStep.calls
+    ? (rssOf(lastStep) - rssOf(firstStep)) / (lastStep.calls - firstStep.calls)
+    : (rssOf(lastStep) - mb(idleRss.server + idleRss.worker)) / lastStep.calls;
 
   console.log(JSON.stringify({
     generator: 'chromium: one page per side, one leg per participant (product client media code), one shared fake 640x480 camera',
@@ -332,7 +338,7 @@ try {
     meets_target: best.calls_per_core >= TARGET_CALLS_PER_CORE,
     baseline_plain_mediasoup: baseline ? { calls: baseline.calls, worker_cpu_pct_per_call: baseline.worker_cpu_pct_per_call, calls_per_core: baseline.calls_per_core } : null,
     ratio_to_baseline: baseline && atBaselineN ? round(atBaselineN.worker_cpu_pct_per_call / baseline.worker_cpu_pct_per_call) : null,
-    rss_mb: { idle_server: mb(idleRss.server), idle_worker: mb(idleRss.worker), per_call: round(rssPerCall, 2), at_calls: steps.at(-1)!.calls },
+    rss_mb: { idle_server: mb(idleRss.server), idle_worker: mb(idleRss.worker), per_call: round(rssPerCall, 2), from_calls: firstStep.calls, to_calls: lastStep.calls, at_last_step: round(rssOf(lastStep), 1) },
     server_cpu_pct_per_call: round(best.server_cpu_pct / best.calls, 3),
   }));
 } finally {

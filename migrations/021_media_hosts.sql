@@ -127,8 +127,10 @@ create function media_host_drain(p_host text, p_seconds integer) returns boolean
 revoke all on function media_host_drain(text, integer) from public;
 grant execute on function media_host_drain(text, integer) to naervaer_app;
 
--- Sessions of a host that died and that nobody came back to within the grace period end 'host_lost' (a live host
--- ends its own abandoned sessions through the owner's grace period; this is that rule for a host that is gone).
+-- Sessions whose host is gone and that nobody came back to end 'host_lost' after the grace period (a live host ends
+-- its own abandoned sessions through the owner's grace period; this is that rule for calls no host runs): those placed
+-- on a host whose lease ran out longer ago than the grace, and those a restarted host let go (media_host null again)
+-- with nobody connected since longer than the grace.
 create function end_sessions_of_lost_hosts(p_grace_seconds integer) returns integer
   language plpgsql volatile security definer
   set search_path = pg_catalog, pg_temp
@@ -138,9 +140,18 @@ create function end_sessions_of_lost_hosts(p_grace_seconds integer) returns inte
   begin
     with lost as (
       update public.call_sessions s set status = 'ended', ended_at = now(), end_reason = 'host_lost'
-      where s.status = 'open' and s.media_host is not null and not exists (
-        select 1 from public.media_hosts h
-        where h.host_id = s.media_host and h.lease_until > now() - make_interval(secs => p_grace_seconds)
+      where s.status = 'open' and (
+        (s.media_host is not null and not exists (
+          select 1 from public.media_hosts h
+          where h.host_id = s.media_host and h.lease_until > now() - make_interval(secs => p_grace_seconds)
+        ))
+        or (s.media_host is null and exists (
+          select 1 from public.call_participants p join public.call_segments g on g.participant_id = p.id
+          where p.session_id = s.id and g.media_host is not null
+        ) and not exists (
+          select 1 from public.call_participants p join public.call_segments g on g.participant_id = p.id
+          where p.session_id = s.id and (g.left_at is null or g.left_at > now() - make_interval(secs => p_grace_seconds))
+        ))
       )
       returning s.id
     ), closed as (

@@ -9,7 +9,7 @@ import { TokenService } from './auth/tokens.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { MigrationError, migrate } from './db/migrate.js';
-import { endSessionsLeftOpen } from './calls/store.js';
+import { endSessionsLeftOpen, releaseSessionsOfHost } from './calls/store.js';
 import { createLogger } from './log.js';
 import { startMediaServer } from './media.js';
 import { createDispatcher } from './reminders/setup.js';
@@ -39,8 +39,13 @@ async function main(): Promise<void> {
     db = await openDatabase(config, log);
     const { applied } = await migrate(db.admin);
     if (applied.length > 0) log.info(`applied migrations: ${applied.join(', ')}`);
-    const leftOpen = await endSessionsLeftOpen(db.admin, config.hostId);
-    if (leftOpen.sessions > 0) log.info(`ended ${leftOpen.sessions} video session(s) left open by the previous run`);
+    if (config.hostId) {
+      const released = await releaseSessionsOfHost(db.admin, config.hostId);
+      if (released.sessions > 0) log.info(`let go of ${released.sessions} video session(s) of the previous run: they are placed again as their people reconnect`);
+    } else {
+      const leftOpen = await endSessionsLeftOpen(db.admin);
+      if (leftOpen.sessions > 0) log.info(`ended ${leftOpen.sessions} video session(s) left open by the previous run`);
+    }
     const tokens = new TokenService(loadSigningKeys(config));
     media = await startMediaServer(config, log);
     // Several hosts (HOST_ID): this host's lease, call placement and cross-host events (server/hosts/).
@@ -65,8 +70,10 @@ async function main(): Promise<void> {
       stopping = true;
       log.info({ signal }, 'shutting down');
       await dispatcher?.stop();
+      // Several hosts: the lease goes first, so that the calls this host ends here move to another host at once.
+      await cluster?.release();
       await app.close();
-      await cluster?.stop();
+      await cluster?.close();
       await media!.close();
       await db!.close();
       log.info('stopped');

@@ -4,7 +4,7 @@
  * tests/e2e/hosts.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { endSessionsLeftOpen } from '../server/calls/store.js';
+import { releaseSessionsOfHost } from '../server/calls/store.js';
 import { hostStore } from '../server/hosts/store.js';
 import { upsertUser } from '../server/people/store.js';
 import { useHarness } from './support/use-harness.js';
@@ -99,22 +99,37 @@ describe('placing calls on hosts', () => {
     expect(session).toEqual({ status: 'open' });
   });
 
-  it('sessions of a host gone longer than the grace period end "host_lost"; a starting host ends only its own', async () => {
+  it('sessions of a host gone longer than the grace period end "host_lost"', async () => {
     await hosts().renew('five', 30, load(64));
     const lost = await openSession();
     expect(await hosts().place(lost)).toBe('five');
     await connected(lost, 'five');
-    await hosts().renew('six', 30, load(64));
-    const kept = await openSession();
-    await h.admin`update call_sessions set media_host = 'six' where id = ${kept}`;
-
     await h.admin`update media_hosts set lease_until = now() - interval '2 minutes' where host_id = 'five'`;
     expect(await hosts().endSessionsOfLostHosts(60)).toBe(1);
     expect(await h.admin`select status, end_reason from call_sessions where id = ${lost}`).toEqual([{ status: 'ended', end_reason: 'host_lost' }]);
     expect(await segmentsOf(lost)).toEqual([{ media_host: 'five', leave_reason: 'host_lost' }]);
+  });
 
-    // host "seven" restarts: nothing of "six" is touched
-    expect(await endSessionsLeftOpen(h.admin, 'seven')).toEqual({ sessions: 0 });
-    expect(await h.admin`select status from call_sessions where id = ${kept}`).toEqual([{ status: 'open' }]);
+  it('a host that starts again lets go of its sessions, to be placed again; one nobody comes back to ends after the grace', async () => {
+    await hosts().renew('six', 30, load(64));
+    const mine = await openSession();
+    await h.admin`update call_sessions set media_host = 'six' where id = ${mine}`;
+    await connected(mine, 'six');
+    const theirs = await openSession();
+    await h.admin`update call_sessions set media_host = 'seven' where id = ${theirs}`;
+    await hosts().renew('seven', 30, load(64));
+
+    expect(await releaseSessionsOfHost(h.admin, 'six')).toEqual({ sessions: 1 });
+    expect(await h.admin`select status, media_host from call_sessions where id = ${mine}`).toEqual([{ status: 'open', media_host: null }]);
+    expect(await segmentsOf(mine)).toEqual([{ media_host: 'six', leave_reason: 'server_restart' }]);
+    expect(await h.admin`select media_host from call_sessions where id = ${theirs}`).toEqual([{ media_host: 'seven' }]);
+
+    // Within the grace period it waits to be rejoined; nobody came: it ends.
+    expect(await hosts().endSessionsOfLostHosts(60)).toBe(0);
+    await h.admin`update call_segments set left_at = now() - interval '2 minutes', joined_at = now() - interval '3 minutes'
+      where participant_id in (select id from call_participants where session_id = ${mine})`;
+    expect(await hosts().endSessionsOfLostHosts(60)).toBe(1);
+    expect(await h.admin`select status, end_reason from call_sessions where id = ${mine}`).toEqual([{ status: 'ended', end_reason: 'host_lost' }]);
+    expect(await h.admin`select status from call_sessions where id = ${theirs}`).toEqual([{ status: 'open' }]);
   });
 });

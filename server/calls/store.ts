@@ -150,20 +150,34 @@ async function recordRemoval(tx: Tx, organisationId: string, participantId: stri
  * call rejoin and get "this session has ended" (410), and the worker starts a new one.
  *
  * Runs on the owner's connection: it is installation-wide maintenance, across organisations, before any request.
- * With several hosts (HOST_ID) a host ends only the sessions placed on it: the others' run on their own hosts, and a
- * host that is gone hands its calls on through its lease (server/hosts/).
+ * With several hosts (HOST_ID) a host does not end anything at start: see releaseSessionsOfHost.
  */
-export async function endSessionsLeftOpen(admin: Sql, hostId?: string): Promise<{ sessions: number }> {
-  // Several hosts: only this host's own sessions and connections; the others' are live on their hosts.
-  const host = hostId ?? null;
+export async function endSessionsLeftOpen(admin: Sql): Promise<{ sessions: number }> {
   return admin.begin(async (tx) => {
     const ended = await tx<{ id: string }[]>`
       update call_sessions set status = 'ended', ended_at = now(), end_reason = 'server_restart'
-      where status = 'open' and (${host}::text is null or media_host = ${host}) returning id`;
+      where status = 'open' returning id`;
     await tx`
       update call_segments set left_at = greatest(now(), joined_at), leave_reason = 'server_restart'
-      where left_at is null and (${host}::text is null or media_host = ${host})`;
+      where left_at is null`;
     return { sessions: ended.length };
+  }) as Promise<{ sessions: number }>;
+}
+
+/**
+ * Several hosts (HOST_ID): a host that starts (again) lets go of the sessions placed on it instead of ending them —
+ * their browsers are reconnecting, and the next room token places each call on a live host, perhaps this one. Its
+ * connections' segments end 'server_restart'. A session nobody comes back to ends 'host_lost' after the grace period
+ * (end_sessions_of_lost_hosts, run by every host).
+ */
+export async function releaseSessionsOfHost(admin: Sql, hostId: string): Promise<{ sessions: number }> {
+  return admin.begin(async (tx) => {
+    await tx`
+      update call_segments set left_at = greatest(now(), joined_at), leave_reason = 'server_restart'
+      where left_at is null and media_host = ${hostId}`;
+    const released = await tx<{ id: string }[]>`
+      update call_sessions set media_host = null where status = 'open' and media_host = ${hostId} returning id`;
+    return { sessions: released.length };
   }) as Promise<{ sessions: number }>;
 }
 

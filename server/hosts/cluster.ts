@@ -76,10 +76,18 @@ export class HostCluster implements CallPlacement {
     this.drainDue = callback;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stopping, first step: the lease goes now, so the browsers this host is about to disconnect are placed on other
+   * hosts at their first new room token. Cross-host events still flow until close().
+   */
+  async release(): Promise<void> {
     clearInterval(this.timer);
     await this.renewing?.catch(() => undefined);
     await this.options.store.leave(this.hostId).catch((error: unknown) => this.options.log.warn({ err: error }, 'giving up the host lease failed'));
+  }
+
+  /** Stopping, last step (after the socket.io servers have closed): the adapter's database connections go. */
+  async close(): Promise<void> {
     await this.pool.end();
   }
 
