@@ -21,6 +21,9 @@ export class SignalRequestError extends Error {
   }
 }
 
+/** While the call's host cannot be reached, how often to ask whether the call has moved to another host. */
+const LOOK_FOR_HOST_EVERY_MS = 4000;
+
 /** How long a request waits for its acknowledgement. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -75,6 +78,7 @@ export class SignallingClient {
   /** Where the call's signalling runs, as the newest room token said (several hosts: the host it is placed on). */
   private signallingPath = '/socket.io/';
   private lookingForHost = false;
+  private lookedForHostAt = 0;
 
   /** `onSessionGone`: the session has ended or is not this person's (any more); nothing will let them in again. */
   constructor(callId: string, tokenRoute: TokenRoute, onSessionGone: () => void) {
@@ -119,8 +123,10 @@ export class SignallingClient {
       this.socket.io.opts.path = this.signallingPath;
     });
     this.socket.io.on('reconnect_error', () => {
-      if (this.lookingForHost || this.closed) return;
+      // At most one look every few seconds: room tokens are limited per person (a minute's worth would run out).
+      if (this.lookingForHost || this.closed || Date.now() - this.lookedForHostAt < LOOK_FOR_HOST_EVERY_MS) return;
       this.lookingForHost = true;
+      this.lookedForHostAt = Date.now();
       fetchToken().then(
         ({ signallingPath }) => (this.signallingPath = signallingPath),
         () => undefined,
