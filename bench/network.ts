@@ -102,14 +102,24 @@ function analyse(samples: Sample[], scenario: Scenario): Result {
   // When frames were decoded: the sample at which the total rose.
   const frameTimes: number[] = [];
   for (let i = 1; i < samples.length; i++) if (samples[i]!.frames > samples[i - 1]!.frames) frameTimes.push(samples[i]!.t);
-  const gaps: number[] = [];
   const event = scenario.event;
-  const eventWindow = event ? [event.at, event.at + (event.kind === 'outage' ? 10 : 0)] : null;
+  // The disturbance's own gap is the recovery, not a freeze: the outage, or after a switch the first gap that begins
+  // within 2 s of it (frames still in the jitter buffer are decoded for a moment after the path is gone).
+  const back = event ? event.at + (event.kind === 'outage' ? 10 : 0) : undefined;
+  let recoveryGap: number | undefined;
+  if (back !== undefined) {
+    for (let i = 1; i < frameTimes.length; i++) {
+      const [from, to] = [frameTimes[i - 1]!, frameTimes[i]!];
+      if (to > back && from < back + 2 && (to - from) * 1000 > FREEZE_MS) {
+        recoveryGap = i;
+        break;
+      }
+    }
+  }
+  const gaps: number[] = [];
   for (let i = 1; i < frameTimes.length; i++) {
     const [from, to] = [frameTimes[i - 1]!, frameTimes[i]!];
-    if (from < SETTLE_SECONDS) continue;
-    // The outage itself is not the product's freeze; what follows it is (the recovery).
-    if (eventWindow && from <= eventWindow[1]! && to >= eventWindow[0]!) continue;
+    if (from < SETTLE_SECONDS || i === recoveryGap) continue;
     const gap = (to - from) * 1000;
     if (gap > FREEZE_MS) gaps.push(gap);
   }
@@ -122,10 +132,9 @@ function analyse(samples: Sample[], scenario: Scenario): Result {
     audio_concealed_pct: last.samples > first.samples ? Math.round(((last.concealed - first.concealed) / (last.samples - first.samples)) * 1000) / 10 : 0,
     audio_only_suggested: samples.some((s) => s.suggested),
   };
-  if (event) {
-    const back = event.kind === 'outage' ? event.at + 10 : event.at;
-    const next = frameTimes.find((t) => t > back);
-    result.recovery_ms = next === undefined ? -1 : Math.round((next - back) * 1000);
+  if (back !== undefined) {
+    const next = recoveryGap !== undefined ? frameTimes[recoveryGap]! : frameTimes.find((t) => t > back);
+    result.recovery_ms = next === undefined ? -1 : Math.max(0, Math.round((next - back) * 1000));
   }
   return result;
 }
