@@ -188,7 +188,7 @@ describe('three app hosts, one database', () => {
   });
 
   it('host b drained: new calls go to host c, and after the deadline its call moves to c', async () => {
-    const drain = await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'server', 'cli', 'drain.ts'), 'b', '0.1'], {
+    const drain = await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'server', 'cli', 'drain.ts'), 'b', '0.05'], {
       cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     });
     expect(JSON.parse(drain.stdout.trim().split('\n').at(-1)!)).toMatchObject({ host: 'b' });
@@ -201,7 +201,7 @@ describe('three app hosts, one database', () => {
     const otherToken = await (await call('b', 'POST', `/api/calls/${otherCall}/token`, {}, workerCookie)).json();
     expect(otherToken.signallingPath).toBe('/rtc/c/socket.io/');
 
-    // After the deadline (6 s) host b moves its call: both pages reconnect to c.
+    // After the deadline (3 s) host b moves its call: both pages reconnect to c.
     await expect.poll(() => sessionHost(callId), { timeout: 30_000, interval: 500 }).toBe('c');
     await Promise.all([expectMediaFlowing(worker, 1, 60_000), expectMediaFlowing(citizen, 1, 60_000)]);
     await expect.poll(() => segments(workerId)).toEqual([
