@@ -48,7 +48,11 @@ async function startOnce(env: Record<string, string>, options: { cwd?: string; r
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      // Not left running behind the failure (it would hold its ports and its media workers).
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output}`));
+    }, 60_000);
     const check = () => {
       if (output.includes('Nærvær is ready')) {
         clearTimeout(timer);
