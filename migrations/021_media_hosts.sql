@@ -79,6 +79,15 @@ create function place_call(p_session uuid) returns text
     current_usable boolean;
     chosen text;
   begin
+    -- The usual case without waiting for anyone: the call is placed, and its host is live and not drained.
+    select s.media_host into current_host from public.call_sessions s where s.id = p_session and s.status = 'open';
+    if current_host is not null and exists (
+      select 1 from public.media_hosts h where h.host_id = current_host and h.lease_until > now()
+        and (h.drain_deadline is null or h.drain_deadline > now())
+    ) then
+      return current_host;
+    end if;
+    -- Placing or moving: one at a time, and on the row as it is now.
     perform pg_advisory_xact_lock(hashtext('naervaer.place_call'));
     select s.media_host into current_host from public.call_sessions s where s.id = p_session and s.status = 'open' for update;
     if not found then
@@ -126,6 +135,18 @@ create function media_host_drain(p_host text, p_seconds integer) returns boolean
   $$;
 revoke all on function media_host_drain(text, integer) from public;
 grant execute on function media_host_drain(text, integer) to naervaer_app;
+
+-- Of the calls a host runs live, those it must let go: ended, or placed on another host since (its lease lapsed for a
+-- moment — a slow database, a stalled process — and a room token moved the call). The host moves their connections.
+create function media_host_calls_elsewhere(p_host text, p_sessions uuid[]) returns setof uuid
+  language sql stable security definer
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select id from unnest(p_sessions) as ids(id)
+    where not exists (select 1 from public.call_sessions s where s.id = ids.id and s.status = 'open' and s.media_host = p_host)
+  $$;
+revoke all on function media_host_calls_elsewhere(text, uuid[]) from public;
+grant execute on function media_host_calls_elsewhere(text, uuid[]) to naervaer_app;
 
 -- Sessions whose host is gone and that nobody came back to end 'host_lost' after the grace period (a live host ends
 -- its own abandoned sessions through the owner's grace period; this is that rule for calls no host runs): those placed

@@ -226,11 +226,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // each event to the host its person is connected to.
   const eventsServer = cluster ? eventsSocketServer(app.server, config.publicUrl.origin, cluster.adapter('events')) : signalling.socketServer;
   events.attach(eventsServer);
-  app.addHook('preClose', () => signalling.close());
+  // Both socket.io servers close together: each also closes the HTTP server, which waits for the other's WebSockets.
+  app.addHook('preClose', async () => {
+    await Promise.all([signalling.close(), cluster ? new Promise<void>((resolve) => eventsServer.close(() => resolve())) : undefined]);
+  });
   if (cluster) {
-    app.addHook('preClose', () => new Promise<void>((resolve) => eventsServer.close(() => resolve())));
     // An operator drained this host (`npm run drain`) and its deadline has passed: its calls move to other hosts.
     cluster.onDrainDue(() => signalling.moveAway());
+    // Calls this host runs that another host runs now (this host's lease lapsed for a moment) or that have ended.
+    cluster.watchCalls({ live: () => signalling.liveCallIds(), letGo: (callIds) => signalling.moveAway(callIds) });
   }
   callRoutes(app, features, signalling);
 

@@ -50,13 +50,15 @@ async function main(): Promise<void> {
     media = await startMediaServer(config, log);
     // Several hosts (HOST_ID): this host's lease, call placement and cross-host events (server/hosts/).
     const cluster = config.hostId
-      ? await HostCluster.start({
+      ? HostCluster.create({
         hostId: config.hostId, leaseSeconds: config.hostLeaseSeconds, graceSeconds: config.callReconnectGraceSeconds,
         databaseUrl: db.appUrl, store: hostStore(db.app), media, log: log.child({ module: 'hosts' }),
       })
       : undefined;
     const app = await buildApp(config, { sql: db.app, tokens, media, log, ...(cluster ? { cluster } : {}) });
     await app.listen({ port: config.port, host: config.host });
+    // Several hosts: calls are placed here from now, when the host answers.
+    await cluster?.join();
     const dispatcher = config.dispatcherInServer ? createDispatcher(config, db.app, log, { onOutcomes: (outcomes) => app.metrics?.dispatched(outcomes) }) : undefined;
     dispatcher?.start();
     log.info({ publicUrl: config.publicUrl.origin, embeddedDatabase: !config.databaseUrl, ...(config.hostId ? { hostId: config.hostId } : {}) }, 'Nærvær is ready');

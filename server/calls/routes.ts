@@ -32,7 +32,7 @@ export function callRoutes(app: App, deps: { tokens: TokenService }, signalling:
   });
 
   /** Open sessions I take part in: the citizen's "Deltag", the worker's list of who is waiting. */
-  route(app, 'GET /api/calls/open', async ({ auth }) => (await store.listOpen(auth)).map(withWaiting));
+  route(app, 'GET /api/calls/open', async ({ auth }) => (await store.listOpen(auth, { countWaiting: app.callPlacement.shared })).map(withWaiting));
 
   /**
    * A short-lived token for the socket.io handshake: bound to this user, this session and this sign-in (so that

@@ -229,10 +229,10 @@ export function callStore(sql: Sql) {
     },
 
     /** Open sessions the caller takes part in; staff see the citizen's name, the citizen their worker's. */
-    listOpen(auth: Auth): Promise<(StoredCallSummary & { waitingInLog: number })[]> {
+    listOpen(auth: Auth, options: { countWaiting?: boolean } = {}): Promise<(StoredCallSummary & { waitingInLog: number })[]> {
       return inOrganisation(sql, auth.organisationId, async (tx) => {
         const rows = await tx<SummaryRow[]>`
-          select s.id, s.kind, s.status, s.citizen_id, s.created_at, ${waitingIn(tx)} as waiting,
+          select s.id, s.kind, s.status, s.citizen_id, s.created_at, ${options.countWaiting ? waitingIn(tx) : tx`0`} as waiting,
                  (select coalesce((select v.chosen_name from volunteer_profiles v where v.volunteer_id = u.id),
                                   case when ${auth.role} = 'volunteer' then split_part(btrim(u.display_name), ' ', 1) else u.display_name end) from users u
                    where u.id = case when ${auth.role} = 'citizen' then s.worker_id else s.citizen_id end) as other_name

@@ -6,7 +6,10 @@
  *    goes to the least-loaded live host (the database function place_call decides, one placement at a time);
  *  - gives socket.io its PostgreSQL adapter (LISTEN/NOTIFY on the same database: no new moving part), which carries
  *    room emits and the routes' messages to every host;
- *  - ends the sessions of hosts gone longer than the reconnect grace that nobody rejoined elsewhere;
+ *  - lets go of live calls that are no longer its own: after a moment when its lease lapsed (a slow database, a
+ *    stalled process) a room token may have moved a call to another host; its connections here then move too;
+ *  - ends the sessions of hosts gone longer than the reconnect grace that nobody rejoined elsewhere — only while its
+ *    own renewals go through, so that after the database was away no host takes the others for dead;
  *  - when an operator drains it (`npm run drain`), calls back once its deadline has passed, to move its calls.
  * A clean stop gives up the lease at once, so its calls move without waiting for the lease to run out.
  */
@@ -39,23 +42,38 @@ export class HostCluster implements CallPlacement {
   private drainDue: (() => void) | undefined;
   private drained = false;
   private renewing: Promise<void> | undefined;
+  /** When the last renewal went through. */
+  private renewedAt = 0;
+  private calls: { live(): string[]; letGo(callIds: string[]): void } | undefined;
 
   private constructor(private readonly options: HostClusterOptions) {
     this.hostId = options.hostId;
     // The adapter's connections: one held for LISTEN per socket.io server, the rest for NOTIFY.
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, application_name: `naervaer-${options.hostId}` });
-    this.pool.on('error', (error) => options.log.warn({ err: error }, 'cross-host events: a database connection failed'));
+    const failed = (error: Error) => options.log.warn({ err: error }, 'cross-host events: a database connection failed');
+    // Idle connections report through the pool; the one the adapter holds for LISTEN only through itself, and an
+    // 'error' nobody listens to would end the process (the adapter reconnects on 'end').
+    this.pool.on('error', failed);
+    this.pool.on('connect', (client) => client.on('error', failed));
   }
 
-  /** Takes the lease (so calls can be placed here from the moment the host answers) and keeps renewing it. */
-  static async start(options: HostClusterOptions): Promise<HostCluster> {
-    const cluster = new HostCluster(options);
+  /** The cluster's database side, ready for the socket.io servers; no calls are placed here before join(). */
+  static create(options: HostClusterOptions): HostCluster {
+    return new HostCluster(options);
+  }
+
+  /** Takes the lease — from now calls are placed here: call it once the host answers — and keeps renewing it. */
+  async join(): Promise<void> {
     // A (re)start ends a drain: the operator drained the host to restart it.
-    await options.store.leave(options.hostId);
-    await cluster.renew();
-    cluster.timer = setInterval(() => void cluster.tick(), Math.max(1000, (options.leaseSeconds * 1000) / 3));
-    cluster.timer.unref();
-    return cluster;
+    await this.options.store.leave(this.hostId);
+    await this.renew();
+    this.timer = setInterval(() => void this.tick(), Math.max(1000, (this.options.leaseSeconds * 1000) / 3));
+    this.timer.unref();
+  }
+
+  /** The calls this host runs live, and how to let go of those that are not its own any more. */
+  watchCalls(calls: { live(): string[]; letGo(callIds: string[]): void }): void {
+    this.calls = calls;
   }
 
   /** socket.io's PostgreSQL adapter for one socket.io server; `channel` keeps servers of different paths apart. */
@@ -92,13 +110,24 @@ export class HostCluster implements CallPlacement {
   }
 
   private async tick(): Promise<void> {
+    const { store, log, leaseSeconds, graceSeconds } = this.options;
     try {
+      const previous = this.renewedAt;
       this.renewing = this.renew();
       await this.renewing;
-      const ended = await this.options.store.endSessionsOfLostHosts(this.options.graceSeconds);
-      if (ended > 0) this.options.log.info({ sessions: ended }, 'ended the sessions of a host that is gone');
+      const live = this.calls?.live() ?? [];
+      const elsewhere = await store.callsElsewhere(this.hostId, live);
+      if (elsewhere.length > 0) {
+        log.warn({ calls: elsewhere.length }, 'calls run on another host now (this host\'s lease lapsed): moving their connections');
+        this.calls?.letGo(elsewhere);
+      }
+      // Only a host whose own lease held all along may take another for dead.
+      if (Date.now() - previous < leaseSeconds * 1000) {
+        const ended = await store.endSessionsOfLostHosts(graceSeconds);
+        if (ended > 0) log.info({ sessions: ended }, 'ended the sessions of a host that is gone');
+      }
     } catch (error) {
-      this.options.log.error({ err: error }, 'renewing the host lease failed');
+      log.error({ err: error }, 'renewing the host lease failed');
     }
   }
 
@@ -109,6 +138,7 @@ export class HostCluster implements CallPlacement {
     const cpu = this.lastCpu && now > this.lastCpu.at ? Math.max(0, load.cpuSeconds - this.lastCpu.seconds) / ((now - this.lastCpu.at) / 1000) / load.workers : 0;
     this.lastCpu = { seconds: load.cpuSeconds, at: now };
     const deadline = await store.renew(hostId, leaseSeconds, { workers: load.workers, consumers: load.consumers, cpu: Math.round(cpu * 1000) / 1000 });
+    this.renewedAt = now;
     if (!deadline) {
       this.drained = false;
     } else if (!this.drained && deadline.getTime() <= Date.now()) {

@@ -39,6 +39,13 @@ export function hostStore(sql: Sql) {
       return row?.found === true;
     },
 
+    /** Of these calls the host runs live, those ended or placed on another host since. */
+    async callsElsewhere(hostId: string, callIds: string[]): Promise<string[]> {
+      if (callIds.length === 0) return [];
+      const rows = await sql<{ id: string }[]>`select media_host_calls_elsewhere(${hostId}, ${callIds}::uuid[]) as id`;
+      return rows.map((r) => r.id);
+    },
+
     /** Sessions of hosts gone longer than the grace period, that nobody rejoined elsewhere, end 'host_lost'. */
     async endSessionsOfLostHosts(graceSeconds: number): Promise<number> {
       const [row] = await sql<{ ended: number }[]>`select end_sessions_of_lost_hosts(${graceSeconds}) as ended`;

@@ -47,6 +47,12 @@ describe('three app hosts, one database', () => {
   let citizenId: string;
   let otherCitizenId: string;
 
+  const start = async (id: HostId) => {
+    const host = await startServerProcess({ ...env, HOST_ID: id, DATA_DIR: path.join(dataDir, id) });
+    hosts.set(id, host);
+    proxy.setHost(id, Number(new URL(host.baseUrl).port));
+  };
+
   beforeAll(async () => {
     db = await freshDatabase();
     proxy = await startHostProxy();
@@ -54,11 +60,6 @@ describe('three app hosts, one database', () => {
     env = {
       DATABASE_URL: db.url, PUBLIC_URL: proxy.url, DISPATCHER: 'false', MEDIA_WORKERS: '1', RTC_LISTEN_IP: '127.0.0.1',
       HOST_LEASE_SECONDS: String(LEASE_SECONDS), SIGNING_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
-    };
-    const start = async (id: HostId) => {
-      const host = await startServerProcess({ ...env, HOST_ID: id, DATA_DIR: path.join(dataDir, id) });
-      hosts.set(id, host);
-      proxy.setHost(id, Number(new URL(host.baseUrl).port));
     };
     // The first migrates the database; the others find it migrated.
     await start('a');
@@ -179,6 +180,7 @@ describe('three app hosts, one database', () => {
   it('host a is killed: within the lease and a few seconds media flows again through host b, one session, two segments each', async () => {
     await hosts.get('a')!.stop('SIGKILL');
     hosts.delete('a');
+    proxy.removeHost('a');
     // The pages reconnect by themselves: their new room tokens name host b once a's lease has run out.
     await Promise.all([expectMediaFlowing(worker, 1, 60_000), expectMediaFlowing(citizen, 1, 60_000)]);
     expect(await sessionHost(callId)).toBe('b');
@@ -212,10 +214,23 @@ describe('three app hosts, one database', () => {
     ]);
   });
 
-  it('the worker ends the session through host b: it ends for everyone in the call on host c', async () => {
+  it('host a comes back and host c stops cleanly (SIGTERM): the call moves to a at once', async () => {
+    await start('a');
+    proxy.removeHost('c'); // the load balancer's health check: the citizen's pages and API now come from another host
+    expect(await hosts.get('c')!.stop('SIGTERM')).toBe(0);
+    hosts.delete('c');
+    // c gave up its lease as it stopped, and let the browsers go to reconnect (not told to stop): a takes the call.
+    await Promise.all([expectMediaFlowing(worker, 1, 60_000), expectMediaFlowing(citizen, 1, 60_000)]);
+    expect(await sessionHost(callId)).toBe('a');
+    for (const userId of [workerId, citizenId]) {
+      expect((await segments(userId)).slice(2)).toEqual([{ media_host: 'c', leave_reason: 'moved' }, { media_host: 'a', leave_reason: null }]);
+    }
+  });
+
+  it('the worker ends the session through host b: it ends for everyone in the call on host a', async () => {
     expect((await call('b', 'POST', `/api/calls/${callId}/end`, {}, workerCookie)).status).toBe(204);
     await citizen.getByRole('heading', { name: 'Samtalen er slut.' }).waitFor({ timeout: 15_000 });
     expect(await db.admin`select status, end_reason from call_sessions where id = ${callId}`).toEqual([{ status: 'ended', end_reason: 'ended_by_staff' }]);
-    expect((await segments(citizenId)).at(-1)).toEqual({ media_host: 'c', leave_reason: 'session_ended' });
+    expect((await segments(citizenId)).at(-1)).toEqual({ media_host: 'a', leave_reason: 'session_ended' });
   });
 });

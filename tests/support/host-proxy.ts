@@ -2,7 +2,8 @@
  * A reverse proxy in front of several Nærvær hosts on this machine, as nginx stands in front of them in production
  * (README, "Several hosts"): /rtc/<host>/… goes to that host (a call's signalling, on the host the call is placed on),
  * everything else to whichever host the load balancer picks — here the host the browser's `naervaer_test_host`
- * cookie names (default: the first), so a test decides which host serves each person's pages, API and live events.
+ * cookie names, so a test decides which host serves each person's pages, API and live events; when that host is gone
+ * (removed, as a load balancer's health check would), the first one still there.
  * HTTP and WebSocket upgrades; a host that is down answers 502 (as nginx does).
  */
 import http from 'node:http';
@@ -15,6 +16,8 @@ export interface HostProxy {
   url: string;
   /** Where each host listens (its own port on 127.0.0.1). */
   setHost(hostId: string, port: number): void;
+  /** The host is down: nothing more is sent to it (its /rtc/ path answers 502). */
+  removeHost(hostId: string): void;
   close(): Promise<void>;
 }
 
@@ -22,7 +25,7 @@ function hostOf(request: http.IncomingMessage, hosts: Map<string, number>): numb
   const rtc = /^\/rtc\/([a-z0-9-]+)\//.exec(request.url ?? '');
   if (rtc) return hosts.get(rtc[1]!);
   const cookie = /(?:^|;\s*)naervaer_test_host=([a-z0-9-]+)/.exec(request.headers.cookie ?? '');
-  return cookie ? hosts.get(cookie[1]!) : hosts.values().next().value;
+  return (cookie ? hosts.get(cookie[1]!) : undefined) ?? hosts.values().next().value;
 }
 
 export async function startHostProxy(): Promise<HostProxy> {
@@ -65,6 +68,7 @@ export async function startHostProxy(): Promise<HostProxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     setHost: (hostId, port) => void hosts.set(hostId, port),
+    removeHost: (hostId) => void hosts.delete(hostId),
     async close() {
       for (const socket of sockets) socket.destroy();
       server.closeAllConnections();

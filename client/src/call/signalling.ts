@@ -24,6 +24,9 @@ export class SignalRequestError extends Error {
 /** While the call's host cannot be reached, how often to ask whether the call has moved to another host. */
 const LOOK_FOR_HOST_EVERY_MS = 4000;
 
+/** A host refused the token because the call has moved: this long before connecting again where it runs now. */
+const MOVED_RETRY_MS = 500;
+
 /** How long a request waits for its acknowledgement. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -114,8 +117,9 @@ export class SignallingClient {
     this.socket.on('connect_error', (error) => {
       const code = handshakeCode(error);
       if (code === 'not_found') onSessionGone();
-      // Refused by a host the call no longer runs on: open the connection again where the newest token points.
-      if (code === 'moved') this.reconnect();
+      // Refused by a host the call no longer runs on: open the connection again where the newest token points (after a
+      // moment: a proxy that routes the path to the wrong host must not make this a tight loop).
+      if (code === 'moved') setTimeout(() => this.reconnect(), MOVED_RETRY_MS);
     });
     // Each automatic reconnection goes where the newest token pointed. When the host cannot be reached at all (it
     // died), a new token is asked for between attempts: once the host's lease has run out, it names another host.
@@ -123,13 +127,18 @@ export class SignallingClient {
       this.socket.io.opts.path = this.signallingPath;
     });
     this.socket.io.on('reconnect_error', () => {
+      // A token fetched for the first attempt may be stale by the time one gets through: each attempt asks anew.
+      first = undefined;
       // At most one look every few seconds: room tokens are limited per person (a minute's worth would run out).
       if (this.lookingForHost || this.closed || Date.now() - this.lookedForHostAt < LOOK_FOR_HOST_EVERY_MS) return;
       this.lookingForHost = true;
       this.lookedForHostAt = Date.now();
       fetchToken().then(
         ({ signallingPath }) => (this.signallingPath = signallingPath),
-        () => undefined,
+        (error: unknown) => {
+          // Ended while its host could not be reached: nothing will let them in again.
+          if (error instanceof ApiError && (error.code === 'session_ended' || error.code === 'not_found')) onSessionGone();
+        },
       ).finally(() => (this.lookingForHost = false));
     });
     first.then(

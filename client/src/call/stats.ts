@@ -15,6 +15,11 @@ export const STALL_RESTART_MS = 4_000;
  * Still stalled this long after the ICE restart: join again with new transports. mediasoup, once its ICE is
  * 'completed', moves to a new path only on renomination, which Chromium does not send; new transports start from
  * 'new' and take the first path that works. The same rebuild as after a media worker's death.
+ *
+ * When the media server keeps answering this device's consent checks all through the stall, the path is alive and it
+ * is the media server that sends to an address that is gone (the phone's NAT mapping or network changed under it):
+ * an ICE restart cannot move it, so the rejoin comes at once, in place of the restart. A stall with no answers (an
+ * outage) gets the restart, which takes the old path back as soon as it returns.
  */
 export const STALL_REJOIN_MS = 5_000;
 
@@ -41,14 +46,17 @@ export class QualityMonitor {
   private readonly inboundBytes = new Map<string, number>();
   /** Since this join: when media was first expected, whether any arrived, whether `noMedia` was reported. */
   private watch: { expectedSince: number | null; arrived: boolean; reported: boolean } = { expectedSince: null, arrived: false, reported: false };
-  /** Since when media that had arrived has stopped while expected, and when ICE was last restarted for it. */
-  private stall: { since: number | null; restartedAt: number | null } = { since: null, restartedAt: null };
+  /**
+   * Since when media that had arrived has stopped while expected, when ICE was last restarted for it, and how many
+   * consent checks had been answered when it stopped.
+   */
+  private stall: { since: number | null; restartedAt: number | null; answersAtStart: number } = { since: null, restartedAt: null, answersAtStart: 0 };
 
   reset(): void {
     this.inboundBytes.clear();
     this.lastBytes = { at: 0, bytes: 0 };
     this.watch = { expectedSince: null, arrived: false, reported: false };
-    this.stall = { since: null, restartedAt: null };
+    this.stall = { since: null, restartedAt: null, answersAtStart: 0 };
   }
 
   /**
@@ -61,9 +69,11 @@ export class QualityMonitor {
     let received = 0;
     let bytes = 0;
     let receiving = false;
+    let answers = 0;
     for (const report of reports) {
       report.forEach((s: Record<string, unknown>) => {
         if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') rtt = s.currentRoundTripTime * 1000;
+        if (s.type === 'candidate-pair' && s.nominated) answers += Number(s.responsesReceived ?? 0);
         if (s.type === 'inbound-rtp') {
           lost += Number(s.packetsLost ?? 0);
           received += Number(s.packetsReceived ?? 0);
@@ -81,19 +91,23 @@ export class QualityMonitor {
     if (rtt !== undefined) sample.rttMs = Math.min(60_000, rtt);
     if (packetLossPct !== undefined) sample.packetLossPct = packetLossPct;
     if (bitrateKbps !== undefined) sample.bitrateKbps = Math.min(100_000, bitrateKbps);
-    return { ...this.judge(now, receiving, expectingMedia, rtt, packetLossPct), recover: this.recovery(now, receiving, expectingMedia), sample };
+    return { ...this.judge(now, receiving, expectingMedia, rtt, packetLossPct), recover: this.recovery(now, receiving, expectingMedia, answers), sample };
   }
 
-  /** What a stall calls for: media arrived once, is expected, and has stopped — first an ICE restart, then a rejoin. */
-  private recovery(now: number, receiving: boolean, expectingMedia: boolean): Verdict['recover'] {
+  /**
+   * What a stall calls for: media arrived once, is expected, and has stopped — first an ICE restart, then a rejoin;
+   * the rejoin at once when the media server answered consent checks all along (STALL_REJOIN_MS).
+   */
+  private recovery(now: number, receiving: boolean, expectingMedia: boolean, answers: number): Verdict['recover'] {
     const stall = this.stall;
     if (receiving || !expectingMedia || !this.watch.arrived) {
-      this.stall = { since: null, restartedAt: null };
+      this.stall = { since: null, restartedAt: null, answersAtStart: answers };
       return null;
     }
     stall.since ??= now;
     if (stall.restartedAt === null) {
       if (now - stall.since < STALL_RESTART_MS) return null;
+      if (answers > stall.answersAtStart) return 'rejoin';
       stall.restartedAt = now;
       return 'restart-ice';
     }

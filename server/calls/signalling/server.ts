@@ -151,6 +151,11 @@ export class CallSignalling {
     }
   }
 
+  /** The sessions live in this process. */
+  liveCallIds(): string[] {
+    return [...this.live.calls.keys()];
+  }
+
   /** Live calls in this process: sessions with someone connected, people in them, and people in waiting rooms. */
   liveCounts(): { calls: number; participants: number; waiting: number } {
     let participants = 0;
@@ -165,13 +170,14 @@ export class CallSignalling {
   }
 
   /**
-   * Several hosts, drained (`npm run drain`) past its deadline: every call here moves. Each connection's transport
+   * Several hosts, drained (`npm run drain`) past its deadline: every call here moves (or those named: they run on
+   * another host now, or have ended, server/hosts/cluster.ts). Each connection's transport
    * closes — to the browser a dropped connection, so it reconnects as it always does, asks for a new room token, and
    * that places the call on another host (this one takes no new calls). Each segment here ends 'moved'. The calls'
    * live state goes first, so that no owner's grace period here can end a session that now runs elsewhere.
    */
-  moveAway(): void {
-    for (const call of [...this.live.calls.values()]) {
+  moveAway(callIds?: string[]): void {
+    for (const call of [...this.live.calls.values()].filter((c) => !callIds || callIds.includes(c.id))) {
       this.live.calls.delete(call.id);
       if (call.staffGrace) clearTimeout(call.staffGrace);
       call.staffGrace = undefined;
@@ -185,7 +191,8 @@ export class CallSignalling {
 
   async close(): Promise<void> {
     this.removals.close();
-    await this.sessions.close();
+    // Several hosts: the calls go on elsewhere, so their browsers are let go to reconnect rather than told to stop.
+    await this.sessions.close({ handOver: this.crossHost });
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 

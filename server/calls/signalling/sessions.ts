@@ -134,7 +134,9 @@ export class CallSessions {
       // Cleared before anyone disconnects: their segments were closed by the end ('session_ended').
       call.members.clear();
     }
-    const everyone = io.in(sessionRoom(callId));
+    // This host's connections; with several hosts the others' hear it from the callEnded message (server.ts), each
+    // telling its own in order: the end first, then the disconnect.
+    const everyone = io.local.in(sessionRoom(callId));
     everyone.emit('sessionEnded', { reason });
     (initiator ? everyone.except(initiator.id) : everyone).disconnectSockets(true);
     media.closeRoom(callId);
@@ -147,28 +149,39 @@ export class CallSessions {
    * state goes, so that no connection racing the end brings it back to life in memory.
    */
   endedElsewhere(callId: string, reason: SessionEndReason): void {
-    const { live, media } = this.deps;
+    const { live, media, io } = this.deps;
     live.markEnded(callId, reason);
     const call = live.calls.get(callId);
-    if (!call) return;
-    if (call.staffGrace) clearTimeout(call.staffGrace);
-    call.staffGrace = undefined;
-    live.calls.delete(callId);
-    call.members.clear();
-    media.closeRoom(callId);
+    if (call) {
+      if (call.staffGrace) clearTimeout(call.staffGrace);
+      call.staffGrace = undefined;
+      live.calls.delete(callId);
+      // Cleared before anyone disconnects: their segments were closed by the end ('session_ended').
+      call.members.clear();
+      media.closeRoom(callId);
+    }
+    const here = io.local.in(sessionRoom(callId));
+    here.emit('sessionEnded', { reason });
+    here.disconnectSockets(true);
   }
 
-  /** The server stops: every live connection's segment ends 'server_shutdown', its media closed, it is disconnected. */
-  async close(): Promise<void> {
+  /**
+   * The server stops: every live connection's segment ends, its media closed, and it goes. One instance: the segment
+   * ends 'server_shutdown' and the browser is told to stop. `handOver` (several hosts): it ends 'moved' and only the
+   * transport closes, so the browser reconnects as after a dropped line, and its new room token places the call on
+   * another host (this one has given up its lease).
+   */
+  async close(options: { handOver?: boolean } = {}): Promise<void> {
     const { live, store } = this.deps;
     for (const call of live.calls.values()) {
       if (call.staffGrace) clearTimeout(call.staffGrace);
       const members = [...call.members.values()];
       call.members.clear();
       for (const m of members) {
-        await store.closeSegment(call.organisationId, m.segmentId, 'server_shutdown').catch(() => undefined);
+        await store.closeSegment(call.organisationId, m.segmentId, options.handOver ? 'moved' : 'server_shutdown').catch(() => undefined);
         m.peer?.close();
-        m.socket.disconnect(true);
+        if (options.handOver) m.socket.conn.close();
+        else m.socket.disconnect(true);
       }
     }
     live.calls.clear();
