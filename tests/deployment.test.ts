@@ -31,6 +31,15 @@ const substitute = (value: string, dotenv = DOTENV) =>
     return fallback;
   });
 
+/** Whether the service publishes this port (`"20000-20001:20000-20001/udp"` style entries) for the protocol. */
+function publishes(service: Service, protocol: string, port: number): boolean {
+  return service.ports!.some((entry) => {
+    const [range, proto] = entry.split('/');
+    const [from, to] = range!.split(':').at(-1)!.split('-').map(Number);
+    return proto === protocol && port >= from! && port <= (to ?? from!);
+  });
+}
+
 describe('docker-compose.yml', () => {
   it('sets every variable a production deployment needs, and only variables the server knows', () => {
     const env = app.environment!;
@@ -78,12 +87,7 @@ describe('docker-compose.yml', () => {
     const config = parseConfig(env);
     for (let i = 0; i < config.mediaWorkers; i++) {
       for (const protocol of ['udp', 'tcp']) {
-        const published = app.ports!.some((p) => {
-          const [range, proto] = p.split('/');
-          const [from, to] = range!.split(':').at(-1)!.split('-').map(Number);
-          return proto === protocol && config.rtcPort + i >= from! && config.rtcPort + i <= (to ?? from!);
-        });
-        expect(published, `${protocol} ${config.rtcPort + i}`).toBe(true);
+        expect(publishes(app, protocol, config.rtcPort + i), `${protocol} ${config.rtcPort + i}`).toBe(true);
       }
     }
     expect(config.rtcAnnouncedAddress).toBe('203.0.113.10');
@@ -158,12 +162,7 @@ describe('docker-compose.hosts.yml (several hosts behind nginx)', () => {
       const config = configOf(service);
       for (let i = 0; i < config.mediaWorkers; i++) {
         for (const protocol of ['udp', 'tcp']) {
-          const published = service.ports!.some((p) => {
-            const [range, proto] = p.split('/');
-            const [from, to] = range!.split(':').at(-1)!.split('-').map(Number);
-            return proto === protocol && config.rtcPort + i >= from! && config.rtcPort + i <= (to ?? from!);
-          });
-          expect(published, `${config.hostId} ${protocol} ${config.rtcPort + i}`).toBe(true);
+          expect(publishes(service, protocol, config.rtcPort + i), `${config.hostId} ${protocol} ${config.rtcPort + i}`).toBe(true);
           expect(seen.has(`${protocol}${config.rtcPort + i}`)).toBe(false);
           seen.add(`${protocol}${config.rtcPort + i}`);
         }
