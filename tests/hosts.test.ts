@@ -28,6 +28,15 @@ async function connected(callId: string, mediaHost: string): Promise<void> {
     select organisation_id, id, ${mediaHost} from call_participants where session_id = ${callId} and user_id = ${org.workerId}`;
 }
 
+/** A host that renews its lease, and a new session placed on it with its worker connected there; returns the session. */
+async function connectedOn(host: string): Promise<string> {
+  await hosts().renew(host, 30, load(64));
+  const callId = await openSession();
+  expect(await hosts().place(callId)).toBe(host);
+  await connected(callId, host);
+  return callId;
+}
+
 const segmentsOf = (callId: string) => h.admin<{ media_host: string; leave_reason: string | null }[]>`
   select g.media_host, g.leave_reason from call_segments g join call_participants p on p.id = g.participant_id
   where p.session_id = ${callId} order by g.id`;
@@ -63,10 +72,7 @@ describe('placing calls on hosts', () => {
   });
 
   it('a drained host gets no new calls, and after its deadline its calls move, their segments ending "moved"', async () => {
-    await hosts().renew('three', 30, load(8));
-    const callId = await openSession();
-    expect(await hosts().place(callId)).toBe('three');
-    await connected(callId, 'three');
+    const callId = await connectedOn('three');
 
     expect(await hosts().drain('three', 60)).toBe(true);
     expect(await hosts().drain('nobody', 60)).toBe(false);
@@ -85,10 +91,7 @@ describe('placing calls on hosts', () => {
   });
 
   it('a host whose lease ran out loses its calls to a live host, and its open segments end "host_lost"', async () => {
-    await hosts().renew('four', 30, load(64));
-    const callId = await openSession();
-    expect(await hosts().place(callId)).toBe('four');
-    await connected(callId, 'four');
+    const callId = await connectedOn('four');
     await h.admin`update media_hosts set lease_until = now() - interval '1 second' where host_id = 'four'`;
 
     const now = await hosts().place(callId);
@@ -100,10 +103,7 @@ describe('placing calls on hosts', () => {
   });
 
   it('sessions of a host gone longer than the grace period end "host_lost"', async () => {
-    await hosts().renew('five', 30, load(64));
-    const lost = await openSession();
-    expect(await hosts().place(lost)).toBe('five');
-    await connected(lost, 'five');
+    const lost = await connectedOn('five');
     await h.admin`update media_hosts set lease_until = now() - interval '2 minutes' where host_id = 'five'`;
     expect(await hosts().endSessionsOfLostHosts(60)).toBe(1);
     expect(await h.admin`select status, end_reason from call_sessions where id = ${lost}`).toEqual([{ status: 'ended', end_reason: 'host_lost' }]);
