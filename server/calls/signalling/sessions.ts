@@ -113,7 +113,7 @@ export class CallSessions {
    * `initiator` (who hung up) is left connected so that it gets its acknowledgement; it closes after replying.
    */
   async endCall(callId: string, endedBy: string | null, reason: SessionEndReason, organisationId?: string, initiator?: CallSocket): Promise<boolean> {
-    const { live, store, io, media } = this.deps;
+    const { live, store } = this.deps;
     const call = live.calls.get(callId);
     const org = call?.organisationId ?? organisationId;
     if (!org) return false;
@@ -129,28 +129,18 @@ export class CallSessions {
       live.unmarkEnded(callId);
       throw error;
     }
-    if (call) {
-      if (live.calls.get(callId) === call) live.calls.delete(callId);
-      // Cleared before anyone disconnects: their segments were closed by the end ('session_ended').
-      call.members.clear();
-    }
-    // This host's connections; with several hosts the others' hear it from the callEnded message (server.ts), each
-    // telling its own in order: the end first, then the disconnect.
-    const everyone = io.local.in(sessionRoom(callId));
-    everyone.emit('sessionEnded', { reason });
-    (initiator ? everyone.except(initiator.id) : everyone).disconnectSockets(true);
-    media.closeRoom(callId);
+    this.closeHere(callId, reason, initiator);
     if (ended) this.deps.onCallChanged?.(org, callId);
     return ended;
   }
 
   /**
-   * Another host ended the session (several hosts): its log and its connections are done there; here the live
-   * state goes, so that no connection racing the end brings it back to life in memory.
+   * An ended session's live state goes from this host, and this host's connections are told why and disconnected;
+   * with several hosts the others do the same on the callEnded message (server.ts), each in order: the end first, then
+   * the disconnect. `initiator` (who hung up) stays connected to get its acknowledgement.
    */
-  endedElsewhere(callId: string, reason: SessionEndReason): void {
-    const { live, media, io } = this.deps;
-    live.markEnded(callId, reason);
+  private closeHere(callId: string, reason: SessionEndReason, initiator?: CallSocket): void {
+    const { live, io, media } = this.deps;
     const call = live.calls.get(callId);
     if (call) {
       if (call.staffGrace) clearTimeout(call.staffGrace);
@@ -158,11 +148,20 @@ export class CallSessions {
       live.calls.delete(callId);
       // Cleared before anyone disconnects: their segments were closed by the end ('session_ended').
       call.members.clear();
-      media.closeRoom(callId);
     }
-    const here = io.local.in(sessionRoom(callId));
-    here.emit('sessionEnded', { reason });
-    here.disconnectSockets(true);
+    const everyone = io.local.in(sessionRoom(callId));
+    everyone.emit('sessionEnded', { reason });
+    (initiator ? everyone.except(initiator.id) : everyone).disconnectSockets(true);
+    media.closeRoom(callId);
+  }
+
+  /**
+   * Another host ended the session (several hosts): its log and its connections are done there; here the live
+   * state goes, so that no connection racing the end brings it back to life in memory.
+   */
+  endedElsewhere(callId: string, reason: SessionEndReason): void {
+    this.deps.live.markEnded(callId, reason);
+    this.closeHere(callId, reason);
   }
 
   /**
