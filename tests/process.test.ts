@@ -92,5 +92,19 @@ describe.skipIf(process.getuid?.() !== 0)('as root, from a checkout inside a pri
     expect(again.output()).not.toContain('initialising');
     expect(again.output()).toContain(cluster);
     expect(await again.stop()).toBe(0);
+
+    // The checkout deleted and cloned again at the same path: a new DATA_DIR with a new password meets the old
+    // cluster, which it cannot open. The old one is moved aside with a warning, and a new one starts.
+    fs.rmSync(path.join(checkout, 'data'), { recursive: true, force: true });
+    const recloned = await startServerProcess({ DATA_DIR: '', DATABASE_URL: '' }, { root: checkout });
+    const warning = recloned.output().split('\n').find((l) => l.includes('from an earlier DATA_DIR at this path was moved to'));
+    expect(warning).toBeDefined();
+    const aside = /moved to (\S+):/.exec(warning!)![1]!;
+    clusters.push(aside);
+    expect(aside.startsWith(`${cluster}.orphaned-`)).toBe(true);
+    expect(fs.existsSync(path.join(aside, 'PG_VERSION'))).toBe(true);
+    expect(recloned.output()).toContain('initialising');
+    expect(await (await fetch(`${recloned.baseUrl}/api/health`)).json()).toMatchObject({ status: 'ok', database: 'ok' });
+    expect(await recloned.stop()).toBe(0);
   });
 });

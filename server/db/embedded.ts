@@ -78,9 +78,11 @@ function runningServer(pgData: string): { pid: number; port: number } | undefine
   return pid > 0 && port > 0 && processAlive(pid) ? { pid, port } : undefined;
 }
 
-function readPassword(file: string): string {
-  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
-  return fs.readFileSync(file, 'utf8').trim();
+/** The superuser's password, kept in DATA_DIR; `created` when this call made it (a new DATA_DIR). */
+function readPassword(file: string): { password: string; created: boolean } {
+  const created = !fs.existsSync(file);
+  if (created) fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  return { password: fs.readFileSync(file, 'utf8').trim(), created };
 }
 
 /**
@@ -150,10 +152,25 @@ function causeOf(error: unknown): string {
   return stderr || (error instanceof Error ? error.message : String(error));
 }
 
+/**
+ * A relocated cluster outlives its DATA_DIR: a checkout deleted and cloned again at the same path finds the old
+ * cluster, whose password went with the old DATA_DIR. It cannot be opened, so it is moved aside (not deleted: it may
+ * hold someone's only copy) and a new one is made.
+ */
+function setAsideOrphan(pgData: string, log: Logger): void {
+  const running = runningServer(pgData);
+  if (running) {
+    throw new Error(`the embedded database in ${pgData} belongs to an earlier DATA_DIR at this path and is still running (pid ${running.pid}); stop that process, or set DATA_DIR to the old folder`);
+  }
+  const aside = `${pgData}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  fs.renameSync(pgData, aside);
+  log.warn({ aside }, `an embedded database from an earlier DATA_DIR at this path was moved to ${aside}: its password was in the old DATA_DIR; delete it when you no longer need it`);
+}
+
 export async function startEmbeddedPostgres(dataDir: string, parentLog: Logger): Promise<EmbeddedPostgres> {
   const log = parentLog.child({ module: 'embedded-postgres' });
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const password = readPassword(path.join(dataDir, 'postgres-password'));
+  const { password, created: newPassword } = readPassword(path.join(dataDir, 'postgres-password'));
   const urlFor = (port: number) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const ids = runAsIds();
   // As root the database runs as another user, who must be able to pass through DATA_DIR (but not list or read it).
@@ -163,6 +180,7 @@ export async function startEmbeddedPostgres(dataDir: string, parentLog: Logger):
     log.info({ pgData }, `embedded PostgreSQL keeps its data in ${pgData}: the database user "${SUPERUSER}" cannot reach DATA_DIR ${dataDir} (a parent folder is private)`);
     // A note for whoever backs up DATA_DIR: the database is not in it.
     fs.writeFileSync(path.join(dataDir, 'postgres-location.txt'), `${pgData}\n`, { mode: 0o600 });
+    if (newPassword && fs.existsSync(path.join(pgData, 'PG_VERSION'))) setAsideOrphan(pgData, log);
   }
 
   // Another process of ours (the server while `npm run demo` runs, say) already runs this cluster: share it.
