@@ -127,6 +127,27 @@ function downloads(context: BrowserContext, page: Page): { until(at: number): Pr
   };
 }
 
+/** BENCH_TRACE=1: the first cheap-phone run's requests and signalling messages, in ms from opening the link (stderr). */
+const TRACE = process.env.BENCH_TRACE === '1';
+let traced = false;
+
+function trace(page: Page, openedAt: number): void {
+  const at = () => String(Date.now() - openedAt).padStart(5);
+  const started = new Map<unknown, number>();
+  page.on('request', (request) => started.set(request, Date.now() - openedAt));
+  page.on('requestfinished', (request) => {
+    const url = new URL(request.url());
+    console.error(`trace ${String(started.get(request) ?? '?').padStart(5)} → ${at()}  ${request.method()} ${url.pathname}`);
+  });
+  page.on('websocket', (socket) => {
+    console.error(`trace ${at()}  websocket opened`);
+    const name = (payload: string | Buffer) => String(payload).slice(0, 40);
+    socket.on('framesent', ({ payload }) => console.error(`trace ${at()}  ws → ${name(payload)}`));
+    socket.on('framereceived', ({ payload }) => console.error(`trace ${at()}  ws ← ${name(payload)}`));
+  });
+  page.on('console', (message) => console.error(`trace ${at()}  console ${message.text().slice(0, 80)}`));
+}
+
 async function citizenJoins(browser: Browser, h: Harness, lab: NetLab, worker: Page, link: string, phone: PhoneProfile): Promise<Run & { workersThrottled: number }> {
   lab.setProfile(phone.media);
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: 'da-DK', permissions: ['camera', 'microphone'] });
@@ -143,11 +164,16 @@ async function citizenJoins(browser: Browser, h: Harness, lab: NetLab, worker: P
     };
 
     const openedAt = Date.now();
+    if (TRACE && phone.name === 'cheap_phone' && !traced) {
+      traced = true;
+      trace(page, openedAt);
+    }
     // The worker lets the citizen in the moment they show up in the waiting list.
     const admission = (async () => {
       const admit = worker.getByRole('button', { name: /Luk .* ind/ });
       await admit.waitFor({ timeout: STEP_TIMEOUT_MS * 2 });
       const at = Date.now();
+      if (TRACE) console.error(`trace ${at - openedAt}  admit button shown to the worker`);
       await admit.click();
       return at;
     })();
@@ -157,10 +183,12 @@ async function citizenJoins(browser: Browser, h: Harness, lab: NetLab, worker: P
     const proceed = page.getByRole('button', { name: 'Fortsæt' });
     await proceed.waitFor({ timeout: STEP_TIMEOUT_MS });
     const linkPageAt = Date.now();
+    if (TRACE) console.error(`trace ${linkPageAt - openedAt}  link page shown`);
     await tap(proceed);
     await page.getByRole('heading', { name: 'Tjek kamera og mikrofon' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     await tap(page.getByRole('button', { name: 'Deltag' }));
     const joinTappedAt = Date.now();
+    if (TRACE) console.error(`trace ${joinTappedAt - openedAt}  Deltag tapped`);
     const admittedAt = await admission;
     const frame = await firstRise(page, openedAt, 0, STEP_TIMEOUT_MS);
     if (!frame) throw new Error(`${phone.name}: no video on the phone within ${STEP_TIMEOUT_MS / 1000} s of the admit click`);

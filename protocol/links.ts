@@ -15,6 +15,13 @@ export const ExchangeLinkBody = Type.Object(
 );
 export type ExchangeLinkBody = Static<typeof ExchangeLinkBody>;
 
+/**
+ * Signed in by a link: who, and the session the citizen's worker already has open for them, if any — the link page
+ * then goes straight on to the device check, without another round trip on a slow phone line to ask for it.
+ */
+export const SignedInByLink = Type.Composite([Me, Type.Object({ openCallId: Nullable(Uuid) })]);
+export type SignedInByLink = Static<typeof SignedInByLink>;
+
 export const CitizenLinkCreated = Type.Object({
   id: Uuid,
   /** Contains the secret in the fragment. Shown once; only its hash is stored. */
@@ -51,5 +58,5 @@ export const linkRoutes = {
   },
   'GET /api/citizens/:citizenId/links': { roles: Roles.caseStaff, tags: ['citizen links'], params: IdParams.citizen, reply: { 200: Type.Array(CitizenLink) } },
   'POST /api/citizen-links/:linkId/revoke': { roles: Roles.caseStaff, tags: ['citizen links'], params: IdParams.link, reply: { 200: CitizenLink } },
-  'POST /api/citizen-links/exchange': { roles: null, tags: ['citizen links'], body: ExchangeLinkBody, reply: { 200: Me } },
+  'POST /api/citizen-links/exchange': { roles: null, tags: ['citizen links'], body: ExchangeLinkBody, reply: { 200: SignedInByLink } },
 } as const satisfies RouteTable;

@@ -21,6 +21,7 @@ async function newLink(citizenId = org.citizenId) {
 const exchange = (secret: string) => h.request('POST', '/api/citizen-links/exchange', { body: { secret } });
 
 describe('citizen sign-in links', () => {
+
   it('puts a 256-bit secret in the fragment and stores only its hash', async () => {
     const link = await newLink();
     expect(link.url.origin).toBe('http://naervaer.test');
@@ -42,7 +43,7 @@ describe('citizen sign-in links', () => {
     const link = await newLink();
     const response = await exchange(link.secret);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ user: { id: org.citizenId, role: 'citizen', displayName: 'Carl Borger' }, organisation: { id: org.id } });
+    expect(response.json()).toMatchObject({ user: { id: org.citizenId, role: 'citizen', displayName: 'Carl Borger' }, organisation: { id: org.id }, openCallId: null });
     const cookie = response.cookies.find((c) => c.name === 'naervaer_session')!;
     const days = (new Date(cookie.expires!).getTime() - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(89);
@@ -116,5 +117,20 @@ describe('citizen sign-in links', () => {
     expect(refused.json().error.code).toBe('link_invalid');
     expect(refused.cookies).toHaveLength(0);
     await h.admin`update users set active = true where id = ${org.citizenId}`;
+  });
+});
+
+// Started after the tests above: a session's start is audited, and one of them counts the audit's actions.
+describe('a sign-in link while the worker waits in a session', () => {
+  it('says which session the citizen\'s worker waits in, so the link page goes straight to the device check', async () => {
+    const started = await h.request('POST', '/api/calls', { cookie: worker, body: { citizenId: org.citizenId } });
+    expect(started.statusCode).toBe(201);
+    try {
+      const response = await exchange((await newLink()).secret);
+      expect(response.statusCode).toBe(200);
+      expect(response.json().openCallId).toBe(started.json().id);
+    } finally {
+      expect((await h.request('POST', `/api/calls/${started.json().id}/end`, { cookie: worker })).statusCode).toBe(204);
+    }
   });
 });

@@ -117,6 +117,35 @@ describe('signalling messages', () => {
     await expect.poll(async () => (await h.media.room(callId)?.router.dump())?.transportIds.length ?? 0).toBe(0);
   });
 
+  it('makes both transports with the room state when the join asks, for the worker at once and for a citizen when let in', async () => {
+    const { org, workerCookie, callId } = await freshCall();
+    const worker = await connect(await roomToken(h, workerCookie, callId));
+    type WithTransports = { state: string; peerId: string; transports?: { send: { id: string; iceParameters: unknown; dtlsParameters: unknown; iceServers: unknown[] }; recv: { id: string } } };
+    const joined = await send<WithTransports>(worker, 'join', { audioOnly: false, transports: true });
+    expect(joined).toMatchObject({ ok: true, data: { state: 'in_call', transports: { send: { id: expect.any(String), iceParameters: expect.any(Object), dtlsParameters: expect.any(Object), iceServers: [] }, recv: { id: expect.any(String) } } } });
+    const mine = joined.ok ? joined.data.transports! : undefined;
+    expect((await h.media.room(callId)!.router.dump()).transportIds.sort()).toEqual([mine!.send.id, mine!.recv.id].sort());
+    // They are the participant's two: a third is refused, and the given ones work.
+    expect(await send(worker, 'createTransport', { direction: 'send' })).toMatchObject({ ok: false });
+    expect(await send(worker, 'restartIce', { transportId: mine!.send.id })).toMatchObject({ ok: true });
+
+    const citizen = await connect(await roomToken(h, await citizenCookie(h, org, workerCookie), callId));
+    const waiting = await send<{ state: string; peerId: string; routerRtpCapabilities?: unknown }>(citizen, 'join', { audioOnly: false, transports: true });
+    expect(waiting).toMatchObject({ ok: true, data: { state: 'waiting' } });
+    // The room is open (the worker is in it): its capabilities come along, for the phone to load its device while it waits.
+    expect(waiting.ok && waiting.data.routerRtpCapabilities).toEqual(h.media.room(callId)!.rtpCapabilities);
+    // Nothing is made for someone still waiting.
+    expect((await h.media.room(callId)!.router.dump()).transportIds).toHaveLength(2);
+    const admitted = nextEvent<WithTransports>(citizen, 'admitted');
+    expect(await send(worker, 'admit', { peerId: waiting.ok ? waiting.data.peerId : '' })).toEqual({ ok: true, data: {} });
+    expect(await admitted).toMatchObject({ transports: { send: { id: expect.any(String) }, recv: { id: expect.any(String) } } });
+    expect((await h.media.room(callId)!.router.dump()).transportIds).toHaveLength(4);
+    // Without the flag, as before: no transports until asked for.
+    const plain = await send<WithTransports>(worker, 'join', { audioOnly: false });
+    expect(plain).toMatchObject({ ok: true, data: { state: 'in_call' } });
+    expect(plain.ok && 'transports' in plain.data).toBe(false);
+  });
+
   it('records that the citizen’s browser saw no media (the first report counts)', async () => {
     const { org, workerCookie, callId } = await freshCall();
     const citizen = await connect(await roomToken(h, await citizenCookie(h, org, workerCookie), callId));

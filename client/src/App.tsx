@@ -13,7 +13,7 @@ import { CitizenHome, OfflineCitizenHome } from './pages/CitizenHome';
 import { JoinLanding } from './pages/JoinLanding';
 import { LazyGuestLanding } from './guests/LazyGuest';
 import { LinkLanding } from './pages/LinkLanding';
-import { Login } from './pages/Login';
+import { Login } from './pages/LazyLogin';
 import { StaffNav, StaffScreen } from './workspace/LazyStaffScreen';
 import { LanguageSelect } from './ui/LanguageSelect';
 import { home, isDestination, navigate, screenPath, useScreen, type Destination, type Screen } from './router';

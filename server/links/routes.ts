@@ -48,7 +48,11 @@ export function citizenLinkRoutes(app: App, deps: FeatureDeps): void {
   route(app, 'POST /api/citizen-links/:linkId/revoke', async ({ auth, params }) => store.revokeCitizenLink(auth, params.linkId));
 
   /** The citizen's device trades the secret from the link for a long-lived session. One use per link. */
-  route(app, 'POST /api/citizen-links/exchange', async ({ body, reply }) =>
-    store.exchangeCitizenLink(body.secret, (tx, citizen) => startSession(tx, reply, deps, citizen)),
-  { onRequest: attemptLimit(config.signInRateLimitPerMinute) });
+  route(app, 'POST /api/citizen-links/exchange', async ({ body, reply }) => {
+    let signInId = '';
+    const me = await store.exchangeCitizenLink(body.secret, async (tx, citizen) => (signInId = await startSession(tx, reply, deps, citizen)));
+    // The session their worker waits in, if any: the link page goes straight to the device check (one round trip less).
+    const [open] = await app.calls.listOpen({ userId: me.user.id, organisationId: me.organisation.id, role: 'citizen', signInId });
+    return { ...me, openCallId: open?.id ?? null };
+  }, { onRequest: attemptLimit(config.signInRateLimitPerMinute) });
 }

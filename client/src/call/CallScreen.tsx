@@ -6,6 +6,7 @@ import { CallEnded } from './CallEnded';
 import { Chat, ChatPreview, InviteColleague, Sheet, WriteToWaiting } from './CallSheets';
 import { StaffHelpButton } from '../volunteer-times/StaffHelpButton';
 import { CallEngine, type CallView, type PeerEvent, type RemotePeer } from './engine';
+import type { TokenRoute } from './roomTokens';
 import {
   AudioOnlyIcon, ChatIcon, InviteIcon, MicOffIcon, MoreIcon, MovePictureIcon,
   SwitchCameraIcon, WriteIcon, CrisisPlanIcon,
@@ -26,17 +27,26 @@ type OpenSheet = { kind: 'more' } | { kind: 'chat' } | { kind: 'invite' } | { ki
  * rest (chat, audio only, switching camera, a colleague, moving one's picture) is behind "Mere". Staff see who waits
  * above the stage. A citizen who is still waiting sees the waiting room instead.
  */
-export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRoute }: {
+/** The device check starts the engine itself when "Deltag" is tapped (pages/CallPage.tsx), from this chunk. */
+export { CallEngine };
+
+export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRoute, ahead }: {
   callId: string;
   role: Role;
   stream: MediaStream | null;
   audioOnly: boolean;
   onClose(): void;
-  /** Joining from a reminder link: room tokens come from the link's narrow session (see engine.ts). */
-  tokenRoute?: 'POST /api/join/token' | 'POST /api/guest/token';
+  /** Where room tokens come from: the signed-in call's route, or a reminder or guest link's narrow session (see engine.ts). */
+  tokenRoute?: TokenRoute;
+  /** The engine the device check started when "Deltag" was tapped, if it did (pages/CallPage.tsx); else one is made here. */
+  ahead?: { engine?: CallEngine; engineClaimed?: boolean };
 }) {
   const { t } = useI18n();
-  const [engine] = useState(() => new CallEngine(callId, { audioOnly, localStream: stream, ...(tokenRoute ? { tokenRoute } : {}) }));
+  const [engine] = useState(() => {
+    if (ahead?.engine) return ahead.engine;
+    if (ahead) ahead.engineClaimed = true;
+    return new CallEngine(callId, { audioOnly, localStream: stream, ...(tokenRoute ? { tokenRoute } : {}) });
+  });
   const view = useSyncExternalStore((cb) => engine.subscribe(cb), () => engine.view);
   const staff = role !== 'citizen';
   // Before the join's answer, staff are taken to host (most do); the answer says for sure.

@@ -73,6 +73,7 @@ export class CallEngine {
   private readonly video = new VideoAdvisor();
   private statsTimer: number | undefined;
   private joinedOnce = false;
+  private started = false;
   private facing: 'user' | 'environment' = 'user';
   private readonly tokenRoute: TokenRoute;
 
@@ -96,7 +97,10 @@ export class CallEngine {
     for (const l of this.listeners) l(this.view);
   }
 
+  /** Connects and joins; once (the device check may have started the engine before the call screen shows). */
   start(): void {
+    if (this.started) return;
+    this.started = true;
     const signalling = new SignallingClient(this.callId, this.tokenRoute, () => this.finish('ended_by_staff'));
     this.signalling = signalling;
     this.media = new CallMedia(signalling);
@@ -155,9 +159,12 @@ export class CallEngine {
     if (this.joinedOnce) this.update({ phase: 'reconnecting' });
     this.joinedOnce = true;
     try {
-      const result = await signalling.request('join', { audioOnly: this.view.audioOnly });
+      const result = await signalling.request('join', { audioOnly: this.view.audioOnly, transports: true });
       this.update({ myPeerId: result.peerId, session: result.session });
-      if (result.state === 'waiting') this.update({ phase: 'waiting' });
+      if (result.state === 'waiting') {
+        this.update({ phase: 'waiting' });
+        if (result.routerRtpCapabilities) this.media?.prepare(result.routerRtpCapabilities);
+      }
       else await this.enterRoom(result);
     } catch {
       if (this.view.phase === 'ended') return;
@@ -177,12 +184,18 @@ export class CallEngine {
     for (const p of state.peers) if (!peers.has(p.peerId)) peers.set(p.peerId, this.withMedia(p));
     this.update({ myPeerId: state.peerId, peers: [...peers.values()] });
     await media.connect(state);
-    await media.produce(this.view.localStream, { audio: () => !this.view.micOn, video: () => !this.view.cameraOn || this.view.audioOnly });
-    // After a rejoin the camera goes on at the step the uplink had come down to, not at full again.
-    if (this.video.sendLevelIndex > 0) await media.setSendLevel(this.video.sendLevel);
     this.update({ phase: 'in_call', inCallSince: this.view.inCallSince ?? Date.now() });
+    // What the others send is consumed side by side with sending this device's own: each waits only on its own
+    // round trips, and the citizen sees and hears their worker as soon as the line allows.
     const queued = [...state.producers, ...media.takePending()];
-    for (const producer of queued) await this.consume(producer);
+    await Promise.all([
+      ...queued.map((producer) => this.consume(producer)),
+      (async () => {
+        await media.produce(this.view.localStream, { audio: () => !this.view.micOn, video: () => !this.view.cameraOn || this.view.audioOnly });
+        // After a rejoin the camera goes on at the step the uplink had come down to, not at full again.
+        if (this.video.sendLevelIndex > 0) await media.setSendLevel(this.video.sendLevel);
+      })(),
+    ]);
   }
 
   private async consume(announcement: ProducerAnnouncement): Promise<void> {

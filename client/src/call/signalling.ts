@@ -3,13 +3,13 @@ import type {
   Ack, ClientMessage, ClientMessageName, ClientToServerEvents, ServerToClientEvents, SignalErrorCode, SignalReply,
 } from '../../../protocol/signalling';
 import type { RoomToken } from '../../../protocol/calls';
-import { api, ApiError } from '../api';
+import { ApiError } from '../api';
+import { fetchRoomToken, takeRoomToken, type TokenRoute } from './roomTokens';
 
 /** socket.io typed with the signalling contract (protocol/signalling.ts), as the call screen uses it. */
 export type CallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Where room tokens come from: a signed-in participant's call, or a reminder join link's narrow session. */
-export type TokenRoute = 'POST /api/calls/:callId/token' | 'POST /api/join/token' | 'POST /api/guest/token';
+export type { TokenRoute } from './roomTokens';
 
 /** A request the server refused, with the contract's code. */
 export class SignalRequestError extends Error {
@@ -85,10 +85,10 @@ export class SignallingClient {
 
   /** `onSessionGone`: the session has ended or is not this person's (any more); nothing will let them in again. */
   constructor(callId: string, tokenRoute: TokenRoute, onSessionGone: () => void) {
-    const fetchToken = (): Promise<RoomToken> => (tokenRoute === 'POST /api/calls/:callId/token' ? api('POST /api/calls/:callId/token', { params: { callId } }) : api(tokenRoute));
-    // The first connection's token is asked for at once: it says where to connect (the call's host) before socket.io
-    // opens anything, and it is the token that connection then presents.
-    let first: Promise<RoomToken> | undefined = fetchToken();
+    const fetchToken = (): Promise<RoomToken> => fetchRoomToken(callId, tokenRoute);
+    // The first connection's token is asked for at once (or was, ahead, during the device check): it says where to
+    // connect (the call's host) before socket.io opens anything, and it is the token that connection then presents.
+    let first: Promise<RoomToken> | undefined = takeRoomToken(callId, tokenRoute);
     this.socket = io({
       path: this.signallingPath,
       transports: ['websocket'],

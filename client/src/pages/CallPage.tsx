@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import type { Role } from '../../../protocol/common';
 import { citizenMediaConstraints, DeviceCheck } from '../call/DeviceCheck';
 import { CallScreen, loadCallScreen } from '../call/LazyCallScreen';
+import { askRoomTokenAhead, type TokenRoute } from '../call/roomTokens';
+import type { CallEngine } from '../call/engine';
 import { useI18n } from '../i18n/i18n';
 import { goBack, joinedAudioOnly, navigate, type Screen } from '../router';
 
@@ -11,6 +13,13 @@ interface Media {
   callId: string;
   stream: MediaStream | null;
   audioOnly: boolean;
+  /**
+   * The call, already connecting: started the moment "Deltag" is tapped (the call screen's code is loaded by then), so
+   * that the connection and the waiting room do not wait for the call screen to render on a slow phone.
+   */
+  engine?: CallEngine;
+  /** The call screen came first and made its own engine: none is started here any more. */
+  engineClaimed?: boolean;
 }
 
 /**
@@ -34,17 +43,36 @@ function citizenStream(audioOnly: boolean): Promise<MediaStream | null> {
  * device check at …/check first; a reload, or going forward into the call again, opens the camera anew and rejoins.
  * "Tilbage" on the ended screen goes back to where the call was started from.
  */
+/** Where this route's room tokens come from: the signed-in call's, or the reminder join link's or guest link's session. */
+function tokenRouteOf(route: CallRoute): TokenRoute {
+  return route.via === 'join-link' ? 'POST /api/join/token' : route.via === 'guest-link' ? 'POST /api/guest/token' : 'POST /api/calls/:callId/token';
+}
+
 export function CallPage({ route, role, back }: { route: CallRoute; role: Role; back: Screen }) {
   if (route.step === 'check') {
     return (
-      <DeviceCheck onJoin={(stream, audioOnly) => {
-          handedOver = { callId: route.callId, stream, audioOnly };
-          // The check is passed: back from the call goes to where the citizen came from, not to the check again.
-          navigate({ ...route, step: 'call' }, { replace: true, audioOnly });
-        }} />
+      <CheckBeforeCall route={route} />
     );
   }
   return <InCall route={route} role={role} back={back} />;
+}
+
+function CheckBeforeCall({ route }: { route: CallRoute }) {
+  // The token the call screen opens its connection with, asked for while the citizen looks at the check.
+  useEffect(() => askRoomTokenAhead(route.callId, tokenRouteOf(route)), [route]);
+  return (
+      <DeviceCheck onJoin={(stream, audioOnly) => {
+          const media: Media = { callId: route.callId, stream, audioOnly };
+          handedOver = media;
+          void loadCallScreen().then(({ CallEngine }) => {
+            if (media.engineClaimed) return;
+            media.engine = new CallEngine(route.callId, { audioOnly, localStream: stream, tokenRoute: tokenRouteOf(route) });
+            media.engine.start();
+          });
+          // The check is passed: back from the call goes to where the citizen came from, not to the check again.
+          navigate({ ...route, step: 'call' }, { replace: true, audioOnly });
+        }} />
+  );
 }
 
 function InCall({ route, role, back }: { route: CallRoute; role: Role; back: Screen }) {
@@ -56,6 +84,7 @@ function InCall({ route, role, back }: { route: CallRoute; role: Role; back: Scr
     if (handedOver?.callId === callId) handedOver = null;
     if (media) return;
     void loadCallScreen(); // downloads while the camera opens
+    askRoomTokenAhead(callId, tokenRouteOf(route));
     let stopped = false;
     const audioOnly = role === 'citizen' && joinedAudioOnly();
     void (role === 'citizen' ? citizenStream(audioOnly) : staffStream()).then((stream) => {
@@ -65,12 +94,19 @@ function InCall({ route, role, back }: { route: CallRoute; role: Role; back: Scr
     return () => {
       stopped = true;
     };
-  }, [callId, role, media]);
+  }, [callId, role, media, route]);
+
+  // Leaving before the call screen showed (back, at once): the engine started at "Deltag" must not stay connected.
+  useEffect(() => () => {
+    if (!media) return;
+    media.engineClaimed = true;
+    media.engine?.close();
+  }, [media]);
 
   if (!media) return <p role="status">{t('app.loading')}</p>;
   return (
-    <CallScreen callId={callId} role={role} stream={media.stream} audioOnly={media.audioOnly}
-      tokenRoute={route.via === 'join-link' ? 'POST /api/join/token' : route.via === 'guest-link' ? 'POST /api/guest/token' : undefined}
+    <CallScreen callId={callId} role={role} stream={media.stream} audioOnly={media.audioOnly} ahead={media}
+      tokenRoute={tokenRouteOf(route)}
       onClose={() => goBack(back)} />
   );
 }

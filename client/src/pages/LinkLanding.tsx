@@ -29,7 +29,8 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
     if (!/^[A-Za-z0-9_-]{43}$/.test(secret.current)) setError({ key: 'link.missing' });
   }, []);
 
-  const signedIn = async (me: Me) => {
+  /** `openCallId`: from the exchange itself; undefined when not known (the link was opened twice), then asked for. */
+  const signedIn = async (me: Me, openCallId?: string | null) => {
     if (me.user.role === 'citizen') {
       await keepOfflineCopyFor(me.user.id);
       // One language for the app and the citizen's reminders: a choice made here on the phone is saved for the
@@ -38,17 +39,18 @@ export function LinkLanding({ onSignedIn }: { onSignedIn(me: Me): void }) {
       if (chosen && chosen !== me.user.preferredLanguage) api('PUT /api/my/settings', { body: { language: chosen } }).catch(() => undefined);
       else if (!chosen) setLocale(me.user.preferredLanguage);
     }
-    const open = me.user.role === 'citizen' ? (await api('GET /api/calls/open').catch(() => []))[0] : undefined;
-    if (open) {
+    const callId = me.user.role !== 'citizen' ? null : openCallId !== undefined ? openCallId : (await api('GET /api/calls/open').catch(() => []))[0]?.id;
+    if (callId) {
+      // The call screen's code only now that a session is open: a prepaid phone does not pay for it otherwise.
       void loadCallScreen();
-      navigate({ name: 'call', callId: open.id, step: 'check', via: 'sign-in' }, { replace: true });
+      navigate({ name: 'call', callId, step: 'check', via: 'sign-in' }, { replace: true });
     }
     onSignedIn(me);
   };
 
   const proceed = () => {
     setBusy(true);
-    api('POST /api/citizen-links/exchange', { body: { secret: secret.current ?? '' } }).then(signedIn, async (e: unknown) => {
+    api('POST /api/citizen-links/exchange', { body: { secret: secret.current ?? '' } }).then(({ openCallId, ...me }) => signedIn(me, openCallId), async (e: unknown) => {
       // Already signed in on this device (the link was opened twice): just go on.
       if (e instanceof ApiError && e.code === 'link_used') {
         const me = await api('GET /api/me').catch(() => null);

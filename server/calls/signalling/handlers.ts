@@ -51,21 +51,34 @@ const asSent = {
 };
 
 export function messageHandlers({ store, sessions, rooms, iceServers, onQuality }: HandlerDeps): MessageHandlers {
+  const transportParams = async (peer: Peer, direction: 'send' | 'recv') => ({ ...(await peer.createTransport(direction)), iceServers: iceServers() });
+
+  /** Into the room; with the member's two transports when their join asked for them. */
+  const enter = async (call: LiveCall, member: Member) => {
+    const state = await rooms.enter(call, member);
+    if (!member.transportsWithState) return state;
+    const peer = peerOf(member);
+    const [recv, send] = await Promise.all([transportParams(peer, 'recv'), transportParams(peer, 'send')]);
+    return { ...state, transports: { recv, send } };
+  };
+
   return {
-    async join({ audioOnly }, { call, member }) {
+    async join({ audioOnly, transports }, { call, member }) {
       member.audioOnly = audioOnly;
+      member.transportsWithState = transports === true;
       if (audioOnly) await store.markAudioOnly(call.organisationId, member.participantId);
       const session = { ...(await store.sessionInfo(call.organisationId, call.id)), youHost: member.userId === call.ownerId };
       if (callRoles.waitsToBeAdmitted(member, call) && !call.admitted.has(member.userId)) {
         member.state = 'waiting';
         sessions.announceWaiting(call);
         sessions.awaitOwner(call);
-        return { state: 'waiting', peerId: member.participantId, session };
+        const routerRtpCapabilities = rooms.capabilities(call);
+        return { state: 'waiting', peerId: member.participantId, session, ...(routerRtpCapabilities ? { routerRtpCapabilities } : {}) };
       }
-      return { state: 'in_call', ...(await rooms.enter(call, member)), session };
+      return { state: 'in_call', ...(await enter(call, member)), session };
     },
 
-    createTransport: async ({ direction }, { member }) => ({ ...(await peerOf(member).createTransport(direction)), iceServers: iceServers() }),
+    createTransport: ({ direction }, { member }) => transportParams(peerOf(member), direction),
 
     async connectTransport({ transportId, dtlsParameters }, { member }) {
       await peerOf(member).connectTransport(transportId, dtlsParameters);
@@ -120,7 +133,7 @@ export function messageHandlers({ store, sessions, rooms, iceServers, onQuality 
       if (!callRoles.mayAdmitPerson(member, call, citizen)) throw new SignalError('forbidden', 'A volunteer lets in only the citizen they meet');
       call.admitted.add(citizen.userId);
       await store.admit(call.organisationId, call.id, citizen.participantId);
-      const state = await rooms.enter(call, citizen);
+      const state = await enter(call, citizen);
       citizen.socket.emit('admitted', state);
       sessions.announceWaiting(call);
       return {};

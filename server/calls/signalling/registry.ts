@@ -19,6 +19,8 @@ export interface Member {
   state: 'connected' | 'waiting' | 'in_call';
   peer?: Peer;
   audioOnly: boolean;
+  /** The join asked for its transports with the room state (protocol/signalling.ts, join). */
+  transportsWithState?: boolean;
   /** Why this connection is going when it is not a plain drop: said goodbye, taken out, signed out, replaced. */
   leaveReason?: 'left' | 'removed' | 'signed_out' | 'replaced' | 'moved';
 }

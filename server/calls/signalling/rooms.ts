@@ -17,6 +17,11 @@ export interface MediaRoomDeps {
 export class MediaRooms {
   constructor(private readonly deps: MediaRoomDeps) {}
 
+  /** The room's RTP capabilities, when its room is open already (none is made for asking). */
+  capabilities(call: LiveCall): RoomState['routerRtpCapabilities'] | undefined {
+    return call.room && !call.room.closed ? call.room.rtpCapabilities : undefined;
+  }
+
   /** Puts the member's media into the session's room (made on first use), tells the others, returns what it needs. */
   async enter(call: LiveCall, member: Member): Promise<RoomState> {
     const { media, live } = this.deps;

@@ -1,0 +1,42 @@
+import type { RoomToken } from '../../../protocol/calls';
+import { api } from '../api';
+
+/** Where room tokens come from: a signed-in participant's call, or a reminder join link's or guest link's narrow session. */
+export type TokenRoute = 'POST /api/calls/:callId/token' | 'POST /api/join/token' | 'POST /api/guest/token';
+
+/**
+ * A token asked for ahead is used only while it has this long left to live (tokens live two minutes): a citizen who
+ * lingers on the device check gets a fresh one when they join.
+ */
+const AHEAD_USABLE_FOR_MS = 60_000;
+
+let ahead: { key: string; askedAt: number; reply: Promise<RoomToken> } | null = null;
+
+export function fetchRoomToken(callId: string, route: TokenRoute): Promise<RoomToken> {
+  return route === 'POST /api/calls/:callId/token' ? api(route, { params: { callId } }) : api(route);
+}
+
+/** The token asked for ahead for this call and route, while still fresh; taking it (`take`) uses it up. */
+function aheadFor(callId: string, route: TokenRoute, take: boolean): Promise<RoomToken> | undefined {
+  const found = ahead;
+  if (take) ahead = null;
+  return found && found.key === route + callId && Date.now() - found.askedAt < AHEAD_USABLE_FOR_MS ? found.reply : undefined;
+}
+
+/**
+ * Asks for the call's first room token now, while the camera opens or the citizen looks at the device check, so that
+ * joining does not wait for it: one round trip less between "Deltag" and the waiting room (150 ms and more on a slow
+ * phone line). Small and in the first download: the call screen that uses the token comes later.
+ */
+export function askRoomTokenAhead(callId: string, route: TokenRoute): void {
+  if (aheadFor(callId, route, false)) return;
+  const reply = fetchRoomToken(callId, route);
+  // A refusal is the call screen's to handle, when it takes the token; not an unhandled rejection here.
+  reply.catch(() => undefined);
+  ahead = { key: route + callId, askedAt: Date.now(), reply };
+}
+
+/** The token asked for ahead for this call, once and while still fresh; otherwise a new one. */
+export function takeRoomToken(callId: string, route: TokenRoute): Promise<RoomToken> {
+  return aheadFor(callId, route, true) ?? fetchRoomToken(callId, route);
+}
