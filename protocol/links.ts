@@ -19,7 +19,11 @@ export type ExchangeLinkBody = Static<typeof ExchangeLinkBody>;
  * Signed in by a link: who, and the session the citizen's worker already has open for them, if any — the link page
  * then goes straight on to the device check, without another round trip on a slow phone line to ask for it.
  */
-export const SignedInByLink = Type.Composite([Me, Type.Object({ openCallId: Nullable(Uuid) })]);
+export const SignedInByLink = Type.Composite([
+  Me,
+  /** Absent when it could not be looked up just then: the page asks GET /api/calls/open instead. */
+  Type.Object({ openCallId: Type.Optional(Nullable(Uuid)) }),
+]);
 export type SignedInByLink = Static<typeof SignedInByLink>;
 
 export const CitizenLinkCreated = Type.Object({

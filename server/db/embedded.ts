@@ -78,11 +78,10 @@ function runningServer(pgData: string): { pid: number; port: number } | undefine
   return pid > 0 && port > 0 && processAlive(pid) ? { pid, port } : undefined;
 }
 
-/** The superuser's password, kept in DATA_DIR; `created` when this call made it (a new DATA_DIR). */
-function readPassword(file: string): { password: string; created: boolean } {
-  const created = !fs.existsSync(file);
-  if (created) fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
-  return { password: fs.readFileSync(file, 'utf8').trim(), created };
+/** The superuser's password, kept in DATA_DIR; made on first use. */
+function readPassword(file: string): { password: string } {
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  return { password: fs.readFileSync(file, 'utf8').trim() };
 }
 
 /**
@@ -170,17 +169,20 @@ function setAsideOrphan(pgData: string, log: Logger): void {
 export async function startEmbeddedPostgres(dataDir: string, parentLog: Logger): Promise<EmbeddedPostgres> {
   const log = parentLog.child({ module: 'embedded-postgres' });
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const { password, created: newPassword } = readPassword(path.join(dataDir, 'postgres-password'));
-  const urlFor = (port: number) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const passwordFile = path.join(dataDir, 'postgres-password');
+  const newDataDir = !fs.existsSync(passwordFile);
   const ids = runAsIds();
   // As root the database runs as another user, who must be able to pass through DATA_DIR (but not list or read it).
   if (ids.uid !== undefined) fs.chmodSync(dataDir, 0o711);
   const { pgData, relocated } = clusterDirFor(dataDir, ids);
+  // Before a password is made: refused (the old cluster still runs), the next start must meet the same question.
+  if (relocated && newDataDir && fs.existsSync(path.join(pgData, 'PG_VERSION'))) setAsideOrphan(pgData, log);
+  const { password } = readPassword(passwordFile);
+  const urlFor = (port: number) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   if (relocated) {
     log.info({ pgData }, `embedded PostgreSQL keeps its data in ${pgData}: the database user "${SUPERUSER}" cannot reach DATA_DIR ${dataDir} (a parent folder is private)`);
     // A note for whoever backs up DATA_DIR: the database is not in it.
     fs.writeFileSync(path.join(dataDir, 'postgres-location.txt'), `${pgData}\n`, { mode: 0o600 });
-    if (newPassword && fs.existsSync(path.join(pgData, 'PG_VERSION'))) setAsideOrphan(pgData, log);
   }
 
   // Another process of ours (the server while `npm run demo` runs, say) already runs this cluster: share it.

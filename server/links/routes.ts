@@ -51,8 +51,9 @@ export function citizenLinkRoutes(app: App, deps: FeatureDeps): void {
   route(app, 'POST /api/citizen-links/exchange', async ({ body, reply }) => {
     let signInId = '';
     const me = await store.exchangeCitizenLink(body.secret, async (tx, citizen) => (signInId = await startSession(tx, reply, deps, citizen)));
-    // The session their worker waits in, if any: the link page goes straight to the device check (one round trip less).
-    const [open] = await app.calls.listOpen({ userId: me.user.id, organisationId: me.organisation.id, role: 'citizen', signInId });
-    return { ...me, openCallId: open?.id ?? null };
+    // The session their worker waits in, if any: the link page goes straight to the device check (one round trip
+    // less). The sign-in has happened: a failure here only leaves it to the page to ask.
+    const open = await app.calls.listOpen({ userId: me.user.id, organisationId: me.organisation.id, role: 'citizen', signInId }).catch(() => undefined);
+    return open ? { ...me, openCallId: open[0]?.id ?? null } : me;
   }, { onRequest: attemptLimit(config.signInRateLimitPerMinute) });
 }

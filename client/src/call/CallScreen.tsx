@@ -39,11 +39,14 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
   /** Where room tokens come from: the signed-in call's route, or a reminder or guest link's narrow session (see engine.ts). */
   tokenRoute?: TokenRoute;
   /** The engine the device check started when "Deltag" was tapped, if it did (pages/CallPage.tsx); else one is made here. */
-  ahead?: { engine?: CallEngine; engineClaimed?: boolean };
+  ahead?: { engine?: CallEngine; engineClaimed?: boolean; engineTaken?: boolean };
 }) {
   const { t } = useI18n();
   const [engine] = useState(() => {
-    if (ahead?.engine) return ahead.engine;
+    if (ahead?.engine) {
+      ahead.engineTaken = true;
+      return ahead.engine;
+    }
     if (ahead) ahead.engineClaimed = true;
     return new CallEngine(callId, { audioOnly, localStream: stream, ...(tokenRoute ? { tokenRoute } : {}) });
   });

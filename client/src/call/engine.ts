@@ -2,7 +2,7 @@ import type { ChatMessage, PeerInfo, ProducerAnnouncement, RoomState, SessionInf
 import { readVideoStats, VideoAdvisor } from './adapt';
 import { ADAPTIVE_VIDEO } from './adaptiveFlag';
 import { CallMedia } from './media';
-import { SignallingClient, type TokenRoute } from './signalling';
+import { SignallingClient, SignalRequestError, type TokenRoute } from './signalling';
 import { QualityMonitor, type Quality } from './stats';
 
 
@@ -73,7 +73,6 @@ export class CallEngine {
   private readonly video = new VideoAdvisor();
   private statsTimer: number | undefined;
   private joinedOnce = false;
-  private started = false;
   private facing: 'user' | 'environment' = 'user';
   private readonly tokenRoute: TokenRoute;
 
@@ -97,10 +96,12 @@ export class CallEngine {
     for (const l of this.listeners) l(this.view);
   }
 
-  /** Connects and joins; once (the device check may have started the engine before the call screen shows). */
+  /**
+   * Connects and joins. Once while running: the device check may have started the engine before the call screen
+   * shows, and the screen starts it too. After `close` it starts again (React's development mode mounts twice).
+   */
   start(): void {
-    if (this.started) return;
-    this.started = true;
+    if (this.signalling || this.view.phase === 'ended') return;
     const signalling = new SignallingClient(this.callId, this.tokenRoute, () => this.finish('ended_by_staff'));
     this.signalling = signalling;
     this.media = new CallMedia(signalling);
@@ -159,7 +160,12 @@ export class CallEngine {
     if (this.joinedOnce) this.update({ phase: 'reconnecting' });
     this.joinedOnce = true;
     try {
-      const result = await signalling.request('join', { audioOnly: this.view.audioOnly, transports: true });
+      const audioOnly = this.view.audioOnly;
+      const result = await signalling.request('join', { audioOnly, transports: true }).catch((error: unknown) => {
+        // A host of the version before `transports` (several hosts, mid-upgrade) refuses the field: join as it knows.
+        if (error instanceof SignalRequestError && error.code === 'bad_request') return signalling.request('join', { audioOnly });
+        throw error;
+      });
       this.update({ myPeerId: result.peerId, session: result.session });
       if (result.state === 'waiting') {
         this.update({ phase: 'waiting' });

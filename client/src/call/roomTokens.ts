@@ -31,9 +31,12 @@ function aheadFor(callId: string, route: TokenRoute, take: boolean): Promise<Roo
 export function askRoomTokenAhead(callId: string, route: TokenRoute): void {
   if (aheadFor(callId, route, false)) return;
   const reply = fetchRoomToken(callId, route);
-  // A refusal is the call screen's to handle, when it takes the token; not an unhandled rejection here.
-  reply.catch(() => undefined);
-  ahead = { key: route + callId, askedAt: Date.now(), reply };
+  const asked = { key: route + callId, askedAt: Date.now(), reply };
+  // Refused (the network blinked, no media host just now): not kept, so the call screen asks again when it connects.
+  reply.catch(() => {
+    if (ahead === asked) ahead = null;
+  });
+  ahead = asked;
 }
 
 /** The token asked for ahead for this call, once and while still fresh; otherwise a new one. */

@@ -20,6 +20,8 @@ interface Media {
   engine?: CallEngine;
   /** The call screen came first and made its own engine: none is started here any more. */
   engineClaimed?: boolean;
+  /** The call screen took the engine started here: it closes it when it goes. */
+  engineTaken?: boolean;
 }
 
 /**
@@ -96,9 +98,9 @@ function InCall({ route, role, back }: { route: CallRoute; role: Role; back: Scr
     };
   }, [callId, role, media, route]);
 
-  // Leaving before the call screen showed (back, at once): the engine started at "Deltag" must not stay connected.
+  // Leaving before the call screen took the engine started at "Deltag" (back, at once): it must not stay connected.
   useEffect(() => () => {
-    if (!media) return;
+    if (!media || media.engineTaken) return;
     media.engineClaimed = true;
     media.engine?.close();
   }, [media]);

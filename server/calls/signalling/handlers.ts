@@ -58,8 +58,14 @@ export function messageHandlers({ store, sessions, rooms, iceServers, onQuality 
     const state = await rooms.enter(call, member);
     if (!member.transportsWithState) return state;
     const peer = peerOf(member);
-    const [recv, send] = await Promise.all([transportParams(peer, 'recv'), transportParams(peer, 'send')]);
-    return { ...state, transports: { recv, send } };
+    try {
+      const [recv, send] = await Promise.all([transportParams(peer, 'recv'), transportParams(peer, 'send')]);
+      return { ...state, transports: { recv, send } };
+    } catch {
+      // Still in the room (an admitted citizen must not be left waiting): the client asks with createTransport, and a
+      // rejoin starts its peer afresh if that fails too.
+      return state;
+    }
   };
 
   return {
