@@ -12,6 +12,9 @@ export interface RoomEvents {
   closed: [];
 }
 
+/** Bits per second a receive transport's bandwidth estimate never goes below: a camera's lowest layer and the sound. */
+export const MIN_OUTGOING_BITRATE = 200_000;
+
 /** Bits per second a participant's send transport accepts (see createTransport). */
 export const MAX_INCOMING_BITRATE = 1_000_000;
 
@@ -139,6 +142,10 @@ export class Peer {
     // The bandwidth estimate the media server feeds back to the sender never goes above it, so a client cannot flood
     // the server (or the receivers' downlinks) however it is configured.
     if (direction === 'send') await transport.setMaxIncomingBitrate(MAX_INCOMING_BITRATE).catch(() => undefined);
+    // A floor under the estimate of what a receiver can take: on a lossy, jittery line (bad 3G) the estimate can sink
+    // so low that mediasoup forwards no video layer at all — a picture frozen for many seconds, where the lowest
+    // temporal layer and the sound still fit. Above the floor, the layers follow the estimate as before.
+    if (direction === 'recv') await transport.setMinOutgoingBitrate(MIN_OUTGOING_BITRATE).catch(() => undefined);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,

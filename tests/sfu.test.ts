@@ -4,6 +4,7 @@ import { parseConfig } from '../server/config.js';
 import { createLogger } from '../server/log.js';
 import { startMediaServer } from '../server/media.js';
 import { PEER_LIMITS, type MediaServer } from '../sfu/index.js';
+import { MAX_INCOMING_BITRATE, MIN_OUTGOING_BITRATE } from '../sfu/room.js';
 import { rtpParameters } from './support/calls.js';
 
 let media: MediaServer;
@@ -46,10 +47,16 @@ describe('sfu/', () => {
     const room = await media.openRoom('room-c');
     const alice = room.join('alice');
     const bob = room.join('bob');
-    await alice.createTransport('send');
-    await alice.createTransport('recv');
+    const aliceSend = await alice.createTransport('send');
+    const aliceRecv = await alice.createTransport('recv');
     const bobSend = await bob.createTransport('send');
     expect(await routerTransports('room-c')).toBe(3);
+    // What a receiver is sent never sinks below the floor (a camera's lowest layer and the sound); what a sender may
+    // send is capped.
+    const [recvStats] = await alice.transports.get(aliceRecv.id)!.getStats();
+    expect(recvStats!.minOutgoingBitrate).toBe(MIN_OUTGOING_BITRATE);
+    const [sendStats] = await alice.transports.get(aliceSend.id)!.getStats();
+    expect(sendStats!.maxIncomingBitrate).toBe(MAX_INCOMING_BITRATE);
     room.leave('alice');
     expect(await routerTransports('room-c')).toBe(1);
     // a peer acts only on its own objects
