@@ -1,5 +1,6 @@
 import type { ChatMessage, PeerInfo, ProducerAnnouncement, RoomState, SessionInfo, WaitingMessage } from '../../../protocol/signalling';
 import { readVideoStats, VideoAdvisor } from './adapt';
+import { AudioBufferAdvisor, readAudioStats } from './audioBuffer';
 import { ADAPTIVE_VIDEO } from './adaptiveFlag';
 import { CallMedia } from './media';
 import { SignallingClient, SignalRequestError, type TokenRoute } from './signalling';
@@ -71,6 +72,7 @@ export class CallEngine {
   private media: CallMedia | null = null;
   private readonly quality = new QualityMonitor();
   private readonly video = new VideoAdvisor();
+  private readonly audio = new AudioBufferAdvisor();
   private statsTimer: number | undefined;
   private joinedOnce = false;
   private facing: 'user' | 'environment' = 'user';
@@ -341,7 +343,12 @@ export class CallEngine {
     if (verdict.recover === 'restart-ice') void media.restartIce();
     if (verdict.recover === 'rejoin') return this.reconnect();
     this.update({ quality: verdict.quality });
-    if (ADAPTIVE_VIDEO) this.adaptVideo(media, reports);
+    if (ADAPTIVE_VIDEO) {
+      this.adaptVideo(media, reports);
+      // A lossy line: a jitter buffer long enough for lost sound to be sent again (audioBuffer.ts).
+      const sound = this.audio.read({ at: performance.now(), ...readAudioStats(reports[0]) });
+      if (sound.changed) media.setAudioBuffer(sound.targetMs);
+    }
     await signalling.request('quality', verdict.sample).catch(() => undefined);
   }
 
@@ -363,6 +370,7 @@ export class CallEngine {
     this.media?.reset();
     this.quality.reset();
     this.video.reset();
+    this.audio.reset();
     this.update({ peers: [] });
   }
 

@@ -14,6 +14,17 @@ export interface Received {
   peerId: string;
 }
 
+/** RTCRtpReceiver.jitterBufferTarget (Chromium; elsewhere setting it does nothing). */
+function setJitterBufferTarget(consumer: types.Consumer, targetMs: number | null): void {
+  const receiver = consumer.rtpReceiver as (RTCRtpReceiver & { jitterBufferTarget?: number | null }) | undefined;
+  if (!receiver || !('jitterBufferTarget' in receiver)) return;
+  try {
+    receiver.jitterBufferTarget = targetMs;
+  } catch {
+    // Out of the browser's range: its own buffer stays.
+  }
+}
+
 async function loadDevice(routerRtpCapabilities: RoomState['routerRtpCapabilities']): Promise<Device> {
   const device = new Device();
   await device.load({ routerRtpCapabilities });
@@ -38,6 +49,7 @@ export class CallMedia {
   /** Remote producers this device consumes (or is about to), and whether their sender has paused them. */
   private readonly remoteProducers = new Map<string, { kind: 'audio' | 'video'; paused: boolean }>();
 
+  private audioBufferMs: number | null = null;
   /** A device loaded while waiting (`prepare`), and the capabilities it was loaded with. */
   private prepared: { key: string; device: Promise<Device> } | null = null;
 
@@ -141,7 +153,17 @@ export class CallMedia {
     const params = await this.signalling.request('consume', { producerId: announcement.producerId, rtpCapabilities: device.rtpCapabilities });
     const consumer = await recvTransport.consume({ id: params.id, producerId: params.producerId, kind: params.kind, rtpParameters: params.rtpParameters });
     this.consumers.set(consumer.id, consumer);
+    if (consumer.kind === 'audio') setJitterBufferTarget(consumer, this.audioBufferMs);
     return { consumer, peerId: params.producerPeerId };
+  }
+
+  /**
+   * The jitter buffer for the sound received (audioBuffer.ts), in ms; null: the browser's own. Kept over rejoins and
+   * given to sound consumed later.
+   */
+  setAudioBuffer(targetMs: number | null): void {
+    this.audioBufferMs = targetMs;
+    for (const consumer of this.consumers.values()) if (consumer.kind === 'audio') setJitterBufferTarget(consumer, targetMs);
   }
 
   /** Lets the server send a consumer's media (and ask for a key frame). */
