@@ -94,8 +94,12 @@ describe.skipIf(process.getuid?.() !== 0)('as root, from a checkout inside a pri
     expect(await again.stop()).toBe(0);
 
     // The checkout deleted and cloned again at the same path: a new DATA_DIR with a new password meets the old
-    // cluster, which it cannot open. The old one is moved aside with a warning, and a new one starts.
+    // cluster, which it cannot open. While the old checkout's server still runs it, the start is refused and names
+    // that server; once it is stopped, the old cluster is moved aside with a warning, and a new one starts.
+    const old = await startServerProcess({ DATA_DIR: '', DATABASE_URL: '' }, { root: checkout });
     fs.rmSync(path.join(checkout, 'data'), { recursive: true, force: true });
+    await expect(startServerProcess({ DATA_DIR: '', DATABASE_URL: '' }, { root: checkout })).rejects.toThrow(`stop the Nærvær server that runs it, pid ${old.child.pid}`);
+    expect(await old.stop()).toBe(0);
     const recloned = await startServerProcess({ DATA_DIR: '', DATABASE_URL: '' }, { root: checkout });
     const warning = recloned.output().split('\n').find((l) => l.includes('from an earlier DATA_DIR at this path was moved to'));
     expect(warning).toBeDefined();

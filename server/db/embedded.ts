@@ -151,6 +151,18 @@ function causeOf(error: unknown): string {
   return stderr || (error instanceof Error ? error.message : String(error));
 }
 
+/** A process's parent, from /proc (Linux); undefined where that cannot be read. */
+function parentPid(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its closing parenthesis.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A relocated cluster outlives its DATA_DIR: a checkout deleted and cloned again at the same path finds the old
  * cluster, whose password went with the old DATA_DIR. It cannot be opened, so it is moved aside (not deleted: it may
@@ -159,7 +171,10 @@ function causeOf(error: unknown): string {
 function setAsideOrphan(pgData: string, log: Logger): void {
   const running = runningServer(pgData);
   if (running) {
-    throw new Error(`the embedded database in ${pgData} belongs to an earlier DATA_DIR at this path and is still running (pid ${running.pid}); stop that process, or set DATA_DIR to the old folder`);
+    // The process to stop is the server that started it (PostgreSQL's parent), not PostgreSQL itself.
+    const owner = parentPid(running.pid);
+    const who = owner && owner > 1 ? `the Nærvær server that runs it, pid ${owner}` : `PostgreSQL, pid ${running.pid}`;
+    throw new Error(`the embedded database in ${pgData} belongs to an earlier DATA_DIR at this path and is still running; stop ${who} (from the deleted checkout), or set DATA_DIR to the old folder`);
   }
   const aside = `${pgData}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   fs.renameSync(pgData, aside);
