@@ -35,7 +35,12 @@ export async function startHostProxy(): Promise<HostProxy> {
     const port = hostOf(request, hosts);
     if (port === undefined) return void response.writeHead(502).end();
     const upstream = http.request({ host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers, agent: false }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      // Hop-by-hop headers are the proxy's own, as nginx makes them: passing on the host's "Keep-Alive: timeout=72"
+      // had the test's fetch reuse a connection this server had already closed after its own 5 s (ECONNRESET).
+      const headers = { ...answer.headers };
+      delete headers.connection;
+      delete headers['keep-alive'];
+      response.writeHead(answer.statusCode ?? 502, headers);
       answer.pipe(response);
     });
     upstream.on('error', () => {
