@@ -79,9 +79,9 @@ function runningServer(pgData: string): { pid: number; port: number } | undefine
 }
 
 /** The superuser's password, kept in DATA_DIR; made on first use. */
-function readPassword(file: string): { password: string } {
+function readPassword(file: string): string {
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
-  return { password: fs.readFileSync(file, 'utf8').trim() };
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 /**
@@ -192,7 +192,7 @@ export async function startEmbeddedPostgres(dataDir: string, parentLog: Logger):
   const { pgData, relocated } = clusterDirFor(dataDir, ids);
   // Before a password is made: refused (the old cluster still runs), the next start must meet the same question.
   if (relocated && newDataDir && fs.existsSync(path.join(pgData, 'PG_VERSION'))) setAsideOrphan(pgData, log);
-  const { password } = readPassword(passwordFile);
+  const password = readPassword(passwordFile);
   const urlFor = (port: number) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   if (relocated) {
     log.info({ pgData }, `embedded PostgreSQL keeps its data in ${pgData}: the database user "${SUPERUSER}" cannot reach DATA_DIR ${dataDir} (a parent folder is private)`);

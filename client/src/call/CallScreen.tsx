@@ -39,16 +39,13 @@ export function CallScreen({ callId, role, stream, audioOnly, onClose, tokenRout
   /** Where room tokens come from: the signed-in call's route, or a reminder or guest link's narrow session (see engine.ts). */
   tokenRoute?: TokenRoute;
   /** The engine the device check started when "Deltag" was tapped, if it did (pages/CallPage.tsx); else one is made here. */
-  ahead?: { engine?: CallEngine; engineClaimed?: boolean; engineTaken?: boolean };
+  ahead?: { engine?: CallEngine | null };
 }) {
   const { t } = useI18n();
   const [engine] = useState(() => {
-    if (ahead?.engine) {
-      ahead.engineTaken = true;
-      return ahead.engine;
-    }
-    if (ahead) ahead.engineClaimed = true;
-    return new CallEngine(callId, { audioOnly, localStream: stream, ...(tokenRoute ? { tokenRoute } : {}) });
+    // Not started yet: none will be now; this screen makes its own.
+    if (ahead && ahead.engine === undefined) ahead.engine = null;
+    return ahead?.engine ?? new CallEngine(callId, { audioOnly, localStream: stream, ...(tokenRoute ? { tokenRoute } : {}) });
   });
   const view = useSyncExternalStore((cb) => engine.subscribe(cb), () => engine.view);
   const staff = role !== 'citizen';

@@ -1,5 +1,5 @@
-import { lazy, Suspense, type ComponentProps } from 'react';
-import { useI18n } from '../i18n/i18n';
+import { lazy, type ComponentProps } from 'react';
+import { Loading } from '../ui/Loading';
 
 /**
  * The call engine (mediasoup-client, socket.io) is most of the client's weight. A citizen on a cheap phone with
@@ -11,10 +11,5 @@ export const loadCallScreen = () => import('./CallScreen');
 const CallScreenChunk = lazy(() => loadCallScreen().then((m) => ({ default: m.CallScreen })));
 
 export function CallScreen(props: ComponentProps<typeof CallScreenChunk>) {
-  const { t } = useI18n();
-  return (
-    <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
-      <CallScreenChunk {...props} />
-    </Suspense>
-  );
+  return <Loading><CallScreenChunk {...props} /></Loading>;
 }

@@ -16,11 +16,9 @@ export function fetchRoomToken(callId: string, route: TokenRoute): Promise<RoomT
   return route === 'POST /api/calls/:callId/token' ? api(route, { params: { callId } }) : api(route);
 }
 
-/** The token asked for ahead for this call and route, while still fresh; taking it (`take`) uses it up. */
-function aheadFor(callId: string, route: TokenRoute, take: boolean): Promise<RoomToken> | undefined {
-  const found = ahead;
-  if (take) ahead = null;
-  return found && found.key === route + callId && Date.now() - found.askedAt < AHEAD_USABLE_FOR_MS ? found.reply : undefined;
+/** The token asked for ahead, if it is for this call and route and still fresh. */
+function freshAhead(callId: string, route: TokenRoute): Promise<RoomToken> | undefined {
+  return ahead && ahead.key === route + callId && Date.now() - ahead.askedAt < AHEAD_USABLE_FOR_MS ? ahead.reply : undefined;
 }
 
 /**
@@ -29,7 +27,7 @@ function aheadFor(callId: string, route: TokenRoute, take: boolean): Promise<Roo
  * phone line). Small and in the first download: the call screen that uses the token comes later.
  */
 export function askRoomTokenAhead(callId: string, route: TokenRoute): void {
-  if (aheadFor(callId, route, false)) return;
+  if (freshAhead(callId, route)) return;
   const reply = fetchRoomToken(callId, route);
   const asked = { key: route + callId, askedAt: Date.now(), reply };
   // Refused (the network blinked, no media host just now): not kept, so the call screen asks again when it connects.
@@ -41,5 +39,7 @@ export function askRoomTokenAhead(callId: string, route: TokenRoute): void {
 
 /** The token asked for ahead for this call, once and while still fresh; otherwise a new one. */
 export function takeRoomToken(callId: string, route: TokenRoute): Promise<RoomToken> {
-  return aheadFor(callId, route, true) ?? fetchRoomToken(callId, route);
+  const found = freshAhead(callId, route);
+  ahead = null;
+  return found ?? fetchRoomToken(callId, route);
 }

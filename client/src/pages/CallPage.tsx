@@ -16,12 +16,10 @@ interface Media {
   /**
    * The call, already connecting: started the moment "Deltag" is tapped (the call screen's code is loaded by then), so
    * that the connection and the waiting room do not wait for the call screen to render on a slow phone.
+   * undefined: not started yet, and may be; null: none will be (the call screen came first and made its own, or the
+   * page was left). Closed when the page goes (the call screen closes it too, and closing twice is harmless).
    */
-  engine?: CallEngine;
-  /** The call screen came first and made its own engine: none is started here any more. */
-  engineClaimed?: boolean;
-  /** The call screen took the engine started here: it closes it when it goes. */
-  engineTaken?: boolean;
+  engine?: CallEngine | null;
 }
 
 /**
@@ -40,16 +38,16 @@ function citizenStream(audioOnly: boolean): Promise<MediaStream | null> {
   return navigator.mediaDevices.getUserMedia(citizenMediaConstraints(audioOnly)).catch(() => null);
 }
 
-/**
- * /call/<id> (or /join/call/<id> from a reminder's join link): an open video session. Citizens come through the
- * device check at …/check first; a reload, or going forward into the call again, opens the camera anew and rejoins.
- * "Tilbage" on the ended screen goes back to where the call was started from.
- */
 /** Where this route's room tokens come from: the signed-in call's, or the reminder join link's or guest link's session. */
 function tokenRouteOf(route: CallRoute): TokenRoute {
   return route.via === 'join-link' ? 'POST /api/join/token' : route.via === 'guest-link' ? 'POST /api/guest/token' : 'POST /api/calls/:callId/token';
 }
 
+/**
+ * /call/<id> (or /join/call/<id> from a reminder's join link): an open video session. Citizens come through the
+ * device check at …/check first; a reload, or going forward into the call again, opens the camera anew and rejoins.
+ * "Tilbage" on the ended screen goes back to where the call was started from.
+ */
 export function CallPage({ route, role, back }: { route: CallRoute; role: Role; back: Screen }) {
   if (route.step === 'check') {
     return (
@@ -67,7 +65,7 @@ function CheckBeforeCall({ route }: { route: CallRoute }) {
           const media: Media = { callId: route.callId, stream, audioOnly };
           handedOver = media;
           void loadCallScreen().then(({ CallEngine }) => {
-            if (media.engineClaimed) return;
+            if (media.engine !== undefined) return;
             media.engine = new CallEngine(route.callId, { audioOnly, localStream: stream, tokenRoute: tokenRouteOf(route) });
             media.engine.start();
           });
@@ -98,11 +96,12 @@ function InCall({ route, role, back }: { route: CallRoute; role: Role; back: Scr
     };
   }, [callId, role, media, route]);
 
-  // Leaving before the call screen took the engine started at "Deltag" (back, at once): it must not stay connected.
+  // Leaving: the engine started at "Deltag" must not stay connected, even if the call screen never took it (back, at
+  // once), and none may be started after.
   useEffect(() => () => {
-    if (!media || media.engineTaken) return;
-    media.engineClaimed = true;
+    if (!media) return;
     media.engine?.close();
+    media.engine = null;
   }, [media]);
 
   if (!media) return <p role="status">{t('app.loading')}</p>;

@@ -1,5 +1,5 @@
-import { lazy, Suspense, type ComponentProps } from 'react';
-import { useI18n } from '../i18n/i18n';
+import { lazy, type ComponentProps } from 'react';
+import { Loading } from '../ui/Loading';
 
 /**
  * The password sign-in is the staff's way in; citizens sign in by link. A chunk of its own, so that a citizen's first
@@ -8,10 +8,5 @@ import { useI18n } from '../i18n/i18n';
 const LoginChunk = lazy(() => import('./Login').then((m) => ({ default: m.Login })));
 
 export function Login(props: ComponentProps<typeof LoginChunk>) {
-  const { t } = useI18n();
-  return (
-    <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
-      <LoginChunk {...props} />
-    </Suspense>
-  );
+  return <Loading><LoginChunk {...props} /></Loading>;
 }

@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ComponentProps } from 'react';
-import { useI18n } from '../i18n/i18n';
+import { Loading } from '../ui/Loading';
 
 /**
  * The staff's screens are a chunk of their own: a citizen on a cheap phone with prepaid data never downloads the
@@ -18,10 +18,5 @@ export function StaffNav(props: ComponentProps<typeof StaffNavChunk>) {
 }
 
 export function StaffScreen(props: ComponentProps<typeof StaffScreenChunk>) {
-  const { t } = useI18n();
-  return (
-    <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
-      <StaffScreenChunk {...props} />
-    </Suspense>
-  );
+  return <Loading><StaffScreenChunk {...props} /></Loading>;
 }
