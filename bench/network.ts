@@ -25,6 +25,8 @@ const SECONDS = Math.max(20, Number(process.env.BENCH_SECONDS ?? 60));
 const SETTLE_SECONDS = 10;
 /** A gap between decoded frames longer than this is a freeze (WebRTC's own rule is about three frame times). */
 const FREEZE_MS = 500;
+/** BENCH_TRACE=1 prints both pages' video counters around every freeze to stderr. */
+const TRACE = process.env.BENCH_TRACE === '1';
 
 interface Sample {
   /** Seconds since the scenario started. */
@@ -64,6 +66,66 @@ function installSampler(): void {
     }
     w.benchSamples.push({ t: (performance.now() - w.benchStart) / 1000, ...totals, suggested: !!document.querySelector('[data-testid="suggest-audio-only"]') });
   }, 100);
+}
+
+/** One reading of a page's video counters (BENCH_TRACE=1): the receiving side's inbound or the sending side's outbound. */
+interface TraceRow {
+  t: number;
+  [counter: string]: number;
+}
+
+/**
+ * In a page, with BENCH_TRACE=1: every 100 ms the cumulative counters of its video streams, inbound (`in`) or outbound
+ * (`out`), summed over its connections: what explains a freeze (a lost packet asked for again, a picture-loss
+ * request, a keyframe).
+ */
+function installTrace(direction: 'in' | 'out', startEpochMs: number): void {
+  const w = window as unknown as { benchTrace: TraceRow[] };
+  w.benchTrace = [];
+  const names = direction === 'in'
+    ? ['framesReceived', 'framesDecoded', 'framesDropped', 'keyFramesDecoded', 'packetsReceived', 'packetsLost', 'nackCount', 'pliCount', 'firCount', 'retransmittedPacketsReceived', 'jitterBufferEmittedCount', 'freezeCount', 'totalFreezesDuration']
+    : ['framesEncoded', 'keyFramesEncoded', 'packetsSent', 'retransmittedPacketsSent', 'nackCount', 'pliCount', 'firCount', 'targetBitrate', 'frameHeight'];
+  window.setInterval(async () => {
+    const row: TraceRow = { t: Math.round(Date.now() - startEpochMs) / 1000 };
+    for (const pc of window.callProbe?.connections ?? []) {
+      if (pc.signalingState === 'closed') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== (direction === 'in' ? 'inbound-rtp' : 'outbound-rtp') || s.kind !== 'video') return;
+        // Per stream (its SSRC's last digits): a stale stream beside the live one must not blur the picture.
+        const stream = String(s.ssrc).slice(-3);
+        for (const name of names) if (typeof s[name] === 'number') row[`${stream}.${name}`] = (row[`${stream}.${name}`] ?? 0) + (s[name] as number);
+        if (typeof s.qualityLimitationReason === 'string') row.limited = ['none', 'cpu', 'bandwidth', 'other'].indexOf(s.qualityLimitationReason);
+      });
+    }
+    w.benchTrace.push(row);
+  }, 100);
+}
+
+/** The trace around each freeze: both pages' counters from a second before it to half a second after, as changes. */
+function printFreezeTraces(scenario: string, samples: Sample[], receiver: TraceRow[], sender: TraceRow[]): void {
+  for (const [side, rows] of [['citizen in', receiver], ['worker out', sender]] as const) {
+    const [first, last] = [rows[0], rows.at(-1)];
+    if (!first || !last) continue;
+    const totals = Object.keys(last).filter((k) => k !== 't').map((k) => `${k}${/targetBitrate|frameHeight|limited/.test(k) ? '=' : '+'}${/targetBitrate|frameHeight|limited/.test(k) ? last[k] : last[k]! - (first[k] ?? 0)}`);
+    console.error(`[trace] ${scenario} ${side}, whole run: ${totals.join(' ')}`);
+  }
+  const frameTimes: number[] = [];
+  for (let i = 1; i < samples.length; i++) if (samples[i]!.frames > samples[i - 1]!.frames) frameTimes.push(samples[i]!.t);
+  for (let i = 1; i < frameTimes.length; i++) {
+    const [from, to] = [frameTimes[i - 1]!, frameTimes[i]!];
+    if ((to - from) * 1000 <= FREEZE_MS) continue;
+    console.error(`\n[trace] ${scenario}: no frame decoded from ${from.toFixed(1)} s to ${to.toFixed(1)} s`);
+    for (const [side, rows] of [['citizen in', receiver], ['worker out', sender]] as const) {
+      let before: TraceRow | undefined;
+      for (const row of rows) {
+        if (row.t >= from - 1 && row.t <= to + 0.5 && before) {
+          const changes = Object.keys(row).filter((k) => k !== 't' && row[k] !== before![k]).map((k) => `${k}${/targetBitrate|frameHeight|limited/.test(k) ? '=' + row[k] : '+' + (row[k]! - (before![k] ?? 0))}`);
+          console.error(`  ${side} ${row.t.toFixed(1)} ${changes.join(' ')}`);
+        }
+        before = row;
+      }
+    }
+  }
 }
 
 interface Scenario {
@@ -139,7 +201,7 @@ function analyse(samples: Sample[], scenario: Scenario): Result {
   return result;
 }
 
-async function runVariant(browser: Browser, clientDir: string): Promise<Record<string, Result>> {
+async function runVariant(browser: Browser, clientDir: string, label: string): Promise<Record<string, Result>> {
   const port = await freePort();
   const lab = await NetLab.start({ listenHost: '127.0.0.2', targetHost: '127.0.0.1', ports: [port], profile: PROFILES.perfect, sourceHosts: ['127.0.0.3', '127.0.0.4'], seed: 7 });
   let h: Harness | undefined;
@@ -159,6 +221,13 @@ async function runVariant(browser: Browser, clientDir: string): Promise<Record<s
         lab.setProfile(scenario.profile);
         // As source text, with a stand-in for the helper tsx (esbuild's keepNames) wraps named inner functions in.
         await citizen.evaluate(`(() => { const __name = (f) => f; (${installSampler.toString()})(); })()`);
+        if (TRACE) {
+          // Both pages' rows on the sampler's time line (one machine, one wall clock).
+          const startEpoch = await citizen.evaluate(() => Date.now() - (performance.now() - (window as unknown as { benchStart: number }).benchStart));
+          for (const [page, direction] of [[citizen, 'in'], [worker, 'out']] as const) {
+            await page.evaluate(`(() => { const __name = (f) => f; (${installTrace.toString()})('${direction}', ${startEpoch}); })()`);
+          }
+        }
         if (scenario.event) {
           await citizen.waitForTimeout(scenario.event.at * 1000);
           if (scenario.event.kind === 'outage') lab.outage(10_000);
@@ -169,6 +238,10 @@ async function runVariant(browser: Browser, clientDir: string): Promise<Record<s
         }
         const samples = await citizen.evaluate(() => (window as unknown as { benchSamples: Sample[] }).benchSamples);
         results[scenario.name] = analyse(samples, scenario);
+        if (TRACE) {
+          const traceOf = (page: typeof citizen) => page.evaluate(() => (window as unknown as { benchTrace: TraceRow[] }).benchTrace);
+          printFreezeTraces(`${label} ${scenario.name}`, samples, await traceOf(citizen), await traceOf(worker));
+        }
         await endCalls(h, workerCookie);
       } finally {
         await workerContext.close();
@@ -191,25 +264,26 @@ async function endCalls(h: Harness, workerCookie: string): Promise<void> {
 const cluster = await benchCluster();
 // The baseline client: the same code built with adaptive video off.
 const baselineDir = path.join(cluster.work, 'client-baseline');
-const built = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--outDir', baselineDir, '--emptyOutDir', '--logLevel', 'warn'], {
+const built = process.env.BENCH_BASELINE === 'off' ? { status: 0 } : spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--outDir', baselineDir, '--emptyOutDir', '--logLevel', 'warn'], {
   cwd: path.join(import.meta.dirname, '..'), env: { ...process.env, VITE_ADAPTIVE_VIDEO: 'off' }, stdio: 'inherit',
 });
 if (built.status !== 0) throw new Error('building the baseline client failed');
 
 const browser = await launchChromium({ cameraFps: 20, camera: 'vga' }); // a real camera's rate and size: what is measured
 try {
-  const adaptive = await runVariant(browser, CLIENT_DIR);
-  const baseline = await runVariant(browser, baselineDir);
-  const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? 1 : null) : Math.round((a / b) * 100) / 100);
+  const adaptive = await runVariant(browser, CLIENT_DIR, 'adaptive');
+  // BENCH_BASELINE=off: the adaptive calls only (a quicker look while tracing); no ratios then.
+  const baseline: Record<string, Result | undefined> = process.env.BENCH_BASELINE === 'off' ? {} : await runVariant(browser, baselineDir, 'baseline');
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? null : b === 0 ? (a === 0 ? 1 : null) : Math.round((a / b) * 100) / 100);
   const bad = adaptive.bad3G;
   console.log(JSON.stringify({
     seconds: SECONDS,
     adaptive,
     baseline,
     ratios_adaptive_to_baseline: Object.fromEntries(Object.keys(adaptive).map((name) => [name, {
-      fps: ratio(adaptive[name]!.fps, baseline[name]!.fps),
-      freeze_total: ratio(adaptive[name]!.freeze_total_ms, baseline[name]!.freeze_total_ms),
-      audio_concealed: ratio(adaptive[name]!.audio_concealed_pct, baseline[name]!.audio_concealed_pct),
+      fps: ratio(adaptive[name]!.fps, baseline[name]?.fps),
+      freeze_total: ratio(adaptive[name]!.freeze_total_ms, baseline[name]?.freeze_total_ms),
+      audio_concealed: ratio(adaptive[name]!.audio_concealed_pct, baseline[name]?.audio_concealed_pct),
     }])),
     targets: {
       bad3G_no_freeze_over_2s: bad ? bad.longest_freeze_ms <= 2000 : null,

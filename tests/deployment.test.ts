@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -59,6 +60,30 @@ describe('docker-compose.yml', () => {
     const set = [...fs.readFileSync('Dockerfile', 'utf8').matchAll(/^ENV (.+)$/gm)].flatMap((m) => [...m[1]!.matchAll(/(\w+)=/g)].map((n) => n[1]!));
     expect(set.length).toBeGreaterThan(0);
     for (const name of set.filter((n) => n !== 'NODE_ENV')) expect(known, name).toContain(name);
+  });
+
+  it('the image runs the media worker the tests run, with every library it links installed', () => {
+    const dockerfile = fs.readFileSync('Dockerfile', 'utf8');
+    const [build, final] = dockerfile.split(/^FROM .*$/m).slice(1);
+    // Built by our script (mediasoup's tarball and sfu/worker-build/'s patch), not mediasoup's prebuilt download.
+    expect(build).toMatch(/COPY sfu\/worker-build sfu\/worker-build[\s\S]*bash scripts\/build-mediasoup-worker\.sh[\s\S]*RUN npm ci/);
+    expect(final).toMatch(/^ENV .*MEDIASOUP_WORKER_BIN=\/app\/mediasoup-worker/m);
+    expect(final).toContain('COPY --from=build /app/mediasoup-worker ./mediasoup-worker');
+    // The Debian packages of the libraries the worker built here links (the image's Debian is this machine's).
+    const installed = new Set(/apt-get install[^\n]*--no-install-recommends ([^\\\n]+)/.exec(final!)![1]!.trim().split(/\s+/));
+    const libraries = [...execFileSync('ldd', ['.cache/mediasoup-worker'], { encoding: 'utf8' }).matchAll(/=> (\/\S+)/g)].map((m) => m[1]!);
+    // Debian 12 merged /lib into /usr/lib: dpkg knows each file under one of the two spellings.
+    const spellings = (file: string) => [file.replace(/^\/usr\/lib\//, '/lib/'), file.replace(/^\/lib\//, '/usr/lib/')];
+    const owners = new Map<string, string>();
+    const search = spawnSync('dpkg', ['-S', ...libraries.flatMap((l) => [...spellings(l), ...spellings(fs.realpathSync(l))])], { encoding: 'utf8' });
+    for (const [, owner, file] of search.stdout.matchAll(/^([^:\n]+):[^:\n]*: (\S+)$/gm)) owners.set(file!, owner!);
+    const inBaseImage = new Set(['libc6', 'libgcc-s1', 'libstdc++6']);
+    expect(libraries.length).toBeGreaterThan(5);
+    for (const library of libraries) {
+      const owner = [...spellings(library), ...spellings(fs.realpathSync(library))].map((f) => owners.get(f)).find(Boolean);
+      expect(owner, library).toBeDefined();
+      if (!inBaseImage.has(owner!)) expect(installed, library).toContain(owner);
+    }
   });
 
   it('gives the app an environment the config accepts, pointing at the db service', () => {

@@ -5,7 +5,7 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../server/db/embedded.js';
-import { NetLab, PROFILES, VirtualClock, type NetworkProfile } from './support/netlab.js';
+import { Impairment, NetLab, PROFILES, seededRandom, VirtualClock, type NetworkProfile } from './support/netlab.js';
 
 interface Rig {
   lab: NetLab;
@@ -115,6 +115,25 @@ describe('the impairment lab', () => {
     await until(() => r.atServer.length === 2);
     r.clock.advance(250);
     await until(() => r.atServer.length === 5);
+  });
+
+  it('lets jitter reorder datagrams, but never the chunks of a TCP stream', () => {
+    const clock = new VirtualClock();
+    const line = { delayMs: 50, jitterMs: 40, lossPct: 0 };
+    const udp = new Impairment(line, clock, seededRandom(3), () => false);
+    const tcp = new Impairment(line, clock, seededRandom(3), () => false);
+    const datagrams: number[] = [];
+    const chunks: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      udp.pass(100, () => datagrams.push(i));
+      tcp.pass(100, () => chunks.push(i), true);
+      clock.advance(2);
+    }
+    clock.advance(1_000);
+    const inOrder = [...Array(50).keys()];
+    expect(datagrams).not.toEqual(inOrder); // ±40 ms on packets 2 ms apart: UDP arrives out of order, as it may
+    expect([...datagrams].sort((a, b) => a - b)).toEqual(inOrder);
+    expect(chunks).toEqual(inOrder); // a reordered TCP chunk would corrupt the stream (ICE-TCP, TURN over TCP)
   });
 
   it('passes nothing, either way, during an outage, and everything after it', async () => {

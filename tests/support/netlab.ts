@@ -97,6 +97,8 @@ export interface DirectionCounts {
 export class Impairment {
   readonly counts: DirectionCounts = { received: 0, forwarded: 0, lost: 0, queueDrops: 0, outageDrops: 0 };
   private lastDeparture = 0;
+  /** When the last chunk of a TCP stream arrives: a stream's bytes come in order however much the delay varies. */
+  private lastStreamArrival = 0;
 
   constructor(
     public profile: LinkProfile,
@@ -105,7 +107,10 @@ export class Impairment {
     private readonly down: () => boolean,
   ) {}
 
-  /** Schedules `deliver` for this packet, or drops it; `lossless` for a TCP stream, which repairs its own loss. */
+  /**
+   * Schedules `deliver` for this packet, or drops it; `lossless` for a TCP stream, which repairs its own loss and
+   * delivers in order (jitter delays a chunk, it never overtakes the one before it).
+   */
   pass(size: number, deliver: () => void, lossless = false): void {
     this.counts.received += 1;
     if (this.down()) {
@@ -128,7 +133,11 @@ export class Impairment {
       this.lastDeparture = leaves;
     }
     const jitter = this.profile.jitterMs ? (this.random() * 2 - 1) * this.profile.jitterMs : 0;
-    const wait = Math.max(0, leaves - now + this.profile.delayMs + jitter);
+    let wait = Math.max(0, leaves - now + this.profile.delayMs + jitter);
+    if (lossless) {
+      wait = Math.max(wait, this.lastStreamArrival - now);
+      this.lastStreamArrival = now + wait;
+    }
     const go = () => {
       this.counts.forwarded += 1;
       deliver();
