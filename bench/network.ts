@@ -80,8 +80,16 @@ interface TraceRow {
  * request, a keyframe).
  */
 function installTrace(direction: 'in' | 'out', startEpochMs: number): void {
-  const w = window as unknown as { benchTrace: TraceRow[] };
+  const w = window as unknown as { benchTrace: TraceRow[]; benchSignals: string[] };
   w.benchTrace = [];
+  w.benchSignals = [];
+  // The signalling requests the page sends from now on (socket.io event packets: 42<ack id>["name",…]).
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const event = typeof data === 'string' ? /^42\d*\["([A-Za-z]+)"/.exec(data)?.[1] : undefined;
+    if (event) w.benchSignals.push(`${(Date.now() - startEpochMs) / 1000} ${event}`);
+    return send.call(this, data);
+  };
   const names = direction === 'in'
     ? ['framesReceived', 'framesDecoded', 'framesDropped', 'keyFramesDecoded', 'packetsReceived', 'packetsLost', 'nackCount', 'pliCount', 'firCount', 'retransmittedPacketsReceived', 'jitterBufferEmittedCount', 'freezeCount', 'totalFreezesDuration']
     : ['framesEncoded', 'keyFramesEncoded', 'packetsSent', 'retransmittedPacketsSent', 'nackCount', 'pliCount', 'firCount', 'targetBitrate', 'frameHeight'];
@@ -95,6 +103,11 @@ function installTrace(direction: 'in' | 'out', startEpochMs: number): void {
         const stream = String(s.ssrc).slice(-3);
         for (const name of names) if (typeof s[name] === 'number') row[`${stream}.${name}`] = (row[`${stream}.${name}`] ?? 0) + (s[name] as number);
         if (typeof s.qualityLimitationReason === 'string') row.limited = ['none', 'cpu', 'bandwidth', 'other'].indexOf(s.qualityLimitationReason);
+      });
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'candidate-pair' || !s.nominated) return;
+        row.checksSent = (row.checksSent ?? 0) + Number(s.requestsSent ?? 0);
+        row.checksAnswered = (row.checksAnswered ?? 0) + Number(s.responsesReceived ?? 0);
       });
     }
     w.benchTrace.push(row);
@@ -241,6 +254,12 @@ async function runVariant(browser: Browser, clientDir: string, label: string): P
         if (TRACE) {
           const traceOf = (page: typeof citizen) => page.evaluate(() => (window as unknown as { benchTrace: TraceRow[] }).benchTrace);
           printFreezeTraces(`${label} ${scenario.name}`, samples, await traceOf(citizen), await traceOf(worker));
+          const signals = await citizen.evaluate(() => (window as unknown as { benchSignals: string[] }).benchSignals);
+          console.error(`[trace] ${label} ${scenario.name} citizen's signalling: ${signals.join(', ')}`);
+          if (scenario.event) {
+            const rows = (await traceOf(citizen)).filter((r) => r.t >= scenario.event!.at - 1 && r.t <= scenario.event!.at + 25 && Math.round(r.t * 10) % 10 === 0);
+            for (const r of rows) console.error(`  citizen ${r.t.toFixed(1)} checks sent ${r.checksSent} answered ${r.checksAnswered}`);
+          }
         }
         await endCalls(h, workerCookie);
       } finally {

@@ -34,6 +34,9 @@ export function startMediaServer(config: Config, parentLog: Logger, defaultRoute
   const workerBin = config.mediasoupWorkerBin ?? (fs.existsSync(LOCAL_WORKER_BIN) ? LOCAL_WORKER_BIN : undefined);
   const media = chooseMediaAddress(config, defaultRoute);
   logMediaAddress(media, log);
+  if (!workerBin) {
+    log.warn("media: running mediasoup's published worker, without our patch's fixes (on a lossy line the picture can freeze for 3 s after a lost packet); run npm run setup, or set MEDIASOUP_WORKER_BIN to a worker built by scripts/build-mediasoup-worker.sh");
+  }
   return MediaServer.start({
     workers: config.mediaWorkers,
     ...(workerBin ? { workerBin } : {}),
