@@ -4,11 +4,13 @@ WORKDIR /app
 # The media worker the test suite runs: mediasoup's, built from its npm tarball against Debian's libraries with our
 # patch (sfu/worker-build/, which also carries a backported fix for video frozen after a lost packet), instead of the
 # prebuilt binary mediasoup's installer would download.
+# Before the lock file: updating other dependencies does not rebuild the worker (package.json gives its version).
 COPY scripts/build-mediasoup-worker.sh scripts/
 COPY sfu/worker-build sfu/worker-build
-COPY package.json package-lock.json ./
+COPY package.json ./
 RUN bash -c 'set -euo pipefail; built=$(NAERVAER_CACHE_DIR=/tmp/naervaer bash scripts/build-mediasoup-worker.sh | tail -n 1); cp "$built" /app/mediasoup-worker'
 ENV MEDIASOUP_WORKER_BIN=/app/mediasoup-worker
+COPY package-lock.json ./
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev

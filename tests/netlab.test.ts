@@ -5,7 +5,7 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../server/db/embedded.js';
-import { Impairment, NetLab, PROFILES, seededRandom, VirtualClock, type NetworkProfile } from './support/netlab.js';
+import { Impairment, NetLab, PROFILES, realClock, seededRandom, VirtualClock, type NetworkProfile } from './support/netlab.js';
 
 interface Rig {
   lab: NetLab;
@@ -120,8 +120,8 @@ describe('the impairment lab', () => {
   it('lets jitter reorder datagrams, but never the chunks of a TCP stream', () => {
     const clock = new VirtualClock();
     const line = { delayMs: 50, jitterMs: 40, lossPct: 0 };
-    const udp = new Impairment(line, clock, seededRandom(3), () => false);
-    const tcp = new Impairment(line, clock, seededRandom(3), () => false);
+    const udp = new Impairment(line, clock, seededRandom(3), () => -Infinity);
+    const tcp = new Impairment(line, clock, seededRandom(3), () => -Infinity);
     const datagrams: number[] = [];
     const chunks: number[] = [];
     for (let i = 0; i < 50; i++) {
@@ -134,6 +134,35 @@ describe('the impairment lab', () => {
     expect(datagrams).not.toEqual(inOrder); // ±40 ms on packets 2 ms apart: UDP arrives out of order, as it may
     expect([...datagrams].sort((a, b) => a - b)).toEqual(inOrder);
     expect(chunks).toEqual(inOrder); // a reordered TCP chunk would corrupt the stream (ICE-TCP, TURN over TCP)
+  });
+
+  it('keeps a TCP stream in order on the real clock too, whose timers need not fire in the order they were set', async () => {
+    const tcp = new Impairment({ delayMs: 75, jitterMs: 25, lossPct: 3 }, realClock, seededRandom(5), () => -Infinity);
+    const chunks: number[] = [];
+    for (let i = 0; i < 500; i++) tcp.pass(100, () => chunks.push(i), true);
+    await until(() => chunks.length === 500);
+    expect(chunks).toEqual([...Array(500).keys()]);
+  });
+
+  it('holds a TCP stream\'s chunks through an outage (TCP sends them again) while datagrams are lost', () => {
+    const clock = new VirtualClock();
+    const outageUntil = 10_000;
+    const line = { delayMs: 20, jitterMs: 10, lossPct: 50 };
+    const udp = new Impairment(line, clock, seededRandom(3), () => outageUntil);
+    const tcp = new Impairment(line, clock, seededRandom(3), () => outageUntil);
+    const datagrams: number[] = [];
+    const chunks: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      udp.pass(100, () => datagrams.push(i));
+      tcp.pass(100, () => chunks.push(i), true);
+      clock.advance(100);
+    }
+    expect(udp.counts.outageDrops).toBe(20);
+    clock.advance(outageUntil - 2_000 - 1);
+    expect(chunks).toEqual([]); // nothing before the line is back (10 s, plus at least 10 ms of delay)
+    clock.advance(1_000);
+    expect(chunks).toEqual([...Array(20).keys()]); // none lost to the 50 % loss either
+    expect(datagrams).toEqual([]);
   });
 
   it('passes nothing, either way, during an outage, and everything after it', async () => {

@@ -97,23 +97,27 @@ export interface DirectionCounts {
 export class Impairment {
   readonly counts: DirectionCounts = { received: 0, forwarded: 0, lost: 0, queueDrops: 0, outageDrops: 0 };
   private lastDeparture = 0;
-  /** When the last chunk of a TCP stream arrives: a stream's bytes come in order however much the delay varies. */
-  private lastStreamArrival = 0;
+  /** TCP chunks on their way, in the order they were sent, each with the time it is due. */
+  private readonly streamChunks: { due: number; deliver: () => void }[] = [];
 
   constructor(
     public profile: LinkProfile,
     private readonly clock: Clock,
     private readonly random: () => number,
-    private readonly down: () => boolean,
+    /** Until when the line is down (an outage); at or before now it is up. */
+    private readonly downUntil: () => number,
   ) {}
 
   /**
-   * Schedules `deliver` for this packet, or drops it; `lossless` for a TCP stream, which repairs its own loss and
-   * delivers in order (jitter delays a chunk, it never overtakes the one before it).
+   * Schedules `deliver` for this packet, or drops it. `lossless` for a TCP stream, which neither loses nor reorders
+   * what it delivers: its chunks are never dropped (an outage or a full queue holds them back, as TCP's own
+   * retransmission would) and arrive in the order they were sent, however much the delay varies.
    */
   pass(size: number, deliver: () => void, lossless = false): void {
     this.counts.received += 1;
-    if (this.down()) {
+    const now = this.clock.now();
+    const downUntil = this.downUntil();
+    if (now < downUntil && !lossless) {
       this.counts.outageDrops += 1;
       return;
     }
@@ -121,11 +125,10 @@ export class Impairment {
       this.counts.lost += 1;
       return;
     }
-    const now = this.clock.now();
-    let leaves = now;
+    let leaves = Math.max(now, downUntil);
     if (this.profile.kbps) {
-      const start = Math.max(now, this.lastDeparture);
-      if (start - now > (this.profile.queueMs ?? 400)) {
+      const start = Math.max(leaves, this.lastDeparture);
+      if (!lossless && start - now > (this.profile.queueMs ?? 400)) {
         this.counts.queueDrops += 1;
         return;
       }
@@ -133,17 +136,31 @@ export class Impairment {
       this.lastDeparture = leaves;
     }
     const jitter = this.profile.jitterMs ? (this.random() * 2 - 1) * this.profile.jitterMs : 0;
-    let wait = Math.max(0, leaves - now + this.profile.delayMs + jitter);
-    if (lossless) {
-      wait = Math.max(wait, this.lastStreamArrival - now);
-      this.lastStreamArrival = now + wait;
+    const wait = Math.max(0, leaves - now + this.profile.delayMs + jitter);
+    if (lossless) this.sendInOrder(now + wait, deliver);
+    else if (wait === 0) this.forward(deliver);
+    else this.clock.setTimeout(() => this.forward(deliver), wait);
+  }
+
+  private forward(deliver: () => void): void {
+    this.counts.forwarded += 1;
+    deliver();
+  }
+
+  /**
+   * A chunk is due no sooner than the one sent before it, and when its timer fires every chunk still queued before it
+   * goes first: timers of nearly the same moment need not fire in the order they were set.
+   */
+  private sendInOrder(due: number, deliver: () => void): void {
+    const chunk = { due: Math.max(due, this.streamChunks.at(-1)?.due ?? 0), deliver };
+    if (this.streamChunks.length === 0 && chunk.due <= this.clock.now()) {
+      this.forward(deliver);
+      return;
     }
-    const go = () => {
-      this.counts.forwarded += 1;
-      deliver();
-    };
-    if (wait === 0) go();
-    else this.clock.setTimeout(go, wait);
+    this.streamChunks.push(chunk);
+    this.clock.setTimeout(() => {
+      while (this.streamChunks.length > 0 && this.streamChunks[0]!.due <= chunk.due) this.forward(this.streamChunks.shift()!.deliver);
+    }, chunk.due - this.clock.now());
   }
 }
 
@@ -219,7 +236,7 @@ export class NetLab {
     this.clock = options.clock ?? realClock;
     const random = (offset: number) => (options.seed === undefined ? Math.random : seededRandom(options.seed + offset));
     const profile = options.profile ?? PROFILES.perfect;
-    const down = () => this.clock.now() < this.outageUntil;
+    const down = () => this.outageUntil;
     this.up = new Impairment(profile.up, this.clock, random(0), down);
     this.down = new Impairment(profile.down, this.clock, random(1), down);
   }
@@ -255,7 +272,7 @@ export class NetLab {
     if (!line) return { up: this.up, down: this.down };
     const random = (offset: number) => (this.options.seed === undefined ? Math.random : seededRandom(this.options.seed + this.flowSeed + offset));
     this.flowSeed += 2;
-    const down = () => this.clock.now() < this.outageUntil;
+    const down = () => this.outageUntil;
     const link = { up: new Impairment(line.profile.up, this.clock, random(0), down), down: new Impairment(line.profile.down, this.clock, random(1), down) };
     line.links.push(link);
     return link;
