@@ -79,7 +79,7 @@ describe('signing out reaches a live call', () => {
     expect(await gone).toBe('io server disconnect');
     await peerLeft;
     expect(await transports(callId)).toBe(2);
-    expect(await leaveReasons(callId, org.coordinatorId)).toEqual(['signed_out']);
+    await expect.poll(() => leaveReasons(callId, org.coordinatorId)).toEqual(['signed_out']);
 
     // the worker's call goes on
     expect(worker.connected).toBe(true);
@@ -137,7 +137,7 @@ describe('signing out reaches a live call', () => {
     await expect.poll(() => colleague.connected, withinASecond).toBe(false);
     expect(await removed).toEqual({ reason: 'signed_out' });
     await expect.poll(() => transports(callId)).toBe(2);
-    expect(await leaveReasons(callId, org.coordinatorId)).toEqual(['signed_out']);
+    await expect.poll(() => leaveReasons(callId, org.coordinatorId)).toEqual(['signed_out']);
     expect(worker.connected).toBe(true);
   });
 });
@@ -157,7 +157,7 @@ describe('a worker takes a participant out of a call', () => {
     await expect.poll(() => colleague.connected, withinASecond).toBe(false);
     expect(await producerClosed).toMatchObject({ producerId: produced.ok ? produced.data.producerId : '' });
     await expect.poll(() => transports(callId)).toBe(2);
-    expect(await leaveReasons(callId, org.coordinatorId)).toEqual(['removed']);
+    await expect.poll(() => leaveReasons(callId, org.coordinatorId)).toEqual(['removed']);
     const [audit] = await h.admin`select actor_id, action, subject_id, detail from audit_events where action = 'call.remove'`;
     expect(audit).toMatchObject({ actor_id: org.workerId, subject_id: org.citizenId, detail: { callId, participantId: colleaguePeerId } });
 
@@ -180,7 +180,7 @@ describe('a worker takes a participant out of a call', () => {
     expect((await h.request('POST', `/api/calls/${callId}/token`, { cookie: citizen })).statusCode).toBe(410);
     // removing again changes nothing
     expect((await h.request('DELETE', `/api/calls/${callId}/participants/${participant!.id}`, { cookie: workerCookie })).statusCode).toBe(204);
-    expect(await leaveReasons(callId, org.citizenId)).toEqual(['removed']);
+    await expect.poll(() => leaveReasons(callId, org.citizenId)).toEqual(['removed']);
   });
 
   it('404 for unknown or foreign ids, 403 for roles that may not, 409 for the session’s own worker', async () => {

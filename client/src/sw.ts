@@ -45,6 +45,7 @@ interface ServiceWorkerScope {
   skipWaiting(): Promise<void>;
   addEventListener(type: 'push', listener: (event: PushEvent) => void): void;
   addEventListener(type: 'notificationclick', listener: (event: NotificationEvent) => void): void;
+  addEventListener(type: 'message', listener: (event: ExtendableEvent & { data: unknown; ports: readonly MessagePort[] }) => void): void;
 }
 const worker = self as unknown as ServiceWorkerScope;
 
@@ -73,14 +74,36 @@ const shell: (PrecacheEntry | string)[] =
 precacheAndRoute(shell, { directoryIndex: '', cleanURLs: false });
 cleanupOutdatedCaches();
 
+/**
+ * When the page last had the kept lists forgotten (log out, another citizen signing in on this phone). An answer to a
+ * request sent before that is not kept: on a slow line it can arrive after the page emptied the caches, and would put
+ * the signed-out citizen's list back.
+ */
+let keptListsForgottenAt = 0;
+worker.addEventListener('message', (event) => {
+  if ((event.data as { type?: unknown } | null)?.type !== 'forget-kept-lists') return;
+  keptListsForgottenAt = Date.now();
+  event.waitUntil(Promise.all([MY_APPOINTMENTS_CACHE, CRISIS_PLAN_CACHE].map((name) => caches.delete(name))).then(() => event.ports[0]?.postMessage('forgotten')));
+});
+
+/** Keeps only a 200 (an error or a signed-out 401 never replaces the list), and only one asked for since the last forgetting. */
+const keepCurrentAnswers = {
+  requestWillFetch: async ({ request, state }: { request: Request; state?: Record<string, unknown> }) => {
+    if (state) state.sentAt = Date.now();
+    return request;
+  },
+  cacheWillUpdate: async ({ response, state }: { response: Response; state?: Record<string, unknown> }) =>
+    response.status === 200 && Number(state?.sentAt ?? 0) > keptListsForgottenAt ? response : null,
+};
+
 // "Mine aftaler": the network's answer when there is one (and it is kept); the last kept answer when there is none.
-// Only a 200 is kept, so an error or a signed-out 401 never replaces the list. The page empties this cache at log out.
+// The page empties this cache at log out.
 registerRoute(
   ({ url, request }) => request.method === 'GET' && url.origin === worker.location.origin && url.pathname === '/api/my/appointments' && url.search === '',
   new NetworkFirst({
     cacheName: MY_APPOINTMENTS_CACHE,
     networkTimeoutSeconds: 8,
-    plugins: [{ cacheWillUpdate: async ({ response }) => (response.status === 200 ? response : null) }],
+    plugins: [keepCurrentAnswers],
   }),
 );
 
@@ -91,7 +114,7 @@ registerRoute(
   new NetworkFirst({
     cacheName: CRISIS_PLAN_CACHE,
     networkTimeoutSeconds: 8,
-    plugins: [{ cacheWillUpdate: async ({ response }) => (response.status === 200 ? response : null) }],
+    plugins: [keepCurrentAnswers],
   }),
 );
 

@@ -36,7 +36,10 @@ export async function expectMediaFlowing(page: Page, remoteVideos = 1, timeoutMs
     if (first && stats.video.framesDecoded > first.video.framesDecoded + 5 && stats.audio.packetsReceived > first.audio.packetsReceived && sized >= remoteVideos) {
       return stats;
     }
-    if (!first && stats.video.framesDecoded > 0) first = stats;
+    // Totals that fell: the page replaced a connection after `first` was read (a reconnection, another host), and
+    // the new one's counts start again from zero. Compare with the new connection's own first reading.
+    const replaced = first && (stats.video.framesDecoded < first.video.framesDecoded || stats.audio.packetsReceived < first.audio.packetsReceived);
+    if ((!first || replaced) && stats.video.framesDecoded > 0) first = stats;
     if (Date.now() > deadline) throw new Error(`media not flowing on ${page.url()}: ${JSON.stringify({ first, stats, sized })}`);
     await page.waitForTimeout(500);
   }

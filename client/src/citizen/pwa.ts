@@ -54,6 +54,18 @@ export function runsInstalled(): boolean {
 
 /** What this phone's browser remembers of the signed-in citizen: gone when they log out on it. */
 export async function forgetOfflineCopy(): Promise<void> {
+  // The service worker first: it also stops keeping answers to requests already under way (sw.ts), which would
+  // otherwise fill the emptied caches again. At most a second's wait for it; then the page empties them itself.
+  const controller = navigator.serviceWorker?.controller;
+  if (controller) {
+    const channel = new MessageChannel();
+    const answered = new Promise<void>((resolve) => {
+      channel.port1.onmessage = () => resolve();
+      setTimeout(resolve, 1_000);
+    });
+    controller.postMessage({ type: 'forget-kept-lists' }, [channel.port2]);
+    await answered;
+  }
   if ('caches' in window) await Promise.all([MY_APPOINTMENTS_CACHE, CRISIS_PLAN_CACHE].map((name) => caches.delete(name).catch(() => false)));
 }
 
