@@ -98,20 +98,24 @@ function installTrace(direction: 'in' | 'out', startEpochMs: number): void {
     for (const pc of window.callProbe?.connections ?? []) {
       if (pc.signalingState === 'closed') continue;
       (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'candidate-pair' && s.nominated) {
+          row.checksSent = (row.checksSent ?? 0) + Number(s.requestsSent ?? 0);
+          row.checksAnswered = (row.checksAnswered ?? 0) + Number(s.responsesReceived ?? 0);
+        }
         if (s.type !== (direction === 'in' ? 'inbound-rtp' : 'outbound-rtp') || s.kind !== 'video') return;
         // Per stream (its SSRC's last digits): a stale stream beside the live one must not blur the picture.
         const stream = String(s.ssrc).slice(-3);
         for (const name of names) if (typeof s[name] === 'number') row[`${stream}.${name}`] = (row[`${stream}.${name}`] ?? 0) + (s[name] as number);
         if (typeof s.qualityLimitationReason === 'string') row.limited = ['none', 'cpu', 'bandwidth', 'other'].indexOf(s.qualityLimitationReason);
       });
-      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type !== 'candidate-pair' || !s.nominated) return;
-        row.checksSent = (row.checksSent ?? 0) + Number(s.requestsSent ?? 0);
-        row.checksAnswered = (row.checksAnswered ?? 0) + Number(s.responsesReceived ?? 0);
-      });
     }
     w.benchTrace.push(row);
   }, 100);
+}
+
+/** A counter between two rows: a level (a target bitrate, a frame height) as it is now, a count as what it added. */
+function change(name: string, now: TraceRow, before: TraceRow): string {
+  return /targetBitrate|frameHeight|limited/.test(name) ? `${name}=${now[name]}` : `${name}+${now[name]! - (before[name] ?? 0)}`;
 }
 
 /** The trace around each freeze: both pages' counters from a second before it to half a second after, as changes. */
@@ -119,11 +123,10 @@ function printFreezeTraces(scenario: string, samples: Sample[], receiver: TraceR
   for (const [side, rows] of [['citizen in', receiver], ['worker out', sender]] as const) {
     const [first, last] = [rows[0], rows.at(-1)];
     if (!first || !last) continue;
-    const totals = Object.keys(last).filter((k) => k !== 't').map((k) => `${k}${/targetBitrate|frameHeight|limited/.test(k) ? '=' : '+'}${/targetBitrate|frameHeight|limited/.test(k) ? last[k] : last[k]! - (first[k] ?? 0)}`);
+    const totals = Object.keys(last).filter((k) => k !== 't').map((k) => change(k, last, first));
     console.error(`[trace] ${scenario} ${side}, whole run: ${totals.join(' ')}`);
   }
-  const frameTimes: number[] = [];
-  for (let i = 1; i < samples.length; i++) if (samples[i]!.frames > samples[i - 1]!.frames) frameTimes.push(samples[i]!.t);
+  const frameTimes = frameTimesOf(samples);
   for (let i = 1; i < frameTimes.length; i++) {
     const [from, to] = [frameTimes[i - 1]!, frameTimes[i]!];
     if ((to - from) * 1000 <= FREEZE_MS) continue;
@@ -132,7 +135,7 @@ function printFreezeTraces(scenario: string, samples: Sample[], receiver: TraceR
       let before: TraceRow | undefined;
       for (const row of rows) {
         if (row.t >= from - 1 && row.t <= to + 0.5 && before) {
-          const changes = Object.keys(row).filter((k) => k !== 't' && row[k] !== before![k]).map((k) => `${k}${/targetBitrate|frameHeight|limited/.test(k) ? '=' + row[k] : '+' + (row[k]! - (before![k] ?? 0))}`);
+          const changes = Object.keys(row).filter((k) => k !== 't' && row[k] !== before![k]).map((k) => change(k, row, before!));
           console.error(`  ${side} ${row.t.toFixed(1)} ${changes.join(' ')}`);
         }
         before = row;
@@ -170,13 +173,18 @@ interface Result {
   recovery_ms?: number;
 }
 
+/** When frames were decoded: the samples at which the total rose. */
+function frameTimesOf(samples: Sample[]): number[] {
+  const times: number[] = [];
+  for (let i = 1; i < samples.length; i++) if (samples[i]!.frames > samples[i - 1]!.frames) times.push(samples[i]!.t);
+  return times;
+}
+
 function analyse(samples: Sample[], scenario: Scenario): Result {
   const counted = samples.filter((s) => s.t >= SETTLE_SECONDS);
   const first = counted[0]!;
   const last = counted.at(-1)!;
-  // When frames were decoded: the sample at which the total rose.
-  const frameTimes: number[] = [];
-  for (let i = 1; i < samples.length; i++) if (samples[i]!.frames > samples[i - 1]!.frames) frameTimes.push(samples[i]!.t);
+  const frameTimes = frameTimesOf(samples);
   const event = scenario.event;
   // The disturbance's own gap is the recovery, not a freeze: the outage, or after a switch the first gap that begins
   // within 2 s of it (frames still in the jitter buffer are decoded for a moment after the path is gone).

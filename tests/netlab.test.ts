@@ -64,6 +64,23 @@ const fixed = (delayMs: number, extra: Partial<NetworkProfile['up']> = {}): Netw
   down: { delayMs, jitterMs: 0, lossPct: 0, ...extra },
 });
 
+/**
+ * The same line twice, one for datagrams and one for a TCP stream (down until `downUntil`): `count` packets of each,
+ * numbered, `stepMs` apart on the virtual clock; what arrived so far, in arrival order.
+ */
+function sendBoth(line: NetworkProfile['up'], clock: VirtualClock, downUntil: number, count: number, stepMs: number) {
+  const udp = new Impairment(line, clock, seededRandom(3), () => downUntil);
+  const tcp = new Impairment(line, clock, seededRandom(3), () => downUntil);
+  const datagrams: number[] = [];
+  const chunks: number[] = [];
+  for (let i = 0; i < count; i++) {
+    udp.pass(100, () => datagrams.push(i));
+    tcp.pass(100, () => chunks.push(i), true);
+    clock.advance(stepMs);
+  }
+  return { udp, datagrams, chunks };
+}
+
 describe('the impairment lab', () => {
   it('holds each packet for its delay, each way', async () => {
     const r = await rig(fixed(40));
@@ -119,16 +136,7 @@ describe('the impairment lab', () => {
 
   it('lets jitter reorder datagrams, but never the chunks of a TCP stream', () => {
     const clock = new VirtualClock();
-    const line = { delayMs: 50, jitterMs: 40, lossPct: 0 };
-    const udp = new Impairment(line, clock, seededRandom(3), () => -Infinity);
-    const tcp = new Impairment(line, clock, seededRandom(3), () => -Infinity);
-    const datagrams: number[] = [];
-    const chunks: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      udp.pass(100, () => datagrams.push(i));
-      tcp.pass(100, () => chunks.push(i), true);
-      clock.advance(2);
-    }
+    const { datagrams, chunks } = sendBoth({ delayMs: 50, jitterMs: 40, lossPct: 0 }, clock, -Infinity, 50, 2);
     clock.advance(1_000);
     const inOrder = [...Array(50).keys()];
     expect(datagrams).not.toEqual(inOrder); // ±40 ms on packets 2 ms apart: UDP arrives out of order, as it may
@@ -147,16 +155,7 @@ describe('the impairment lab', () => {
   it('holds a TCP stream\'s chunks through an outage (TCP sends them again) while datagrams are lost', () => {
     const clock = new VirtualClock();
     const outageUntil = 10_000;
-    const line = { delayMs: 20, jitterMs: 10, lossPct: 50 };
-    const udp = new Impairment(line, clock, seededRandom(3), () => outageUntil);
-    const tcp = new Impairment(line, clock, seededRandom(3), () => outageUntil);
-    const datagrams: number[] = [];
-    const chunks: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      udp.pass(100, () => datagrams.push(i));
-      tcp.pass(100, () => chunks.push(i), true);
-      clock.advance(100);
-    }
+    const { udp, datagrams, chunks } = sendBoth({ delayMs: 20, jitterMs: 10, lossPct: 50 }, clock, outageUntil, 20, 100);
     expect(udp.counts.outageDrops).toBe(20);
     clock.advance(outageUntil - 2_000 - 1);
     expect(chunks).toEqual([]); // nothing before the line is back (10 s, plus at least 10 ms of delay)

@@ -20,7 +20,7 @@ import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
-import { MY_APPOINTMENTS_CACHE } from './citizen/pwa';
+import { KEPT_LIST_CACHES, MY_APPOINTMENTS_CACHE } from './citizen/pwa';
 import { CRISIS_PLAN_CACHE } from './crisis/cache';
 
 // The client's TypeScript program has the DOM's types, not the worker's: the little of the worker's world used here.
@@ -83,7 +83,7 @@ let keptListsForgottenAt = 0;
 worker.addEventListener('message', (event) => {
   if ((event.data as { type?: unknown } | null)?.type !== 'forget-kept-lists') return;
   keptListsForgottenAt = Date.now();
-  event.waitUntil(Promise.all([MY_APPOINTMENTS_CACHE, CRISIS_PLAN_CACHE].map((name) => caches.delete(name))).then(() => event.ports[0]?.postMessage('forgotten')));
+  event.waitUntil(Promise.all(KEPT_LIST_CACHES.map((name) => caches.delete(name))).then(() => event.ports[0]?.postMessage('forgotten')));
 });
 
 /** Keeps only a 200 (an error or a signed-out 401 never replaces the list), and only one asked for since the last forgetting. */

@@ -7,6 +7,8 @@ import { CRISIS_PLAN_CACHE } from '../crisis/cache';
 
 /** The cache the service worker keeps "Mine aftaler" in (client/src/sw.ts); emptied when the citizen logs out. */
 export const MY_APPOINTMENTS_CACHE = 'naervaer-my-appointments';
+/** The lists this phone keeps for its citizen to open offline ("Mine aftaler", the crisis plan). */
+export const KEPT_LIST_CACHES = [MY_APPOINTMENTS_CACHE, CRISIS_PLAN_CACHE];
 
 /** Chromium's install offer (not in TypeScript's DOM types). */
 export interface InstallPrompt extends Event {
@@ -54,19 +56,19 @@ export function runsInstalled(): boolean {
 
 /** What this phone's browser remembers of the signed-in citizen: gone when they log out on it. */
 export async function forgetOfflineCopy(): Promise<void> {
-  // The service worker first: it also stops keeping answers to requests already under way (sw.ts), which would
-  // otherwise fill the emptied caches again. At most a second's wait for it; then the page empties them itself.
+  // The service worker empties them: it also stops keeping answers to requests already under way (sw.ts), which
+  // would otherwise fill the emptied caches again. Without one, or without its answer within a second, the page does.
   const controller = navigator.serviceWorker?.controller;
   if (controller) {
     const channel = new MessageChannel();
-    const answered = new Promise<void>((resolve) => {
-      channel.port1.onmessage = () => resolve();
-      setTimeout(resolve, 1_000);
+    const forgotten = new Promise<boolean>((resolve) => {
+      channel.port1.onmessage = () => resolve(true);
+      setTimeout(() => resolve(false), 1_000);
     });
     controller.postMessage({ type: 'forget-kept-lists' }, [channel.port2]);
-    await answered;
+    if (await forgotten) return;
   }
-  if ('caches' in window) await Promise.all([MY_APPOINTMENTS_CACHE, CRISIS_PLAN_CACHE].map((name) => caches.delete(name).catch(() => false)));
+  if ('caches' in window) await Promise.all(KEPT_LIST_CACHES.map((name) => caches.delete(name).catch(() => false)));
 }
 
 /** Whose copies the kept lists are: the citizen who last signed in on this phone. */
